@@ -1,0 +1,14 @@
+// Every migration, in order. One concern per file; a landed migration is never edited.
+import { Tenants1763800000001 } from './1763800000001-tenants.js';
+import { Catalog1763800000002 } from './1763800000002-catalog.js';
+import { Customers1763800000003 } from './1763800000003-customers.js';
+import { Bookings1763800000004 } from './1763800000004-bookings.js';
+import { Events1763800000005 } from './1763800000005-events.js';
+
+export const migrations = [
+  Tenants1763800000001,
+  Catalog1763800000002,
+  Customers1763800000003,
+  Bookings1763800000004,
+  Events1763800000005,
+];

@@ -1,0 +1,65 @@
+import { createBooking, deleteBooking, getBooking, listBookings, setBookingStatus, updateBooking } from '../../domain/bookings.js';
+import { invalid } from '../../domain/errors.js';
+import { defineRoute, type RouteSpec } from '../route.js';
+import * as S from '../schemas.js';
+
+function checkInterval(startTime: string, endTime: string): void {
+  if (new Date(endTime).getTime() <= new Date(startTime).getTime()) {
+    throw invalid('endTime must be after startTime', [{ pointer: '/endTime', in: 'body', message: 'must be after startTime' }]);
+  }
+}
+
+export const bookingRoutes: RouteSpec[] = [
+  defineRoute({
+    method: 'post', path: '/bookings', tag: 'Bookings', access: 'tenant',
+    summary: 'Create a booking (409 SLOT_FULL when the resource has no room for the seats at some instant)',
+    body: S.bookingCreate,
+    responses: { 201: { description: 'the booking', schema: S.booking } },
+    handler: async ({ deps, origin, body }) => {
+      checkInterval(body.startTime, body.endTime);
+      return { status: 201, body: await createBooking(deps.ds, origin, body as never) };
+    },
+  }),
+  defineRoute({
+    method: 'get', path: '/bookings', tag: 'Bookings', access: 'tenant',
+    summary: 'List bookings by start time; `from`/`to` select bookings overlapping that window',
+    query: S.object({
+      ...S.pageQuery, resourceId: S.id, customerId: S.id, locationId: S.id, status: S.bookingStatus, from: S.dateTime, to: S.dateTime,
+    }),
+    responses: { 200: { description: 'a page of bookings', schema: S.page(S.booking) } },
+    handler: async ({ deps, tenantId, query }) => ({ body: await listBookings(deps.ds, tenantId, query as never) }),
+  }),
+  defineRoute({
+    method: 'get', path: '/bookings/:id', tag: 'Bookings', access: 'tenant',
+    summary: 'Get a booking', params: S.idParam,
+    responses: { 200: { description: 'the booking', schema: S.booking } },
+    handler: async ({ deps, tenantId, params }) => ({ body: await getBooking(deps.ds, tenantId, params.id) }),
+  }),
+  defineRoute({
+    method: 'patch', path: '/bookings/:id', tag: 'Bookings', access: 'tenant',
+    summary: 'Change a booking\'s time, resource, service, seats, language or notes',
+    params: S.idParam, body: S.bookingPatch,
+    responses: { 200: { description: 'the booking as it now is', schema: S.booking } },
+    handler: async ({ deps, origin, params, body }) => {
+      if (body.startTime && body.endTime) checkInterval(body.startTime, body.endTime);
+      return { body: await updateBooking(deps.ds, origin, params.id, body) };
+    },
+  }),
+  defineRoute({
+    method: 'post', path: '/bookings/:id/status', tag: 'Bookings', access: 'tenant',
+    summary: 'Change a booking\'s status',
+    description: 'pending -> confirmed | declined | cancelled; confirmed -> cancelled | not_taken | completed; the others are final (409 INVALID_TRANSITION).',
+    params: S.idParam, body: S.bookingStatusChange,
+    responses: { 200: { description: 'the booking as it now is', schema: S.booking } },
+    handler: async ({ deps, origin, params, body }) => ({ body: await setBookingStatus(deps.ds, origin, params.id, body as never) }),
+  }),
+  defineRoute({
+    method: 'delete', path: '/bookings/:id', tag: 'Bookings', access: 'tenant',
+    summary: 'Delete a booking (records booking.deleted, and slot.freed when it held capacity)', params: S.idParam,
+    responses: { 204: { description: 'deleted' } },
+    handler: async ({ deps, origin, params }) => {
+      await deleteBooking(deps.ds, origin, params.id);
+      return { status: 204 };
+    },
+  }),
+];

@@ -1,0 +1,62 @@
+// ajv, configured once: the same schemas validate requests here, and are published in OpenAPI and to the UI.
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsImport from 'ajv-formats';
+import type { FieldError } from '../domain/errors.js';
+import type { JSONSchema } from './schemas.js';
+
+const addFormats = addFormatsImport as unknown as (ajv: Ajv2020) => Ajv2020;
+
+/** An IANA zone name that this runtime's Intl knows (offsets like +01:00 are not zones). */
+export function isTimeZone(tz: string): boolean {
+  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+){0,2}$/.test(tz) || tz.length > 64) return false;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function configure(ajv: Ajv2020): Ajv2020 {
+  addFormats(ajv);
+  ajv.addFormat('timezone', { type: 'string', validate: isTimeZone });
+  ajv.addKeyword({ keyword: 'x-templated' });
+  ajv.addKeyword({ keyword: 'x-widget' });
+  ajv.addKeyword({ keyword: 'x-order' });
+  return ajv;
+}
+
+/** Bodies: exact types, no coercion; defaults filled in. */
+export const bodyAjv = configure(new Ajv2020({ allErrors: true, strict: false, useDefaults: true }));
+/** Query strings and path parameters arrive as strings: coerce them to the schema's types. */
+export const queryAjv = configure(new Ajv2020({ allErrors: true, strict: false, useDefaults: true, coerceTypes: 'array' }));
+
+/** ajv errors -> one FieldError per invalid field, each with a JSON pointer to it. */
+export function fieldErrors(errors: ErrorObject[] | null | undefined, where: FieldError['in']): FieldError[] {
+  const out: FieldError[] = [];
+  const seen = new Set<string>();
+  for (const e of errors ?? []) {
+    let pointer = e.instancePath;
+    let message = e.message ?? 'is invalid';
+    if (e.keyword === 'required') {
+      pointer = `${e.instancePath}/${(e.params as { missingProperty: string }).missingProperty}`;
+      message = 'is required';
+    } else if (e.keyword === 'additionalProperties') {
+      pointer = `${e.instancePath}/${(e.params as { additionalProperty: string }).additionalProperty}`;
+      message = 'is not a known field';
+    } else if (e.keyword === 'enum') {
+      message = `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+    } else if (e.keyword === 'format' && (e.params as { format: string }).format === 'timezone') {
+      message = 'must be an IANA time zone such as Europe/Oslo';
+    }
+    const key = `${pointer} ${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ pointer: pointer || '/', in: where, message });
+  }
+  return out;
+}
+
+export function compile(ajv: Ajv2020, schema: JSONSchema): ValidateFunction {
+  return ajv.compile(schema);
+}

@@ -1,0 +1,114 @@
+// Environment -> typed, validated configuration, read once at boot.
+// Every variable documents its default and why. A wrong value stops the boot with one line per problem,
+// so an operator never finds out at 3 a.m. that a typo silently fell back to a default.
+import path from 'node:path';
+
+export interface Config {
+  /** HTTP port (3000). */
+  port: number;
+  /** Interface to bind (127.0.0.1: a fresh install is not reachable from the network until you say so). */
+  host: string;
+  /** External Postgres. Unset: an embedded Postgres is started under `dataDir`. */
+  databaseUrl: string | null;
+  /** Where the embedded database, the generated admin key and the demo key live (./.bookflow). */
+  dataDir: string;
+  /** Port for the embedded Postgres (unset: a free port, so two instances never collide). */
+  embeddedPgPort: number | null;
+  /** Platform key that manages tenants. Unset: generated once, saved in the data dir and printed. */
+  adminKey: string | null;
+  /** Base URL for links in messages and for Twilio status callbacks (http://HOST:PORT). */
+  publicUrl: string;
+  /** SMTP server for email. Unset: emails are captured in the outbox, not sent. */
+  smtpUrl: string | null;
+  /** From address for email (bookflow@localhost). */
+  mailFrom: string;
+  twilio: { accountSid: string; authToken: string; from: string; apiBase: string | null } | null;
+  /** Allow webhooks to loopback/private/link-local addresses (false: SSRF guard on). */
+  webhookAllowPrivate: boolean;
+  /** Seed the demo tenant on first start (on by default with the embedded database). */
+  demo: boolean;
+  /** Worker concurrency per process (8). */
+  workerConcurrency: number;
+  /** Run the worker inside `serve` (true). */
+  embeddedWorker: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const str = (name: string): string | null => {
+    const v = env[name];
+    return v === undefined || v.trim() === '' ? null : v.trim();
+  };
+  const int = (name: string, dflt: number | null, min: number, max: number): number | null => {
+    const v = str(name);
+    if (v === null) return dflt;
+    if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
+      problems.push(`${name}=${JSON.stringify(v)} must be an integer between ${min} and ${max}`);
+      return dflt;
+    }
+    return Number(v);
+  };
+  const bool = (name: string, dflt: boolean): boolean => {
+    const v = str(name);
+    if (v === null) return dflt;
+    if (/^(1|true|yes|on)$/i.test(v)) return true;
+    if (/^(0|false|no|off)$/i.test(v)) return false;
+    problems.push(`${name}=${JSON.stringify(v)} must be one of true/false/1/0/yes/no/on/off`);
+    return dflt;
+  };
+  const url = (name: string, protocols: string[]): string | null => {
+    const v = str(name);
+    if (v === null) return null;
+    try {
+      const u = new URL(v);
+      if (!protocols.includes(u.protocol)) throw new Error('protocol');
+      return v;
+    } catch {
+      problems.push(`${name} must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+      return null;
+    }
+  };
+
+  const port = int('PORT', 3000, 0, 65535)!;
+  const host = str('HOST') ?? '127.0.0.1';
+  const databaseUrl = url('DATABASE_URL', ['postgres:', 'postgresql:']);
+  const dataDir = path.resolve(str('BOOKFLOW_DATA_DIR') ?? './.bookflow');
+  const embeddedPgPort = int('BOOKFLOW_PG_PORT', null, 1, 65535);
+  const adminKey = str('BOOKFLOW_ADMIN_KEY');
+  if (adminKey !== null && adminKey.length < 16) problems.push('BOOKFLOW_ADMIN_KEY must be at least 16 characters');
+  const publicUrl = (url('PUBLIC_URL', ['http:', 'https:']) ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, '');
+  const smtpUrl = url('SMTP_URL', ['smtp:', 'smtps:']);
+  const mailFrom = str('MAIL_FROM') ?? 'Bookflow <bookflow@localhost>';
+  const sid = str('TWILIO_ACCOUNT_SID');
+  const token = str('TWILIO_AUTH_TOKEN');
+  const from = str('TWILIO_FROM');
+  const apiBase = url('TWILIO_API_BASE', ['http:', 'https:']);
+  let twilio: Config['twilio'] = null;
+  if (sid || token || from) {
+    if (!sid || !token || !from) {
+      problems.push('TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM must be set together');
+    } else {
+      if (!/^AC[0-9a-fA-F]{32}$/.test(sid)) problems.push('TWILIO_ACCOUNT_SID must look like AC followed by 32 hex digits');
+      twilio = { accountSid: sid, authToken: token, from, apiBase };
+    }
+  }
+  const webhookAllowPrivate = bool('BOOKFLOW_WEBHOOK_ALLOW_PRIVATE', false);
+  const demo = bool('BOOKFLOW_DEMO', databaseUrl === null);
+  const workerConcurrency = int('BOOKFLOW_WORKER_CONCURRENCY', 8, 1, 200)!;
+  const embeddedWorker = bool('BOOKFLOW_EMBEDDED_WORKER', true);
+
+  if (problems.length) throw new ConfigError(problems);
+  return {
+    port, host, databaseUrl, dataDir, embeddedPgPort, adminKey, publicUrl, smtpUrl, mailFrom, twilio,
+    webhookAllowPrivate, demo, workerConcurrency, embeddedWorker,
+  };
+}

@@ -1,0 +1,254 @@
+// Bookings: a customer's hold on a resource for [startTime, endTime) with some seats and a status.
+// Each change records its events in the same transaction; every change that frees capacity records `slot.freed`.
+//
+// Lock order, everywhere: the booking row first, then resource rows (sorted by id). Sticking to it keeps two
+// transactions from waiting on each other forever.
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Queryable } from '../db/data-source.js';
+import { one, transaction } from '../db/sql.js';
+import { freeSeats, HOLDING_STATUSES, lockResources } from './capacity.js';
+import { conflict, invalid, notFound } from './errors.js';
+import { record, type Origin, type SlotFreedReason } from './events.js';
+import { deleteRow, insertRow, listRows, toApi, updateRow, type Page } from './store.js';
+
+export const BOOKING_STATUSES = ['pending', 'confirmed', 'declined', 'cancelled', 'not_taken', 'completed'] as const;
+export type BookingStatus = (typeof BOOKING_STATUSES)[number];
+
+/** Allowed moves; declined, cancelled, not_taken and completed are final. */
+export const TRANSITIONS: Record<BookingStatus, BookingStatus[]> = {
+  pending: ['confirmed', 'declined', 'cancelled'],
+  confirmed: ['cancelled', 'not_taken', 'completed'],
+  declined: [],
+  cancelled: [],
+  not_taken: [],
+  completed: [],
+};
+
+/** The `slot.freed` reason for a status that releases capacity (completed does not: the time was used). */
+const FREEING_REASON: Partial<Record<BookingStatus, SlotFreedReason>> = {
+  cancelled: 'cancelled',
+  declined: 'declined',
+  not_taken: 'not_taken',
+};
+
+export interface Booking {
+  id: string;
+  customerId: string;
+  resourceId: string;
+  serviceId: string | null;
+  startTime: string;
+  endTime: string;
+  seats: number;
+  status: BookingStatus;
+  language: string | null;
+  notes: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const holdsCapacity = (status: string): boolean => (HOLDING_STATUSES as readonly string[]).includes(status);
+
+/** Fields a PATCH may change; each change is reported in `booking.changed` with its previous value. */
+export const CHANGEABLE_FIELDS = ['startTime', 'endTime', 'resourceId', 'serviceId', 'seats', 'language', 'notes'] as const;
+type Changes = Partial<Record<(typeof CHANGEABLE_FIELDS)[number], { from: unknown; to: unknown }>>;
+
+export interface BookingChange {
+  before: Booking | null;
+  after: Booking | null;
+}
+/**
+ * Hooks run inside the transaction of every booking change, after the change and its events are written.
+ * The engine uses this to reconcile time-offset reminders in the same transaction as the change itself.
+ */
+type BookingHook = (tx: EntityManager, origin: Origin, change: BookingChange) => Promise<void>;
+const hooks: BookingHook[] = [];
+export function onBookingChange(hook: BookingHook): void {
+  hooks.push(hook);
+}
+async function runHooks(tx: EntityManager, origin: Origin, change: BookingChange): Promise<void> {
+  for (const hook of hooks) await hook(tx, origin, change);
+}
+
+const toBooking = (r: Record<string, unknown>): Booking => toApi<Booking>(r);
+
+async function lockBooking(tx: EntityManager, tenantId: string, id: string): Promise<Booking> {
+  const r = await one(tx, 'SELECT * FROM bookings WHERE tenant_id = $1 AND id = $2 FOR UPDATE', [tenantId, id]);
+  if (!r) throw notFound('booking', id);
+  return toBooking(r);
+}
+
+function slotFull(seats: number, free: number): never {
+  throw conflict('SLOT_FULL', free <= 0
+    ? 'the resource has no free seat for the whole requested interval; choose another time or resource, or join the waiting list'
+    : `only ${free} seat(s) are free for the whole requested interval, ${seats} requested`, { freeSeats: Math.max(free, 0) });
+}
+
+async function recordFreed(tx: EntityManager, origin: Origin, b: Booking, reason: SlotFreedReason, seats: number, locationId: string): Promise<void> {
+  await record(tx, origin, {
+    type: 'slot.freed',
+    subject: { type: 'resource', id: b.resourceId },
+    data: { resourceId: b.resourceId, locationId, startTime: b.startTime, endTime: b.endTime, seats, reason, bookingId: b.id },
+  });
+}
+
+export interface BookingInput {
+  id?: string;
+  customerId: string;
+  resourceId: string;
+  serviceId?: string | null;
+  startTime: string;
+  endTime: string;
+  seats?: number;
+  status?: 'pending' | 'confirmed';
+  language?: string | null;
+  notes?: string | null;
+}
+
+/** Creates a booking in `tx` (callers that need more in the same transaction, like a waitlist accept). */
+export async function insertBooking(tx: EntityManager, origin: Origin, input: BookingInput): Promise<Booking> {
+  const tenantId = origin.tenantId;
+  const seats = input.seats ?? 1;
+  const status = input.status ?? 'confirmed';
+  const resource = (await lockResources(tx, tenantId, [input.resourceId])).get(input.resourceId)!;
+  const free = await freeSeats(tx, { tenantId, resourceId: input.resourceId, start: input.startTime, end: input.endTime, capacity: resource.capacity });
+  if (free < seats) slotFull(seats, free);
+  const booking = toBooking(await insertRow(tx, 'bookings', tenantId, { ...input, seats, status }, { idPrefix: 'bk', what: 'booking' }));
+  await record(tx, origin, { type: 'booking.created', subject: { type: 'booking', id: booking.id }, data: { booking } });
+  await runHooks(tx, origin, { before: null, after: booking });
+  return booking;
+}
+
+export async function createBooking(ds: DataSource, origin: Origin, input: BookingInput): Promise<Booking> {
+  return transaction(ds, (tx) => insertBooking(tx, origin, input));
+}
+
+export async function getBooking(db: Queryable, tenantId: string, id: string): Promise<Booking> {
+  const r = await one(db, 'SELECT * FROM bookings WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
+  if (!r) throw notFound('booking', id);
+  return toBooking(r);
+}
+
+export interface BookingFilter {
+  resourceId?: string;
+  customerId?: string;
+  locationId?: string;
+  status?: BookingStatus;
+  /** Bookings that end after this instant. */
+  from?: string;
+  /** Bookings that start before this instant. */
+  to?: string;
+  cursor?: string;
+  limit: number;
+}
+
+export async function listBookings(db: Queryable, tenantId: string, f: BookingFilter): Promise<Page<Booking>> {
+  const conditions: [string, unknown][] = [];
+  if (f.from) conditions.push(['end_time > ?', f.from]);
+  if (f.to) conditions.push(['start_time < ?', f.to]);
+  if (f.locationId) conditions.push(['resource_id IN (SELECT id FROM resources WHERE tenant_id = $1 AND location_id = ?)', f.locationId]);
+  const page = await listRows(db, 'bookings', tenantId, {
+    where: { resourceId: f.resourceId, customerId: f.customerId, status: f.status },
+    conditions,
+    orderBy: 'startTime',
+    cursor: f.cursor,
+    limit: f.limit,
+  });
+  return { items: page.items.map(toBooking), nextCursor: page.nextCursor };
+}
+
+export type BookingPatch = Partial<Pick<Booking, (typeof CHANGEABLE_FIELDS)[number]>>;
+
+export async function updateBooking(ds: DataSource, origin: Origin, id: string, patch: BookingPatch): Promise<Booking> {
+  return transaction(ds, async (tx) => {
+    const tenantId = origin.tenantId;
+    const before = await lockBooking(tx, tenantId, id);
+    const next = { ...before, ...patch };
+    if (new Date(next.endTime) <= new Date(next.startTime)) {
+      const field = patch.endTime !== undefined ? 'endTime' : 'startTime';
+      throw invalid(`endTime must be after startTime (the booking would run ${next.startTime} to ${next.endTime})`, [
+        { pointer: `/${field}`, in: 'body', message: 'endTime must be after startTime' },
+      ]);
+    }
+    const changes: Changes = {};
+    for (const f of CHANGEABLE_FIELDS) {
+      if (patch[f] === undefined) continue;
+      const same = f === 'startTime' || f === 'endTime'
+        ? new Date(patch[f] as string).getTime() === new Date(before[f]).getTime()
+        : patch[f] === before[f];
+      if (!same) changes[f] = { from: before[f], to: patch[f] };
+    }
+    if (Object.keys(changes).length === 0) return before;
+
+    const moved = 'startTime' in changes || 'endTime' in changes || 'resourceId' in changes;
+    const capacityTouched = moved || 'seats' in changes;
+    let locations = new Map<string, string>();
+    if (holdsCapacity(before.status) && capacityTouched) {
+      const locked = await lockResources(tx, tenantId, [before.resourceId, next.resourceId]);
+      locations = new Map([...locked].map(([rid, r]) => [rid, r.location_id]));
+      const target = locked.get(next.resourceId)!;
+      const free = await freeSeats(tx, {
+        tenantId, resourceId: next.resourceId, start: next.startTime, end: next.endTime, capacity: target.capacity, excludeBookingId: id,
+      });
+      if (free < next.seats) slotFull(next.seats, free);
+    }
+    const after = toBooking((await updateRow(tx, 'bookings', tenantId, id, patch, 'booking'))!);
+    await record(tx, origin, { type: 'booking.changed', subject: { type: 'booking', id }, data: { booking: after, changes } });
+    if (holdsCapacity(before.status)) {
+      const locationId = locations.get(before.resourceId)!;
+      if (moved) await recordFreed(tx, origin, before, 'rescheduled', before.seats, locationId);
+      else if (after.seats < before.seats) await recordFreed(tx, origin, before, 'seats_reduced', before.seats - after.seats, locationId);
+    }
+    await runHooks(tx, origin, { before, after });
+    return after;
+  });
+}
+
+export interface StatusChange {
+  status: BookingStatus;
+  reason?: string | null;
+}
+
+/**
+ * Moves a booking to a new status. Setting the status it already has is a no-op (200, no event), so a client
+ * may safely retry; any other move not in TRANSITIONS is a 409.
+ */
+export async function setBookingStatus(ds: DataSource, origin: Origin, id: string, change: StatusChange): Promise<Booking> {
+  return transaction(ds, (tx) => setBookingStatusIn(tx, origin, id, change));
+}
+
+export async function setBookingStatusIn(tx: EntityManager, origin: Origin, id: string, change: StatusChange): Promise<Booking> {
+  const tenantId = origin.tenantId;
+  const before = await lockBooking(tx, tenantId, id);
+  if (before.status === change.status) return before;
+  if (!TRANSITIONS[before.status].includes(change.status)) {
+    const allowed = TRANSITIONS[before.status];
+    throw conflict('INVALID_TRANSITION', allowed.length
+      ? `a ${before.status} booking can move to ${allowed.join(', ')}, not ${change.status}`
+      : `a ${before.status} booking is final; its status cannot change`);
+  }
+  const freeing = holdsCapacity(before.status) && !holdsCapacity(change.status);
+  const locked = freeing ? await lockResources(tx, tenantId, [before.resourceId]) : null;
+  const after = toBooking((await updateRow(tx, 'bookings', tenantId, id, { status: change.status }, 'booking'))!);
+  await record(tx, origin, {
+    type: 'booking.status_changed',
+    subject: { type: 'booking', id },
+    data: { booking: after, from: before.status, to: after.status, reason: change.reason ?? null },
+  });
+  const reason = FREEING_REASON[change.status];
+  if (freeing && reason) await recordFreed(tx, origin, before, reason, before.seats, locked!.get(before.resourceId)!.location_id);
+  await runHooks(tx, origin, { before, after });
+  return after;
+}
+
+export async function deleteBooking(ds: DataSource, origin: Origin, id: string): Promise<Booking> {
+  return transaction(ds, async (tx) => {
+    const tenantId = origin.tenantId;
+    const before = await lockBooking(tx, tenantId, id);
+    const locked = holdsCapacity(before.status) ? await lockResources(tx, tenantId, [before.resourceId]) : null;
+    await deleteRow(tx, 'bookings', tenantId, id, 'booking');
+    await record(tx, origin, { type: 'booking.deleted', subject: { type: 'booking', id }, data: { booking: before } });
+    if (locked) await recordFreed(tx, origin, before, 'deleted', before.seats, locked.get(before.resourceId)!.location_id);
+    await runHooks(tx, origin, { before, after: null });
+    return before;
+  });
+}

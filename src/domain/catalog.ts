@@ -1,0 +1,78 @@
+// Locations, services and resources: the things a tenant's bookings refer to.
+import type { DataSource } from 'typeorm';
+import type { Queryable } from '../db/data-source.js';
+import { transaction } from '../db/sql.js';
+import { futurePeak, lockResource } from './capacity.js';
+import { conflict, notFound } from './errors.js';
+import { record, type Origin } from './events.js';
+import { deleteRow, getRow, insertRow, listRows, toApi, updateRow, type Page } from './store.js';
+
+export interface Location { id: string; name: string; timezone: string; createdAt: string; updatedAt: string }
+export interface Service { id: string; name: string; durationMinutes: number; createdAt: string; updatedAt: string }
+export interface Resource {
+  id: string; name: string; locationId: string; capacity: number; email: string | null; phone: string | null;
+  createdAt: string; updatedAt: string;
+}
+
+/** A plain tenant-scoped collection: create, get, list, patch, delete with no side effects. */
+function collection<T>(table: string, what: string, idPrefix: string) {
+  return {
+    async create(db: Queryable, tenantId: string, input: Record<string, unknown>): Promise<T> {
+      return toApi<T>(await insertRow(db, table, tenantId, input, { idPrefix, what }));
+    },
+    async get(db: Queryable, tenantId: string, id: string): Promise<T> {
+      const r = await getRow(db, table, tenantId, id);
+      if (!r) throw notFound(what, id);
+      return toApi<T>(r);
+    },
+    async list(db: Queryable, tenantId: string, opts: { cursor?: string; limit: number; where?: Record<string, unknown> }): Promise<Page<T>> {
+      const page = await listRows(db, table, tenantId, opts);
+      return { items: page.items.map((r) => toApi<T>(r)), nextCursor: page.nextCursor };
+    },
+    async update(db: Queryable, tenantId: string, id: string, patch: Record<string, unknown>): Promise<T> {
+      const r = await updateRow(db, table, tenantId, id, patch, what);
+      if (!r) throw notFound(what, id);
+      return toApi<T>(r);
+    },
+    async remove(db: Queryable, tenantId: string, id: string): Promise<void> {
+      if (!(await deleteRow(db, table, tenantId, id, what))) throw notFound(what, id);
+    },
+  };
+}
+
+export const locations = collection<Location>('locations', 'location', 'loc');
+export const services = collection<Service>('services', 'service', 'svc');
+
+const plainResources = collection<Resource>('resources', 'resource', 'res');
+
+export const resources = {
+  ...plainResources,
+  /**
+   * Changing capacity serializes on the resource. Raising it frees seats (`slot.freed`, reason
+   * capacity_increased, from now on); lowering it below what future bookings already use is refused.
+   */
+  async update(ds: DataSource, origin: Origin, id: string, patch: Partial<Resource>): Promise<Resource> {
+    return transaction(ds, async (tx) => {
+      const tenantId = origin.tenantId;
+      const before = await lockResource(tx, tenantId, id);
+      if (patch.capacity !== undefined && patch.capacity < before.capacity) {
+        const peak = await futurePeak(tx, tenantId, id);
+        if (peak > patch.capacity) {
+          throw conflict('CAPACITY_IN_USE', `future bookings and offers use ${peak} seats at once on this resource; capacity cannot go below that`);
+        }
+      }
+      const updated = await plainResources.update(tx, tenantId, id, patch);
+      if (patch.capacity !== undefined && patch.capacity > before.capacity) {
+        await record(tx, origin, {
+          type: 'slot.freed',
+          subject: { type: 'resource', id },
+          data: {
+            resourceId: id, locationId: updated.locationId, startTime: new Date().toISOString(), endTime: null,
+            seats: patch.capacity - before.capacity, reason: 'capacity_increased', bookingId: null,
+          },
+        });
+      }
+      return updated;
+    });
+  },
+};

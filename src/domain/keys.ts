@@ -1,0 +1,77 @@
+// API keys. A key is 256 random bits; only its SHA-256 hash is stored, and the secret is shown once.
+// A fast hash is right here: the secret is high-entropy (no dictionary to try), and a slow password hash on every
+// request would cap throughput.
+import crypto from 'node:crypto';
+import type { Queryable } from '../db/data-source.js';
+import { one, rows } from '../db/sql.js';
+import { notFound } from './errors.js';
+import { newId } from './ids.js';
+
+export type Role = 'admin' | 'app';
+
+export interface ApiKey {
+  id: string;
+  name: string | null;
+  role: Role;
+  prefix: string;
+  createdAt: string;
+  revokedAt: string | null;
+}
+export interface ApiKeyWithSecret extends ApiKey {
+  secret: string;
+}
+
+interface KeyRow { id: string; name: string | null; role: Role; key_prefix: string; created_at: Date; revoked_at: Date | null }
+
+const toKey = (r: KeyRow): ApiKey => ({
+  id: r.id,
+  name: r.name,
+  role: r.role,
+  prefix: r.key_prefix,
+  createdAt: r.created_at.toISOString(),
+  revokedAt: r.revoked_at ? r.revoked_at.toISOString() : null,
+});
+
+export const hashKey = (secret: string): Buffer => crypto.createHash('sha256').update(secret, 'utf8').digest();
+
+export async function createKey(db: Queryable, tenantId: string, input: { role: Role; name?: string | null }): Promise<ApiKeyWithSecret> {
+  const secret = `bfk_${crypto.randomBytes(32).toString('base64url')}`;
+  const prefix = secret.slice(0, 10);
+  const r = await one<KeyRow>(db, `
+    INSERT INTO api_keys (tenant_id, id, name, role, key_hash, key_prefix)
+    VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
+  [tenantId, newId('key'), input.name ?? null, input.role, hashKey(secret), prefix]);
+  return { ...toKey(r!), secret };
+}
+
+export async function listKeys(db: Queryable, tenantId: string): Promise<ApiKey[]> {
+  return (await rows<KeyRow>(db, 'SELECT * FROM api_keys WHERE tenant_id = $1 ORDER BY created_at, id', [tenantId])).map(toKey);
+}
+
+export async function revokeKey(db: Queryable, tenantId: string, id: string): Promise<ApiKey> {
+  const r = await one<KeyRow>(db, `
+    UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now())
+    WHERE tenant_id = $1 AND id = $2 RETURNING *`, [tenantId, id]);
+  if (!r) throw notFound('API key', id);
+  return toKey(r);
+}
+
+export interface Principal {
+  tenantId: string;
+  role: Role;
+  keyId: string;
+}
+
+/** The key's tenant and role, or null for an unknown or revoked key. */
+export async function authenticate(db: Queryable, secret: string): Promise<Principal | null> {
+  const hash = hashKey(secret);
+  const r = await one<{ tenant_id: string; id: string; role: Role; key_hash: Buffer }>(db,
+    'SELECT tenant_id, id, role, key_hash FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL', [hash]);
+  if (!r || !crypto.timingSafeEqual(r.key_hash, hash)) return null;
+  return { tenantId: r.tenant_id, role: r.role, keyId: r.id };
+}
+
+/** Constant-time comparison of a presented platform key with the configured one. */
+export function isPlatformKey(presented: string, adminKey: string): boolean {
+  return crypto.timingSafeEqual(hashKey(presented), hashKey(adminKey));
+}
