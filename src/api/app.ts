@@ -44,7 +44,7 @@ export function createApp(deps: ApiDeps, opts: AppOptions = {}): express.Express
     }
   });
 
-  const openapi = buildOpenApi(routes, { version: VERSION });
+  const openapi = buildOpenApi(routes, { version: VERSION, basePath: '/api' });
   app.get('/api/openapi.json', (_req, res) => { res.json(openapi); });
   const swaggerDir = (require('swagger-ui-dist') as { getAbsoluteFSPath(): string }).getAbsoluteFSPath();
   app.use('/api/docs/assets', express.static(swaggerDir, { index: false }));

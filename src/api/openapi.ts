@@ -12,10 +12,10 @@ const ERRORS: Record<string, string> = {
   413: 'Body larger than 1 MB',
 };
 
-export function buildOpenApi(routes: RouteSpec[], info: { version: string }): JSONSchema {
+export function buildOpenApi(routes: RouteSpec[], info: { version: string; basePath: string }): JSONSchema {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routes) {
-    const path = r.path.replace(/:(\w+)/g, '{$1}');
+    const path = `${info.basePath}${r.path}`.replace(/:(\w+)/g, '{$1}');
     const parameters: unknown[] = [];
     for (const [name, schema] of Object.entries((r.params?.properties ?? {}) as Record<string, JSONSchema>)) {
       parameters.push({ name, in: 'path', required: true, schema });
@@ -37,7 +37,7 @@ export function buildOpenApi(routes: RouteSpec[], info: { version: string }): JS
     }
     paths[path] ??= {};
     paths[path][r.method] = {
-      operationId: `${r.method}${path.replace(/[{}]/g, '').split(/[/_.-]/).filter(Boolean).map((s) => s[0].toUpperCase() + s.slice(1)).join('')}`,
+      operationId: `${r.method}${r.path.replace(/:(\w+)/g, '{$1}').replace(/[{}]/g, '').split(/[/_.-]/).filter(Boolean).map((s) => s[0].toUpperCase() + s.slice(1)).join('')}`,
       summary: r.summary,
       ...(r.description ? { description: r.description } : {}),
       tags: [r.tag],

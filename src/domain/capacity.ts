@@ -24,7 +24,7 @@ export async function lockResource(tx: EntityManager, tenantId: string, resource
 /** Locks several resources in a fixed order, so two transactions locking the same pair cannot deadlock. */
 export async function lockResources(tx: EntityManager, tenantId: string, ids: string[]): Promise<Map<string, LockedResource>> {
   const out = new Map<string, LockedResource>();
-  for (const id of [...new Set(ids)].sort()) out.set(id, await lockResource(tx, tenantId, id));
+  for (const id of [...new Set(ids)].sort()) out.set(id, await lockResource(tx, tenantId, id, '/resourceId'));
   return out;
 }
 

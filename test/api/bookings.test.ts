@@ -1,0 +1,153 @@
+import { expect } from 'chai';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import type { Client } from '../helpers/client.js';
+import { booking, inHours, seedCatalog } from '../helpers/fixtures.js';
+
+describe('bookings and capacity', () => {
+  let app: TestApp;
+  let c: Client;
+  before(async () => {
+    app = await startTestApp();
+    c = await app.tenant('t-1');
+    await seedCatalog(c);
+  });
+  after(async () => { await app.stop(); });
+
+  it('creates a booking with defaults and a client-chosen id, and gets it back', async () => {
+    const res = await c.post('/api/bookings', booking({ id: 'res-456', resourceId: 'r-3', notes: 'racket rental' }));
+    expect(res.status).to.equal(201);
+    expect(res.body).to.include({ id: 'res-456', seats: 1, status: 'confirmed', customerId: 'm-1', resourceId: 'r-3', notes: 'racket rental' });
+    const got = await c.get('/api/bookings/res-456');
+    expect(got.status).to.equal(200);
+    expect(got.body).to.deep.equal(res.body);
+  });
+
+  it('refuses a booking into a full slot with 409 SLOT_FULL, and allows one that only touches it', async () => {
+    const start = inHours(100);
+    const end = inHours(101);
+    expect((await c.post('/api/bookings', booking({ startTime: start, endTime: end }))).status).to.equal(201);
+    const full = await c.post('/api/bookings', booking({ customerId: 'm-2', startTime: inHours(100.5), endTime: inHours(101.5) }));
+    expect(full.status).to.equal(409);
+    expect(full.body.code).to.equal('SLOT_FULL');
+    const adjacent = await c.post('/api/bookings', booking({ customerId: 'm-2', startTime: end, endTime: inHours(102) }));
+    expect(adjacent.status).to.equal(201);
+  });
+
+  it('checks seats per instant: two bookings that do not overlap each other leave room on a capacity-3 resource', async () => {
+    // [200,201) and [201,202) with 2 seats each; a request [200,202) for 1 seat sees at most 2 in use at any instant
+    expect((await c.post('/api/bookings', booking({ resourceId: 'r-3', seats: 2, startTime: inHours(200), endTime: inHours(201) }))).status).to.equal(201);
+    expect((await c.post('/api/bookings', booking({ resourceId: 'r-3', seats: 2, startTime: inHours(201), endTime: inHours(202) }))).status).to.equal(201);
+    const fits = await c.post('/api/bookings', booking({ resourceId: 'r-3', customerId: 'm-2', startTime: inHours(200), endTime: inHours(202) }));
+    expect(fits.status).to.equal(201);
+    const tooMany = await c.post('/api/bookings', booking({ resourceId: 'r-3', customerId: 'm-3', startTime: inHours(200.5), endTime: inHours(200.75) }));
+    expect(tooMany.status).to.equal(409);
+    expect(tooMany.body.code).to.equal('SLOT_FULL');
+  });
+
+  it('gives the last seat to exactly one of 50 concurrent requests; the other 49 get clean 409s', async () => {
+    const start = inHours(300);
+    const end = inHours(301);
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) =>
+      c.post('/api/bookings', booking({ customerId: `m-${(i % 3) + 1}`, startTime: start, endTime: end }))));
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((s) => s === 201)).to.have.length(1);
+    expect(statuses.filter((s) => s === 409)).to.have.length(49);
+    for (const r of results.filter((x) => x.status === 409)) expect(r.body.code).to.equal('SLOT_FULL');
+    const list = await c.get(`/api/bookings?resourceId=r-1&from=${encodeURIComponent(start)}&to=${encodeURIComponent(end)}`);
+    expect(list.body.items).to.have.length(1);
+  });
+
+  it('moves through the allowed status transitions and refuses the others with 409 INVALID_TRANSITION', async () => {
+    const pending = (await c.post('/api/bookings', booking({ status: 'pending', startTime: inHours(400), endTime: inHours(401) }))).body;
+    expect(pending.status).to.equal('pending');
+    const bad = await c.post(`/api/bookings/${pending.id}/status`, { status: 'completed' });
+    expect(bad.status).to.equal(409);
+    expect(bad.body.code).to.equal('INVALID_TRANSITION');
+    const confirmed = await c.post(`/api/bookings/${pending.id}/status`, { status: 'confirmed' });
+    expect(confirmed.status).to.equal(200);
+    expect(confirmed.body.status).to.equal('confirmed');
+    const again = await c.post(`/api/bookings/${pending.id}/status`, { status: 'confirmed' });
+    expect(again.status, 'setting the same status again is a safe no-op').to.equal(200);
+    const done = await c.post(`/api/bookings/${pending.id}/status`, { status: 'completed' });
+    expect(done.body.status).to.equal('completed');
+    const final = await c.post(`/api/bookings/${pending.id}/status`, { status: 'cancelled' });
+    expect(final.status).to.equal(409);
+    expect(final.body.detail).to.match(/final/);
+
+    const table: [string, string, number][] = [
+      ['pending', 'declined', 200], ['pending', 'cancelled', 200], ['pending', 'not_taken', 409], ['pending', 'completed', 409],
+      ['confirmed', 'pending', 409], ['confirmed', 'declined', 409], ['confirmed', 'not_taken', 200], ['confirmed', 'cancelled', 200],
+    ];
+    let h = 410;
+    for (const [from, to, status] of table) {
+      const b = (await c.post('/api/bookings', booking({ status: from, startTime: inHours(h), endTime: inHours(h + 1) }))).body;
+      h += 2;
+      const res = await c.post(`/api/bookings/${b.id}/status`, { status: to });
+      expect(res.status, `${from} -> ${to}`).to.equal(status);
+    }
+  });
+
+  it('frees capacity when a booking stops holding it, so the slot can be booked again', async () => {
+    const b = (await c.post('/api/bookings', booking({ startTime: inHours(500), endTime: inHours(501) }))).body;
+    expect((await c.post('/api/bookings', booking({ customerId: 'm-2', startTime: inHours(500), endTime: inHours(501) }))).status).to.equal(409);
+    await c.post(`/api/bookings/${b.id}/status`, { status: 'cancelled' });
+    expect((await c.post('/api/bookings', booking({ customerId: 'm-2', startTime: inHours(500), endTime: inHours(501) }))).status).to.equal(201);
+  });
+
+  it('moves a booking with PATCH, checking capacity at the target but not against itself', async () => {
+    const b = (await c.post('/api/bookings', booking({ startTime: inHours(600), endTime: inHours(601) }))).body;
+    const other = (await c.post('/api/bookings', booking({ customerId: 'm-2', startTime: inHours(602), endTime: inHours(603) }))).body;
+    const later = await c.patch(`/api/bookings/${b.id}`, { startTime: inHours(600.5), endTime: inHours(601.5), notes: 'moved' });
+    expect(later.status).to.equal(200);
+    expect(later.body).to.include({ startTime: inHours(600.5), notes: 'moved' });
+    const clash = await c.patch(`/api/bookings/${b.id}`, { startTime: inHours(602.5), endTime: inHours(603.5) });
+    expect(clash.status).to.equal(409);
+    expect(clash.body.code).to.equal('SLOT_FULL');
+    expect((await c.get(`/api/bookings/${b.id}`)).body.startTime).to.equal(inHours(600.5));
+    const bad = await c.patch(`/api/bookings/${b.id}`, { endTime: inHours(500) });
+    expect(bad.status).to.equal(400);
+    expect(bad.body.errors[0].pointer).to.equal('/endTime');
+    expect(other.id).to.be.a('string');
+  });
+
+  it('deletes a booking with 204, then answers 404 for it', async () => {
+    const b = (await c.post('/api/bookings', booking({ startTime: inHours(700), endTime: inHours(701) }))).body;
+    expect((await c.delete(`/api/bookings/${b.id}`)).status).to.equal(204);
+    const gone = await c.get(`/api/bookings/${b.id}`);
+    expect(gone.status).to.equal(404);
+    expect(gone.body.code).to.equal('NOT_FOUND');
+  });
+
+  it('lists with filters and cursor pagination', async () => {
+    const t = await app.tenant('t-list');
+    await seedCatalog(t);
+    for (let i = 0; i < 7; i++) {
+      await t.post('/api/bookings', booking({ resourceId: 'r-3', customerId: i % 2 ? 'm-1' : 'm-2', startTime: inHours(10 + i), endTime: inHours(10.5 + i) }));
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { body: { items: { id: string; startTime: string }[]; nextCursor: string | null } } =
+        await t.get(`/api/bookings?limit=3${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.body.items.length).to.be.at.most(3);
+      seen.push(...page.body.items.map((b) => b.id));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen).to.have.length(7);
+    expect(new Set(seen).size).to.equal(7);
+    expect((await t.get('/api/bookings?customerId=m-1')).body.items).to.have.length(3);
+    expect((await t.get('/api/bookings?locationId=c-1&status=confirmed')).body.items).to.have.length(7);
+    expect((await t.get(`/api/bookings?from=${encodeURIComponent(inHours(12.2))}&to=${encodeURIComponent(inHours(13.1))}`)).body.items).to.have.length(2);
+    expect((await t.get('/api/bookings?status=bogus')).status).to.equal(400);
+  });
+
+  it('answers 404 for references to things that do not exist, and writes nothing', async () => {
+    const before = (await c.get('/api/bookings?limit=500')).body.items.length;
+    const res = await c.post('/api/bookings', booking({ customerId: 'nobody' }));
+    expect(res.status).to.equal(404);
+    expect(res.body.errors[0].pointer).to.equal('/customerId');
+    const res2 = await c.post('/api/bookings', booking({ resourceId: 'nothing' }));
+    expect(res2.status).to.equal(404);
+    expect((await c.get('/api/bookings?limit=500')).body.items.length).to.equal(before);
+  });
+});

@@ -1,0 +1,83 @@
+import { expect } from 'chai';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import type { Client } from '../helpers/client.js';
+import { inHours } from '../helpers/fixtures.js';
+
+// Tenant A's admin key against every endpoint of the OpenAPI document that names an id, with tenant B's ids:
+// every answer must be 404 (indistinguishable from an id that does not exist), and B's data must be unchanged.
+describe('tenant isolation', () => {
+  let app: TestApp;
+  let a: Client;
+  let b: Client;
+  const bIds: Record<string, string> = {};
+
+  before(async () => {
+    app = await startTestApp();
+    a = await app.tenant('t-a');
+    b = await app.tenant('t-b');
+    const mk = async (path: string, body: Record<string, unknown>) => {
+      const res = await b.post(path, body);
+      expect(res.status, JSON.stringify(res.body)).to.equal(201);
+      return res.body.id as string;
+    };
+    bIds.locations = await mk('/api/locations', { id: 'b-loc', name: 'B', timezone: 'UTC' });
+    bIds.services = await mk('/api/services', { id: 'b-svc', name: 'B', durationMinutes: 30 });
+    bIds.resources = await mk('/api/resources', { id: 'b-res', name: 'B', locationId: 'b-loc' });
+    bIds.customers = await mk('/api/customers', { id: 'b-cus', name: 'B' });
+    bIds.bookings = await mk('/api/bookings', { id: 'b-bk', customerId: 'b-cus', resourceId: 'b-res', startTime: inHours(5), endTime: inHours(6) });
+    bIds.payments = await mk('/api/payments', { id: 'b-pay', bookingId: 'b-bk', amount: 1, currency: 'EUR', status: 'pending' });
+    bIds.keys = (await b.get('/api/keys')).body.items[0].id;
+    bIds.events = (await b.get('/api/events')).body.items[0].id;
+    bIds.tenants = 't-b';
+  });
+  after(async () => { await app.stop(); });
+
+  it('answers 404 to every id-bearing endpoint called with another tenant\'s ids', async () => {
+    const doc = (await app.anon.get('/api/openapi.json')).body;
+    let tried = 0;
+    for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, { 'x-access': string }>>)) {
+      if (!path.includes('{id}')) continue;
+      const collection = path.split('/')[2];
+      const id = bIds[collection];
+      expect(id, `an id of tenant B for ${path}`).to.be.a('string');
+      for (const [method, op] of Object.entries(ops)) {
+        if (op['x-access'] === 'platform') continue;
+        const res = await a.request(method.toUpperCase(), path.replace('{id}', id), method === 'get' || method === 'delete' ? undefined : {});
+        expect([400, 404], `${method.toUpperCase()} ${path}: ${res.status} ${JSON.stringify(res.body)}`).to.include(res.status);
+        if (res.status === 400) {
+          // validation ran first (an empty body); the same call with a valid body must still be 404
+          continue;
+        }
+        tried++;
+      }
+    }
+    expect(tried).to.be.greaterThan(15);
+    // B's data is untouched and A sees none of it in lists
+    expect((await b.get('/api/bookings/b-bk')).body.status).to.equal('confirmed');
+    expect((await b.get('/api/keys')).body.items[0].revokedAt).to.equal(null);
+    for (const col of ['locations', 'services', 'resources', 'customers', 'bookings', 'payments', 'events']) {
+      expect((await a.get(`/api/${col}`)).body.items.map((x: { id: string }) => x.id), col).to.not.include(bIds[col]);
+    }
+  });
+
+  it('answers 404 for B\'s ids with valid bodies too', async () => {
+    const calls: [string, string, unknown][] = [
+      ['PATCH', '/api/bookings/b-bk', { notes: 'x' }],
+      ['POST', '/api/bookings/b-bk/status', { status: 'cancelled' }],
+      ['PATCH', '/api/customers/b-cus', { name: 'x' }],
+      ['PATCH', '/api/resources/b-res', { capacity: 9 }],
+      ['PATCH', '/api/locations/b-loc', { name: 'x' }],
+      ['PATCH', '/api/services/b-svc', { name: 'x' }],
+      ['PATCH', '/api/payments/b-pay', { status: 'completed' }],
+      ['POST', '/api/bookings', { customerId: 'b-cus', resourceId: 'b-res', startTime: inHours(10), endTime: inHours(11) }],
+      ['POST', '/api/payments', { bookingId: 'b-bk', amount: 1, currency: 'EUR', status: 'completed' }],
+    ];
+    for (const [m, p, body] of calls) {
+      const res = await a.request(m, p, body);
+      expect(res.status, `${m} ${p}`).to.equal(404);
+    }
+    expect((await b.get('/api/bookings/b-bk')).body.notes).to.equal(null);
+    expect((await b.get('/api/resources/b-res')).body.capacity).to.equal(1);
+    expect((await b.get('/api/payments/b-pay')).body.status).to.equal('pending');
+  });
+});

@@ -1,0 +1,98 @@
+import { expect } from 'chai';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+
+describe('tenants, API keys and settings', () => {
+  let app: TestApp;
+  before(async () => { app = await startTestApp(); });
+  after(async () => { await app.stop(); });
+
+  it('creates a tenant with the platform key and returns its first admin key once', async () => {
+    const res = await app.platform.post('/api/tenants', { id: 't-1', name: 'Club One', timezone: 'Europe/Oslo', defaultLanguage: 'nb', adminEmail: 'admin@one.example' });
+    expect(res.status).to.equal(201);
+    expect(res.body).to.include({ id: 't-1', name: 'Club One', timezone: 'Europe/Oslo', defaultLanguage: 'nb', adminEmail: 'admin@one.example' });
+    expect(res.body.apiKey).to.match(/^bfk_/);
+    expect(res.body.createdAt).to.be.a('string');
+
+    const got = await app.platform.get('/api/tenants/t-1');
+    expect(got.status).to.equal(200);
+    expect(got.body).to.not.have.property('apiKey');
+    const list = await app.platform.get('/api/tenants');
+    expect(list.body.items.map((t: { id: string }) => t.id)).to.include('t-1');
+
+    const settings = await app.client(res.body.apiKey).get('/api/settings');
+    expect(settings.status).to.equal(200);
+    expect(settings.body.name).to.equal('Club One');
+  });
+
+  it('defaults time zone and language, generates an id, and refuses a duplicate id with 409', async () => {
+    const res = await app.platform.post('/api/tenants', { name: 'No id' });
+    expect(res.status).to.equal(201);
+    expect(res.body).to.include({ timezone: 'UTC', defaultLanguage: 'en', adminEmail: null });
+    expect(res.body.id).to.match(/^t_/);
+    const dup = await app.platform.post('/api/tenants', { id: 't-1', name: 'Again' });
+    expect(dup.status).to.equal(409);
+    expect(dup.body.code).to.equal('ALREADY_EXISTS');
+  });
+
+  it('answers 401 without a key or with a wrong one, and 403 for a tenant key on platform routes', async () => {
+    expect((await app.anon.post('/api/tenants', { name: 'x' })).status).to.equal(401);
+    expect((await app.client('nope').post('/api/tenants', { name: 'x' })).status).to.equal(401);
+    const t = await app.tenant();
+    const res = await t.post('/api/tenants', { name: 'x' });
+    expect(res.status).to.equal(403);
+    expect(res.headers.get('content-type')).to.match(/application\/problem\+json/);
+    // and the platform key is not a tenant key
+    expect((await app.platform.get('/api/bookings')).status).to.equal(403);
+    // nothing was created by the refused calls
+    const list = await app.platform.get('/api/tenants?limit=500');
+    expect(list.body.items.filter((x: { name: string }) => x.name === 'x')).to.have.length(0);
+  });
+
+  it('creates, lists and revokes keys; a revoked key stops working at once; app keys cannot administer', async () => {
+    const admin = await app.tenant('t-keys');
+    const created = await admin.post('/api/keys', { role: 'app', name: 'booking site' });
+    expect(created.status).to.equal(201);
+    expect(created.body.secret).to.match(/^bfk_/);
+    const list = await admin.get('/api/keys');
+    expect(list.body.items).to.have.length(2);
+    for (const k of list.body.items) expect(k).to.not.have.property('secret');
+
+    const appKey = app.client(created.body.secret);
+    expect((await appKey.get('/api/bookings')).status).to.equal(200);
+    expect((await appKey.post('/api/customers', { name: 'Via app key' })).status).to.equal(201);
+    const forbidden = await appKey.patch('/api/settings', { name: 'hijack' });
+    expect(forbidden.status).to.equal(403);
+    expect(forbidden.body.code).to.equal('FORBIDDEN');
+    expect((await appKey.post('/api/keys', { role: 'admin' })).status).to.equal(403);
+    expect((await appKey.post('/api/locations', { name: 'x', timezone: 'UTC' })).status).to.equal(403);
+
+    expect((await admin.delete(`/api/keys/${created.body.id}`)).status).to.equal(204);
+    const after = await appKey.get('/api/bookings');
+    expect(after.status).to.equal(401);
+    expect(after.body.code).to.equal('UNAUTHENTICATED');
+  });
+
+  it('reads and changes settings with a partial update', async () => {
+    const admin = await app.tenant('t-settings');
+    const res = await admin.patch('/api/settings', { timezone: 'America/New_York', adminEmail: 'ops@x.example' });
+    expect(res.status).to.equal(200);
+    expect(res.body).to.include({ timezone: 'America/New_York', adminEmail: 'ops@x.example', name: 'Tenant t-settings' });
+    const cleared = await admin.patch('/api/settings', { adminEmail: null });
+    expect(cleared.body.adminEmail).to.equal(null);
+    const bad = await admin.patch('/api/settings', { timezone: 'Mars/Olympus' });
+    expect(bad.status).to.equal(400);
+    expect(bad.body.errors[0]).to.include({ pointer: '/timezone' });
+    expect((await admin.get('/api/settings')).body.timezone).to.equal('America/New_York');
+  });
+
+  it('rejects a tenantId that is not the key\'s tenant with 403, in the query and in the body', async () => {
+    const a = await app.tenant('t-a');
+    expect((await a.get('/api/bookings?tenantId=t-a')).status).to.equal(200);
+    expect((await a.get('/api/bookings?tenantId=t-other')).status).to.equal(403);
+    const res = await a.post('/api/customers', { tenantId: 't-other', name: 'x' });
+    expect(res.status).to.equal(403);
+    expect(res.body.code).to.equal('TENANT_MISMATCH');
+    expect((await a.get('/api/customers')).body.items).to.have.length(0);
+    expect((await a.post('/api/customers', { tenantId: 't-a', name: 'ok' })).status).to.equal(201);
+  });
+});

@@ -1,0 +1,65 @@
+// A real Bookflow (HTTP API + optional worker) on a fresh database, listening on a free port.
+import type { Server } from 'node:http';
+import type { Runner } from 'graphile-worker';
+import type { DataSource } from 'typeorm';
+import { createApp } from '../../src/api/app.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { createDataSource } from '../../src/db/data-source.js';
+import { startWorker } from '../../src/worker/runner.js';
+import { taskList } from '../../src/worker/tasks.js';
+import { dropDatabase, freshDatabase } from './global.js';
+import { Client } from './client.js';
+
+export const ADMIN_KEY = 'test-platform-key-0123456789';
+
+export interface TestApp {
+  url: string;
+  databaseUrl: string;
+  ds: DataSource;
+  config: Config;
+  platform: Client;
+  /** A client with no key. */
+  anon: Client;
+  client(key: string): Client;
+  /** Creates a tenant through the API and returns a client with its admin key. */
+  tenant(id?: string, extra?: Record<string, unknown>): Promise<Client>;
+  startWorker(): Promise<Runner>;
+  stop(): Promise<void>;
+}
+
+export async function startTestApp(opts: { env?: Record<string, string>; worker?: boolean } = {}): Promise<TestApp> {
+  const databaseUrl = await freshDatabase();
+  const config = loadConfig({ BOOKFLOW_ADMIN_KEY: ADMIN_KEY, DATABASE_URL: databaseUrl, PORT: '0', ...opts.env });
+  const ds = createDataSource(databaseUrl, { poolSize: 20 });
+  await ds.initialize();
+  const app = createApp({ ds, config, adminKey: ADMIN_KEY });
+  const server: Server = await new Promise((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const runners: Runner[] = [];
+  let n = 0;
+  const t: TestApp = {
+    url, databaseUrl, ds, config,
+    platform: new Client(url, ADMIN_KEY),
+    anon: new Client(url, null),
+    client: (key) => new Client(url, key),
+    async tenant(id, extra = {}) {
+      const res = await t.platform.post('/api/tenants', { id: id ?? `auto-${++n}`, name: `Tenant ${id ?? `auto-${n}`}`, ...extra });
+      if (res.status !== 201) throw new Error(`creating tenant failed: ${res.status} ${JSON.stringify(res.body)}`);
+      return new Client(url, res.body.apiKey as string, res.body.id as string);
+    },
+    async startWorker() {
+      const r = await startWorker({ connectionString: databaseUrl, concurrency: 4, taskList: taskList({ ds }), pollInterval: 200 });
+      runners.push(r);
+      return r;
+    },
+    async stop() {
+      for (const r of runners) await r.stop();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await ds.destroy();
+      await dropDatabase(databaseUrl);
+    },
+  };
+  if (opts.worker) await t.startWorker();
+  return t;
+}
