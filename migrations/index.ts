@@ -4,6 +4,7 @@ import { Catalog1763800000002 } from './1763800000002-catalog.js';
 import { Customers1763800000003 } from './1763800000003-customers.js';
 import { Bookings1763800000004 } from './1763800000004-bookings.js';
 import { Events1763800000005 } from './1763800000005-events.js';
+import { Workflows1763800000006 } from './1763800000006-workflows.js';
 
 export const migrations = [
   Tenants1763800000001,
@@ -11,4 +12,5 @@ export const migrations = [
   Customers1763800000003,
   Bookings1763800000004,
   Events1763800000005,
+  Workflows1763800000006,
 ];

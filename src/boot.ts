@@ -12,6 +12,7 @@ import type { Config } from './config.js';
 import { createDataSource, migrate } from './db/data-source.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded.js';
 import { DEMO_TENANT, seedDemo } from './domain/demo.js';
+import { createTransports } from './engine/transports.js';
 import { startWorker } from './worker/runner.js';
 import { taskList } from './worker/tasks.js';
 
@@ -71,15 +72,18 @@ export async function startBookflow(config: Config, mode: Mode, log: (line: stri
       demoKey = created ?? (fs.existsSync(demoFile) ? fs.readFileSync(demoFile, 'utf8').trim() : null);
     }
 
+    const transports = createTransports(config);
+    cleanups.push(() => transports.mailer.close());
     let runner: Runner | null = null;
     if (mode === 'worker' || (mode === 'serve' && config.embeddedWorker)) {
-      runner = await startWorker({ connectionString: databaseUrl, concurrency: config.workerConcurrency, taskList: taskList({ ds }) });
+      const tasks = taskList({ ds, transports, publicUrl: config.publicUrl, lateGraceMs: config.lateGraceMinutes * 60_000 });
+      runner = await startWorker({ connectionString: databaseUrl, concurrency: config.workerConcurrency, taskList: tasks });
       cleanups.push(() => runner!.stop());
     }
 
     let url: string | null = null;
     if (mode === 'serve') {
-      const app = createApp({ ds, config, adminKey });
+      const app = createApp({ ds, config, adminKey, transports });
       const server: Server = await new Promise((resolve, reject) => {
         const s = app.listen(config.port, config.host, () => resolve(s));
         s.once('error', reject);

@@ -31,6 +31,11 @@ export interface Config {
   workerConcurrency: number;
   /** Run the worker inside `serve` (true). */
   embeddedWorker: boolean;
+  /**
+   * How late a time-offset job (a reminder) may fire before it records `late:worker_down` instead of sending
+   * (30 minutes): a reminder hours late, after an outage, is worse than none.
+   */
+  lateGraceMinutes: number;
 }
 
 export class ConfigError extends Error {
@@ -105,10 +110,11 @@ export function loadConfig(env: Env = process.env): Config {
   const demo = bool('BOOKFLOW_DEMO', databaseUrl === null);
   const workerConcurrency = int('BOOKFLOW_WORKER_CONCURRENCY', 8, 1, 200)!;
   const embeddedWorker = bool('BOOKFLOW_EMBEDDED_WORKER', true);
+  const lateGraceMinutes = int('BOOKFLOW_LATE_GRACE_MINUTES', 30, 0, 100000)!;
 
   if (problems.length) throw new ConfigError(problems);
   return {
     port, host, databaseUrl, dataDir, embeddedPgPort, adminKey, publicUrl, smtpUrl, mailFrom, twilio,
-    webhookAllowPrivate, demo, workerConcurrency, embeddedWorker,
+    webhookAllowPrivate, demo, workerConcurrency, embeddedWorker, lateGraceMinutes,
   };
 }

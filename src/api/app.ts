@@ -12,6 +12,8 @@ import { customerRoutes } from './routes/customers.js';
 import { eventRoutes } from './routes/events.js';
 import { paymentRoutes } from './routes/payments.js';
 import { tenantRoutes } from './routes/tenants.js';
+import { messageRoutes, mountSmsCallbacks } from './routes/messages.js';
+import { workflowRoutes } from './routes/workflows.js';
 
 const require = createRequire(import.meta.url);
 const VERSION = (require('../../../package.json') as { version: string }).version;
@@ -19,6 +21,7 @@ const VERSION = (require('../../../package.json') as { version: string }).versio
 /** Every REST route, in the order OpenAPI lists them. Features add theirs through `extraRoutes`. */
 export const coreRoutes: RouteSpec[] = [
   ...tenantRoutes, ...catalogRoutes, ...customerRoutes, ...bookingRoutes, ...paymentRoutes, ...eventRoutes,
+  ...workflowRoutes, ...messageRoutes,
 ];
 
 export interface AppOptions {
@@ -50,6 +53,7 @@ export function createApp(deps: ApiDeps, opts: AppOptions = {}): express.Express
   app.use('/api/docs/assets', express.static(swaggerDir, { index: false }));
   app.get(['/api/docs', '/api/docs/'], (_req, res) => { res.type('html').send(REFERENCE_PAGE); });
 
+  mountSmsCallbacks(app, deps, deps.transports.sms);
   opts.mount?.(app);
 
   const api = express.Router();

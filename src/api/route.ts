@@ -5,6 +5,7 @@ import type { Request, Response, Router } from 'express';
 import type { ValidateFunction } from 'ajv';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config.js';
+import type { Transports } from '../engine/index.js';
 import { DomainError } from '../domain/errors.js';
 import type { Origin } from '../domain/events.js';
 import type { Principal } from '../domain/keys.js';
@@ -17,6 +18,8 @@ export interface ApiDeps {
   config: Config;
   /** The platform admin key (from config or generated at first start). */
   adminKey: string;
+  /** Email, SMS and HTTP ports (the SMS port verifies provider callbacks). */
+  transports: Transports;
 }
 
 /** Who may call: nobody in particular, the platform key, any tenant key, or a tenant admin key. */

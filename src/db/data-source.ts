@@ -41,6 +41,10 @@ export async function migrationsApplied(ds: DataSource): Promise<boolean> {
   return !(await ds.showMigrations());
 }
 
+/**
+ * graphile-worker's errors and warnings, one line each. A failed attempt of a step is expected (it is retried and
+ * recorded on the run), so its stack trace would only bury the lines that matter.
+ */
 export const quietLogger = new Logger(() => (level: string, message: string) => {
-  if (level === 'error' || level === 'warning') console.error(`[worker] ${level}: ${message}`);
+  if (level === 'error' || level === 'warning') console.error(`[worker] ${level}: ${message.split('\n')[0]}`);
 });

@@ -97,6 +97,8 @@ export interface ListOptions {
   conditions?: [string, unknown][];
   /** Sort column (camelCase), ascending, ties broken by id. */
   orderBy?: string;
+  /** Newest first. */
+  descending?: boolean;
   cursor?: string;
   limit: number;
 }
@@ -117,12 +119,13 @@ export async function listRows(db: Queryable, table: string, tenantId: string, o
   const after = decodeCursor(opts.cursor);
   if (after) {
     params.push(after[0], after[1]);
-    where.push(`(${ident(order)}, id) > ($${params.length - 1}, $${params.length})`);
+    where.push(`(${ident(order)}, id) ${opts.descending ? '<' : '>'} ($${params.length - 1}, $${params.length})`);
   }
   params.push(opts.limit + 1);
+  const dir = opts.descending ? ' DESC' : '';
   // The sort value goes into the cursor as Postgres prints it: a JS Date would drop the microseconds and
   // make the next page repeat the last row.
-  const rs = await rows(db, `SELECT *, ${ident(order)}::text AS cursor_sort FROM ${table} WHERE ${where.join(' AND ')} ORDER BY ${ident(order)}, id LIMIT $${params.length}`, params);
+  const rs = await rows(db, `SELECT *, ${ident(order)}::text AS cursor_sort FROM ${table} WHERE ${where.join(' AND ')} ORDER BY ${ident(order)}${dir}, id${dir} LIMIT $${params.length}`, params);
   const more = rs.length > opts.limit;
   const items = more ? rs.slice(0, opts.limit) : rs;
   const last = items[items.length - 1];

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import type { Client } from '../helpers/client.js';
 import { inHours } from '../helpers/fixtures.js';
+import { eventually } from '../helpers/engine.js';
 
 // Tenant A's admin key against every endpoint of the OpenAPI document that names an id, with tenant B's ids:
 // every answer must be 404 (indistinguishable from an id that does not exist), and B's data must be unchanged.
@@ -12,7 +13,7 @@ describe('tenant isolation', () => {
   const bIds: Record<string, string> = {};
 
   before(async () => {
-    app = await startTestApp();
+    app = await startTestApp({ worker: true });
     a = await app.tenant('t-a');
     b = await app.tenant('t-b');
     const mk = async (path: string, body: Record<string, unknown>) => {
@@ -26,6 +27,12 @@ describe('tenant isolation', () => {
     bIds.customers = await mk('/api/customers', { id: 'b-cus', name: 'B' });
     bIds.bookings = await mk('/api/bookings', { id: 'b-bk', customerId: 'b-cus', resourceId: 'b-res', startTime: inHours(5), endTime: inHours(6) });
     bIds.payments = await mk('/api/payments', { id: 'b-pay', bookingId: 'b-bk', amount: 1, currency: 'EUR', status: 'pending' });
+    bIds.workflows = await mk('/api/workflows', {
+      id: 'b-wf', name: 'B', trigger: { type: 'booking.created' }, actions: [{ type: 'email', config: { to: 'fixed', address: 'b@b.example', subject: 'x', html: 'x' } }],
+    });
+    await mk('/api/bookings', { id: 'b-bk2', customerId: 'b-cus', resourceId: 'b-res', startTime: inHours(7), endTime: inHours(8) });
+    bIds.runs = await eventually(async () => (await b.get('/api/runs')).body.items.find((r: { status: string }) => r.status === 'succeeded')?.id);
+    bIds.messages = await eventually(async () => (await b.get('/api/messages')).body.items[0]?.id);
     bIds.keys = (await b.get('/api/keys')).body.items[0].id;
     bIds.events = (await b.get('/api/events')).body.items[0].id;
     bIds.tenants = 't-b';
@@ -55,7 +62,8 @@ describe('tenant isolation', () => {
     // B's data is untouched and A sees none of it in lists
     expect((await b.get('/api/bookings/b-bk')).body.status).to.equal('confirmed');
     expect((await b.get('/api/keys')).body.items[0].revokedAt).to.equal(null);
-    for (const col of ['locations', 'services', 'resources', 'customers', 'bookings', 'payments', 'events']) {
+    expect((await b.get('/api/workflows/b-wf')).body.enabled).to.equal(true);
+    for (const col of ['locations', 'services', 'resources', 'customers', 'bookings', 'payments', 'events', 'workflows', 'runs', 'messages']) {
       expect((await a.get(`/api/${col}`)).body.items.map((x: { id: string }) => x.id), col).to.not.include(bIds[col]);
     }
   });
@@ -69,6 +77,9 @@ describe('tenant isolation', () => {
       ['PATCH', '/api/locations/b-loc', { name: 'x' }],
       ['PATCH', '/api/services/b-svc', { name: 'x' }],
       ['PATCH', '/api/payments/b-pay', { status: 'completed' }],
+      ['PATCH', '/api/workflows/b-wf', { enabled: false }],
+      ['POST', '/api/workflows/b-wf/test', { bookingId: 'b-bk' }],
+      ['POST', '/api/workflows/test', { workflow: { trigger: { type: 'booking.created' } }, bookingId: 'b-bk' }],
       ['POST', '/api/bookings', { customerId: 'b-cus', resourceId: 'b-res', startTime: inHours(10), endTime: inHours(11) }],
       ['POST', '/api/payments', { bookingId: 'b-bk', amount: 1, currency: 'EUR', status: 'completed' }],
     ];

@@ -1,5 +1,5 @@
 // A real Bookflow (HTTP API + optional worker) on a fresh database, listening on a free port.
-import type { Server } from 'node:http';
+import http, { type Server } from 'node:http';
 import type { Runner } from 'graphile-worker';
 import type { DataSource } from 'typeorm';
 import { createApp } from '../../src/api/app.js';
@@ -7,6 +7,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { createDataSource } from '../../src/db/data-source.js';
 import { startWorker } from '../../src/worker/runner.js';
 import { taskList } from '../../src/worker/tasks.js';
+import { createTransports } from '../../src/engine/transports.js';
 import { dropDatabase, freshDatabase } from './global.js';
 import { Client } from './client.js';
 
@@ -29,12 +30,16 @@ export interface TestApp {
 
 export async function startTestApp(opts: { env?: Record<string, string>; worker?: boolean } = {}): Promise<TestApp> {
   const databaseUrl = await freshDatabase();
-  const config = loadConfig({ BOOKFLOW_ADMIN_KEY: ADMIN_KEY, DATABASE_URL: databaseUrl, PORT: '0', ...opts.env });
+  // Listen first, so PUBLIC_URL (links, provider callbacks) can name the real port.
+  const server: Server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const config = loadConfig({ BOOKFLOW_ADMIN_KEY: ADMIN_KEY, DATABASE_URL: databaseUrl, PORT: '0', PUBLIC_URL: url, ...opts.env });
   const ds = createDataSource(databaseUrl, { poolSize: 20 });
   await ds.initialize();
-  const app = createApp({ ds, config, adminKey: ADMIN_KEY });
-  const server: Server = await new Promise((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
-  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const transports = createTransports(config);
+  const app = createApp({ ds, config, adminKey: ADMIN_KEY, transports });
+  server.on('request', app);
   const runners: Runner[] = [];
   let n = 0;
   const t: TestApp = {
@@ -48,12 +53,14 @@ export async function startTestApp(opts: { env?: Record<string, string>; worker?
       return new Client(url, res.body.apiKey as string, res.body.id as string);
     },
     async startWorker() {
-      const r = await startWorker({ connectionString: databaseUrl, concurrency: 4, taskList: taskList({ ds }), pollInterval: 200 });
+      const tasks = taskList({ ds, transports, publicUrl: config.publicUrl, lateGraceMs: config.lateGraceMinutes * 60_000 });
+      const r = await startWorker({ connectionString: databaseUrl, concurrency: 4, taskList: tasks, pollInterval: 200 });
       runners.push(r);
       return r;
     },
     async stop() {
       for (const r of runners) await r.stop();
+      await transports.mailer.close();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await ds.destroy();

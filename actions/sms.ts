@@ -1,0 +1,49 @@
+import { defineAction } from '../src/engine/contracts.js';
+import { deliverOnce } from '../src/engine/deliver.js';
+import { recipientSchema, variantsSchema, type RecipientKind } from '../src/engine/recipients.js';
+
+interface Config {
+  to: RecipientKind;
+  phone?: string;
+  body: string;
+  variants?: Record<string, { body?: string }>;
+}
+
+export const sms = defineAction<Config>({
+  type: 'sms',
+  title: 'Send an SMS',
+  description: 'Sends a text message to the customer, the resource or a fixed number. The provider\'s delivery status shows in the outbox and the run.',
+  configSchema: {
+    type: 'object',
+    properties: {
+      to: recipientSchema('sms'),
+      phone: { type: 'string', pattern: '^\\+[1-9][0-9]{6,14}$', title: 'Fixed number (E.164)', description: 'when "Send to" is fixed' },
+      body: { type: 'string', minLength: 1, maxLength: 1600, title: 'Message', 'x-templated': true, 'x-widget': 'textarea' },
+      variants: variantsSchema(['body']),
+    },
+    required: ['to', 'body'],
+    additionalProperties: false,
+  },
+  templatedFields: ['body'],
+  maxAttempts: 6,
+  validate: (c) => (c.to === 'fixed' && !c.phone ? [{ pointer: '/phone', message: 'a fixed recipient needs a phone number' }] : []),
+  async run(input, deps) {
+    const r = input.recipient(input.config.to, 'sms');
+    if (r.optedOut) return { outcome: 'skipped:optout', output: { to: r.kind } };
+    if (!r.address) return { outcome: 'skipped:no_address', output: { to: r.kind } };
+    const body = input.render('body', r);
+    return deliverOnce(input, {
+      key: `${input.idempotencyKey}:${r.address}`, channel: 'sms', recipient: r.address, body,
+      configured: deps.sms.configured,
+      output: { to: r.address, language: r.language, body },
+      send: async (msg) => {
+        // Delivery is not fire-and-forget: the provider reports back to this URL (verified with its signature).
+        const statusCallback = `${deps.publicUrl}/api/hooks/twilio/${encodeURIComponent(input.tenantId)}/${msg.id}`;
+        const res = await deps.sms.send({ to: r.address!, body, statusCallback });
+        return { providerId: res.providerId, response: { status: res.status } };
+      },
+    });
+  },
+  sampleConfig: { to: 'customer', body: 'Hi {{customer.name}}, see you {{formatDate booking.startTime "short"}}.' },
+  describe: (c) => `SMS ${c.to === 'fixed' ? c.phone : `the ${c.to}`}`,
+});

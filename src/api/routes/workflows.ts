@@ -1,0 +1,199 @@
+// Workflows, their runs and dry runs, and the catalog of triggers and actions the builder is made from.
+import { transaction } from '../../db/sql.js';
+import { DomainError } from '../../domain/errors.js';
+import { dryRun } from '../../engine/dry-run.js';
+import { actions, triggers } from '../../engine/registry.js';
+import { getRun, listRuns, retryRun } from '../../engine/runs.js';
+import { HELPERS } from '../../templates/index.js';
+import { workflowSchemas } from '../../engine/workflow-schema.js';
+import {
+  createWorkflow, deleteWorkflow, describeTrigger, getWorkflow, listWorkflows, normalize, updateWorkflow, type Workflow, type WorkflowInput,
+} from '../../engine/workflows.js';
+import { getBooking } from '../../domain/bookings.js';
+import { defineRoute, type RouteSpec } from '../route.js';
+import * as S from '../schemas.js';
+
+const W = workflowSchemas();
+
+const workflow = S.object({
+  id: S.id, name: { type: 'string' }, description: { type: ['string', 'null'] }, enabled: { type: 'boolean' },
+  trigger: { type: 'object' }, filters: { type: 'object' }, actions: { type: 'array' },
+  builtin: { type: ['string', 'null'], description: 'set on default workflows (restorable)' },
+  version: { type: 'integer' }, summary: { type: 'string', description: 'the trigger in words' },
+  secrets: { type: 'object', description: 'signing secrets generated for new webhook steps, by step id; shown once' },
+  createdAt: { type: 'string' }, updatedAt: { type: 'string' },
+}, ['id', 'name', 'enabled', 'trigger', 'filters', 'actions']);
+
+const run = S.object({
+  id: S.id, workflowId: S.id, workflowName: { type: 'string' }, triggerType: { type: 'string' }, eventId: { type: ['string', 'null'] },
+  bookingId: { type: ['string', 'null'] }, scheduledFor: { type: ['string', 'null'] }, decision: { type: 'string', enum: ['ran', 'skipped'] },
+  reason: { type: ['string', 'null'], description: 'why it was skipped: filter:status, late:skip, stale:rescheduled, trigger:no_match, loop:depth, ...' },
+  status: { type: 'string' }, steps: { type: 'array' }, createdAt: { type: 'string' }, finishedAt: { type: ['string', 'null'] },
+}, ['id', 'workflowId', 'decision', 'status']);
+
+const dryRunBody = S.object({
+  bookingId: S.id,
+  language: S.language,
+});
+
+const view = (w: Workflow, secrets?: Record<string, unknown>) => ({
+  ...w, summary: describeTrigger(w), ...(secrets && Object.keys(secrets).length ? { secrets } : {}),
+});
+
+const runsQuery = S.object({ ...S.pageQuery, decision: { type: 'string', enum: ['ran', 'skipped'] } });
+
+export const workflowRoutes: RouteSpec[] = [
+  defineRoute({
+    method: 'get', path: '/catalog/triggers', tag: 'Catalog', access: 'tenant',
+    summary: 'Every trigger: title, description, config schema, and the variables its templates can use',
+    responses: { 200: { description: 'the triggers' } },
+    handler: async () => ({
+      body: {
+        items: [...triggers.values()].map(({ module: t }) => ({
+          type: t.type, title: t.title, description: t.description, configSchema: t.configSchema, listensTo: t.listensTo,
+          timed: Boolean(t.schedule), defaultStatuses: t.defaultStatuses ?? [], variables: t.variables,
+        })),
+        helpers: HELPERS,
+      },
+    }),
+  }),
+  defineRoute({
+    method: 'get', path: '/catalog/actions', tag: 'Catalog', access: 'tenant',
+    summary: 'Every action: title, description, config schema, and which fields are templates',
+    responses: { 200: { description: 'the actions' } },
+    handler: async () => ({
+      body: {
+        items: [...actions.values()].map(({ module: a }) => ({
+          type: a.type, title: a.title, description: a.description, configSchema: a.configSchema,
+          templatedFields: a.templatedFields, htmlField: a.htmlField ?? null, maxAttempts: a.maxAttempts ?? 5,
+        })),
+      },
+    }),
+  }),
+
+  defineRoute({
+    method: 'post', path: '/workflows', tag: 'Workflows', access: 'admin',
+    summary: 'Create a workflow',
+    description: 'Configs are validated against each module\'s schema (400), and every template against the trigger\'s variables (422 TEMPLATE_INVALID). '
+      + 'Webhook steps get a signing secret, returned once in `secrets`.',
+    body: W.create,
+    responses: { 201: { description: 'the workflow', schema: workflow } },
+    handler: async ({ deps, tenantId, body }) => {
+      const { workflow: w, secrets } = await createWorkflow(deps.ds, tenantId, body as WorkflowInput);
+      return { status: 201, body: view(w, secrets) };
+    },
+  }),
+  defineRoute({
+    method: 'get', path: '/workflows', tag: 'Workflows', access: 'admin',
+    summary: 'List workflows',
+    query: S.object({ ...S.pageQuery, triggerType: { type: 'string', maxLength: 100 }, enabled: { type: 'boolean' } }),
+    responses: { 200: { description: 'a page of workflows', schema: S.page(workflow) } },
+    handler: async ({ deps, tenantId, query }) => {
+      const page = await listWorkflows(deps.ds, tenantId, query as never);
+      return { body: { items: page.items.map((w) => view(w)), nextCursor: page.nextCursor } };
+    },
+  }),
+  defineRoute({
+    method: 'get', path: '/workflows/:id', tag: 'Workflows', access: 'admin',
+    summary: 'Get a workflow', params: S.idParam,
+    responses: { 200: { description: 'the workflow', schema: workflow } },
+    handler: async ({ deps, tenantId, params }) => ({ body: view(await getWorkflow(deps.ds, tenantId, params.id)) }),
+  }),
+  defineRoute({
+    method: 'patch', path: '/workflows/:id', tag: 'Workflows', access: 'admin',
+    summary: 'Change a workflow (any of its fields; the result is validated as a whole)', params: S.idParam, body: W.patch,
+    responses: { 200: { description: 'the workflow as it now is', schema: workflow } },
+    handler: async ({ deps, tenantId, params, body }) => {
+      const { workflow: w, secrets } = await updateWorkflow(deps.ds, tenantId, params.id, body as Partial<WorkflowInput>);
+      return { body: view(w, secrets) };
+    },
+  }),
+  defineRoute({
+    method: 'post', path: '/workflows/:id/enable', tag: 'Workflows', access: 'admin',
+    summary: 'Enable a workflow', params: S.idParam,
+    responses: { 200: { description: 'the workflow', schema: workflow } },
+    handler: async ({ deps, tenantId, params }) => ({ body: view((await updateWorkflow(deps.ds, tenantId, params.id, { enabled: true })).workflow) }),
+  }),
+  defineRoute({
+    method: 'post', path: '/workflows/:id/disable', tag: 'Workflows', access: 'admin',
+    summary: 'Disable a workflow (its pending reminders are removed)', params: S.idParam,
+    responses: { 200: { description: 'the workflow', schema: workflow } },
+    handler: async ({ deps, tenantId, params }) => ({ body: view((await updateWorkflow(deps.ds, tenantId, params.id, { enabled: false })).workflow) }),
+  }),
+  defineRoute({
+    method: 'delete', path: '/workflows/:id', tag: 'Workflows', access: 'admin',
+    summary: 'Delete a workflow (its runs stay in the history)', params: S.idParam,
+    responses: { 204: { description: 'deleted' } },
+    handler: async ({ deps, tenantId, params }) => {
+      await deleteWorkflow(deps.ds, tenantId, params.id);
+      return { status: 204 };
+    },
+  }),
+  defineRoute({
+    method: 'post', path: '/workflows/:id/test', tag: 'Workflows', access: 'admin',
+    summary: 'Dry run: what this workflow would do for a booking (or the trigger\'s sample), without sending or changing anything',
+    params: S.idParam, body: dryRunBody,
+    responses: { 200: { description: 'the decision and every rendered message or request' } },
+    handler: async ({ deps, tenantId, params, body }) => {
+      const w = await getWorkflow(deps.ds, tenantId, params.id);
+      if (body.bookingId) await getBooking(deps.ds, tenantId, body.bookingId);
+      return { body: await dryRun(deps.ds, { tenantId, workflow: w, bookingId: body.bookingId, language: body.language, publicUrl: deps.config.publicUrl }) };
+    },
+  }),
+  defineRoute({
+    method: 'post', path: '/workflows/test', tag: 'Workflows', access: 'admin',
+    summary: 'Dry run of an unsaved workflow (the builder\'s live preview); validates it like a save',
+    body: S.object({ workflow: W.unsaved, bookingId: S.id, language: S.language }, ['workflow']),
+    responses: { 200: { description: 'the decision and every rendered message or request' } },
+    handler: async ({ deps, tenantId, body }) => {
+      const input = body.workflow as WorkflowInput;
+      let doc;
+      try {
+        doc = normalize({ ...input, name: input.name ?? 'unsaved' });
+      } catch (err) {
+        // errors point into the workflow document inside this body
+        if (err instanceof DomainError && err.errors) throw new DomainError(err.status, err.code, err.message, err.errors.map((e) => ({ ...e, pointer: `/workflow${e.pointer}` })));
+        throw err;
+      }
+      if (body.bookingId) await getBooking(deps.ds, tenantId, body.bookingId);
+      return { body: await dryRun(deps.ds, { tenantId, workflow: doc, bookingId: body.bookingId, language: body.language, publicUrl: deps.config.publicUrl }) };
+    },
+  }),
+
+  defineRoute({
+    method: 'get', path: '/workflows/:id/runs', tag: 'Runs', access: 'admin',
+    summary: 'A workflow\'s runs, newest first, with each decision and step', params: S.idParam, query: runsQuery,
+    responses: { 200: { description: 'a page of runs', schema: S.page(run) } },
+    handler: async ({ deps, tenantId, params, query }) => {
+      await getWorkflow(deps.ds, tenantId, params.id);
+      return { body: await listRuns(deps.ds, tenantId, { ...query, workflowId: params.id } as never) };
+    },
+  }),
+  defineRoute({
+    method: 'get', path: '/bookings/:id/runs', tag: 'Runs', access: 'tenant',
+    summary: 'Why did or didn\'t this customer get a message? Every run about this booking, newest first', params: S.idParam, query: runsQuery,
+    responses: { 200: { description: 'a page of runs', schema: S.page(run) } },
+    handler: async ({ deps, tenantId, params, query }) => {
+      await getBooking(deps.ds, tenantId, params.id);
+      return { body: await listRuns(deps.ds, tenantId, { ...query, bookingId: params.id } as never) };
+    },
+  }),
+  defineRoute({
+    method: 'get', path: '/runs', tag: 'Runs', access: 'admin',
+    summary: 'All runs, newest first', query: runsQuery,
+    responses: { 200: { description: 'a page of runs', schema: S.page(run) } },
+    handler: async ({ deps, tenantId, query }) => ({ body: await listRuns(deps.ds, tenantId, query as never) }),
+  }),
+  defineRoute({
+    method: 'get', path: '/runs/:id', tag: 'Runs', access: 'admin',
+    summary: 'A run with its decision and every step (rendered output, provider id or HTTP status, attempts, error)', params: S.idParam,
+    responses: { 200: { description: 'the run', schema: run } },
+    handler: async ({ deps, tenantId, params }) => ({ body: await getRun(deps.ds, tenantId, params.id) }),
+  }),
+  defineRoute({
+    method: 'post', path: '/runs/:id/retry', tag: 'Runs', access: 'admin',
+    summary: 'Re-run the run\'s failed steps (messages already sent are not sent again)', params: S.idParam,
+    responses: { 200: { description: 'the run', schema: run } },
+    handler: async ({ deps, tenantId, params }) => ({ body: await transaction(deps.ds, (tx) => retryRun(tx, tenantId, params.id)) }),
+  }),
+];

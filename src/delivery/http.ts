@@ -1,0 +1,126 @@
+// Outgoing HTTP for webhooks: one request, never a redirect, a hard deadline, a bounded read of the answer, and the
+// SSRF guard from ./ssrf.ts at connect time. Non-2xx answers are returned; only "no answer" is thrown.
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import type { Readable } from 'node:stream';
+import axios from 'axios';
+import { bareHostname, guardedLookup, isBlockedAddress, parseWebhookUrl, ssrfError } from './ssrf.js';
+import { DeliveryError, type HttpRequest, type HttpResponse, type HttpSender } from './types.js';
+
+export { checkUrl } from './ssrf.js';
+
+/** Whole-request deadline (connect, send, headers and body), unless the request sets timeoutMs. */
+const DEFAULT_TIMEOUT_MS = 15_000;
+/** We stop reading a response after this many bytes; the status is what matters, the body is for the log. */
+const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
+/** How much of the body the result keeps (delivery logs store it). */
+const KEPT_BODY_BYTES = 4 * 1024;
+
+export interface HttpSenderOptions {
+  /** BOOKFLOW_WEBHOOK_ALLOW_PRIVATE: let webhooks reach loopback/private/link-local addresses. Off in production. */
+  allowPrivate: boolean;
+  /** Stop reading a response after this many bytes. Default 64 KiB. */
+  maxResponseBytes?: number;
+}
+
+export function createHttpSender(opts: HttpSenderOptions): HttpSender {
+  const maxResponseBytes = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  // No keep-alive: a pooled socket the receiver closed while idle fails the next delivery with ECONNRESET, and
+  // webhook receivers are many and mostly idle.
+  const agentOptions = opts.allowPrivate ? {} : { lookup: guardedLookup };
+  const httpAgent = new http.Agent({ ...agentOptions, keepAlive: false });
+  const httpsAgent = new https.Agent({ ...agentOptions, keepAlive: false });
+
+  async function send(req: HttpRequest): Promise<HttpResponse> {
+    const url = parseWebhookUrl(req.url);
+    // IP literals never reach the agent's lookup, so they are checked here.
+    const host = bareHostname(url);
+    if (!opts.allowPrivate && net.isIP(host) !== 0 && isBlockedAddress(host)) throw ssrfError(host, host);
+
+    // axios would quietly strip CR/LF from a header value; a header the workflow configured wrongly should be
+    // reported, not altered.
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (/[\r\n\0]/.test(name + value)) {
+        throw new DeliveryError('HTTP_INVALID_REQUEST', `Header ${JSON.stringify(name)} contains a line break.`, true);
+      }
+    }
+
+    const timeoutMs = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    // axios' own `timeout` is a socket idle timeout: a receiver that trickles a byte a second would never trip it.
+    // The abort signal is the whole-request deadline.
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const started = performance.now();
+    try {
+      const res = await axios.request<Readable>({
+        url: url.toString(),
+        method: req.method,
+        headers: { 'user-agent': 'Bookflow-Webhooks/1', ...req.headers },
+        data: req.body,
+        httpAgent,
+        httpsAgent,
+        proxy: false, // a proxy would connect for us, and the guard would check the proxy's address instead
+        maxRedirects: 0,
+        validateStatus: () => true,
+        responseType: 'stream',
+        timeout: timeoutMs,
+        signal: deadline,
+      });
+      // The deadline covers the body too: a trickling answer is cut off, not waited for.
+      deadline.addEventListener('abort', () => res.data.destroy(new Error('deadline')), { once: true });
+      const body = await readCapped(res.data, maxResponseBytes);
+      return { status: res.status, body, durationMs: Math.round(performance.now() - started) };
+    } catch (err) {
+      throw classify({ err, url: url.toString(), timedOut: deadline.aborted, timeoutMs });
+    }
+  }
+
+  return { send };
+}
+
+/** Reads at most `max` bytes, then drops the connection; keeps the first KEPT_BODY_BYTES as text. */
+async function readCapped(stream: Readable, max: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let read = 0;
+  for await (const chunk of stream) {
+    const buf = chunk as Buffer;
+    chunks.push(buf);
+    read += buf.length;
+    if (read >= max) {
+      stream.destroy(); // the rest is never read: a huge or endless answer costs us nothing
+      break;
+    }
+  }
+  // Cutting inside a multi-byte character leaves a replacement character at the end, which is fine for a log.
+  return Buffer.concat(chunks).subarray(0, KEPT_BODY_BYTES).toString('utf8');
+}
+
+/** Finds our own DeliveryError (the SSRF refusal from the lookup) inside whatever axios wrapped it in. */
+function findDeliveryError(err: unknown): DeliveryError | null {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (e instanceof DeliveryError) return e;
+  }
+  return null;
+}
+
+function classify(opts: { err: unknown; url: string; timedOut: boolean; timeoutMs: number }): DeliveryError {
+  const { err, url } = opts;
+  const own = findDeliveryError(err);
+  if (own) return own;
+  if (opts.timedOut) {
+    return new DeliveryError('HTTP_TIMEOUT', `No complete answer from ${url} within ${opts.timeoutMs} ms.`, false);
+  }
+  const code = (axios.isAxiosError(err) ? err.code : (err as NodeJS.ErrnoException).code) ?? '';
+  const cause = err instanceof Error && err.cause instanceof Error ? err.cause : null;
+  const reason = (cause as NodeJS.ErrnoException | null)?.code ?? code;
+  // Headers with CR/LF or other invalid characters come from the workflow's config: retrying cannot help.
+  if (/^ERR_(INVALID|HTTP_INVALID)/.test(reason)) {
+    const message = err instanceof Error ? err.message : String(err);
+    return new DeliveryError('HTTP_INVALID_REQUEST', `The request to ${url} is invalid: ${message}`, true);
+  }
+  if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || reason === 'ETIMEDOUT') {
+    return new DeliveryError('HTTP_TIMEOUT', `No answer from ${url} within ${opts.timeoutMs} ms.`, false);
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return new DeliveryError('HTTP_CONNECTION', `Could not reach ${url}: ${reason || message}.`, false);
+}

@@ -1,0 +1,41 @@
+// Sending through the outbox, once: store the message under its idempotency key BEFORE sending, so a retried
+// step finds it (and that it was sent) instead of sending again. Shared by every action that sends something.
+import { DeliveryError } from '../delivery/types.js';
+import { PermanentActionError, TransientActionError, type ActionInput, type OutboxMessage, type StepResult } from './contracts.js';
+
+export interface Delivery {
+  key: string;
+  channel: 'email' | 'sms' | 'webhook';
+  recipient: string;
+  subject?: string | null;
+  body: string;
+  html?: string | null;
+  payload?: unknown;
+  /** False: the transport is not configured; the message is kept in the outbox as `captured`. */
+  configured: boolean;
+  /** What the run history shows for this step. */
+  output: Record<string, unknown>;
+  /** Performs the send; throws DeliveryError on failure. */
+  send(message: OutboxMessage): Promise<{ providerId: string | null; response?: unknown; output?: Record<string, unknown> }>;
+}
+
+export async function deliverOnce(input: ActionInput<unknown>, d: Delivery): Promise<StepResult> {
+  const msg = await input.outbox.put({ key: d.key, channel: d.channel, recipient: d.recipient, subject: d.subject, body: d.body, html: d.html, payload: d.payload });
+  const output = { ...d.output, messageId: msg.id };
+  if (msg.status !== 'pending' && msg.status !== 'failed') return { outcome: 'already_sent', output: { ...output, status: msg.status } };
+  if (!d.configured) {
+    await input.outbox.markSent(msg.id, { providerId: null, status: 'captured' });
+    return { outcome: 'captured', output };
+  }
+  try {
+    const res = await d.send(msg);
+    await input.outbox.markSent(msg.id, { providerId: res.providerId, status: 'sent', response: res.response });
+    return { outcome: 'sent', output: { ...output, ...res.output, providerId: res.providerId } };
+  } catch (err) {
+    if (!(err instanceof DeliveryError)) throw err;
+    await input.outbox.markFailed(msg.id, { code: err.code, message: err.message, permanent: err.permanent, response: err.detail });
+    const failedOutput = { ...output, ...(err.detail.status ? { httpStatus: err.detail.status } : {}) };
+    if (err.permanent) throw new PermanentActionError(err.code, err.message, failedOutput);
+    throw new TransientActionError(err.code, err.message, failedOutput);
+  }
+}

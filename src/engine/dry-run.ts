@@ -1,0 +1,93 @@
+// Dry runs: what a workflow would do for a booking (or the trigger's sample), with every message rendered, and
+// nothing sent or changed. The ports are capturing ones; the outbox is in memory.
+import type { DataSource } from 'typeorm';
+import { generateSecret } from '../delivery/signing.js';
+import type { DomainEvent } from '../domain/events.js';
+import { notFound } from '../domain/errors.js';
+import type { ActionDeps, ActionInput, RunContext } from './contracts.js';
+import { PermanentActionError, TransientActionError } from './contracts.js';
+import { loadContext, loadTenant, scopeOf } from './context.js';
+import { filterReason } from './filters.js';
+import { memoryOutbox } from './outbox.js';
+import { actions, triggers } from './registry.js';
+import { renderField, renderPlain, resolveRecipient } from './render.js';
+import { sampleContext } from './samples.js';
+import type { WorkflowDoc } from './workflow-schema.js';
+
+export interface DryRunStep {
+  index: number;
+  type: string;
+  outcome: string | null;
+  output: Record<string, unknown>;
+  error: { code: string; message: string } | null;
+}
+
+export interface DryRunResult {
+  decision: 'would_run' | 'would_skip';
+  reason: string | null;
+  /** Time-offset triggers: when it would run for this booking. */
+  scheduledFor: string | null;
+  bookingId: string | null;
+  language: string | null;
+  steps: DryRunStep[];
+}
+
+const capturing = (publicUrl: string): ActionDeps => ({
+  mailer: { configured: true, send: async () => ({ providerId: 'dry-run', response: 'not sent (dry run)' }), close: async () => {} },
+  sms: { configured: true, send: async () => ({ providerId: 'dry-run', status: 'not sent (dry run)' }), validateCallback: () => false },
+  http: { send: async () => ({ status: 200, body: 'not sent (dry run)', durationMs: 0 }) },
+  setBookingStatus: async () => { throw new Error('dry runs change nothing'); },
+  publicUrl,
+  dryRun: true,
+});
+
+export async function dryRun(ds: DataSource, opts: { tenantId: string; workflow: WorkflowDoc; bookingId?: string; language?: string; publicUrl: string }): Promise<DryRunResult> {
+  const tenant = await loadTenant(ds, opts.tenantId);
+  if (!tenant) throw notFound('tenant', opts.tenantId);
+  const trigger = triggers.get(opts.workflow.trigger.type)!.module;
+  let context: RunContext;
+  if (opts.bookingId) {
+    const sample = trigger.sampleEvent;
+    context = await loadContext(ds, tenant, { bookingId: opts.bookingId, eventType: sample.type });
+    if (!context.booking) throw notFound('booking', opts.bookingId, '/bookingId');
+    const event: DomainEvent = { ...sample, tenantId: tenant.id, data: { ...sample.data, booking: context.booking } };
+    context.event = { id: null, type: event.type, occurredAt: new Date().toISOString(), data: event.data };
+  } else {
+    context = sampleContext(tenant);
+    context.event = { id: null, type: trigger.sampleEvent.type, occurredAt: trigger.sampleEvent.occurredAt, data: trigger.sampleEvent.data };
+  }
+  if (opts.language) {
+    if (context.booking) context.booking = { ...context.booking, language: opts.language };
+    if (context.customer) context.customer = { ...context.customer, language: opts.language };
+  }
+  const scope = scopeOf(context);
+  const reason = opts.bookingId ? filterReason(opts.workflow.filters, scope, trigger.defaultStatuses) : null;
+  const moment = trigger.schedule && context.booking ? trigger.schedule(context.booking, opts.workflow.trigger.config as never) : null;
+
+  const deps = capturing(opts.publicUrl);
+  const steps: DryRunStep[] = [];
+  for (const [index, step] of opts.workflow.actions.entries()) {
+    const module = actions.get(step.type)!.module;
+    const config = step.config;
+    const input: ActionInput<any> = {
+      tenantId: tenant.id, runId: 'dry-run', stepIndex: index, config, context, idempotencyKey: `dry-run:${index}`,
+      origin: { tenantId: tenant.id, depth: 1, causedByRun: null },
+      render: (field, recipient) => renderField({ module, config, field, recipient, context, publicUrl: opts.publicUrl }),
+      renderString: (source) => renderPlain(source, context, opts.publicUrl),
+      recipient: (to, channel) => resolveRecipient(context, config, to, channel),
+      outbox: memoryOutbox(),
+      secrets: Object.fromEntries((module.secrets ?? []).map((s) => [s, generateSecret()])),
+    };
+    try {
+      const r = await module.run(input, deps);
+      steps.push({ index, type: step.type, outcome: r.outcome === 'sent' ? 'would_send' : r.outcome, output: r.output, error: null });
+    } catch (err) {
+      const known = err instanceof PermanentActionError || err instanceof TransientActionError;
+      steps.push({ index, type: step.type, outcome: null, output: known ? err.output : {}, error: { code: known ? err.code : 'ERROR', message: (err as Error).message } });
+    }
+  }
+  return {
+    decision: reason ? 'would_skip' : 'would_run', reason, scheduledFor: moment ? moment.toISOString() : null,
+    bookingId: context.booking?.id ?? null, language: scope.language, steps,
+  };
+}

@@ -1,0 +1,57 @@
+// The workflow engine, wired: hooks into domain changes (in their transactions) and the worker's tasks.
+import type { TaskList } from 'graphile-worker';
+import type { DataSource } from 'typeorm';
+import { setBookingStatus } from '../domain/bookings.js';
+import { onBookingChange } from '../domain/bookings.js';
+import type { HttpSender, Mailer, SmsSender } from '../delivery/types.js';
+import type { ActionDeps } from './contracts.js';
+import { dispatchEvent } from './dispatch.js';
+import { cacheFor } from './engine-cache.js';
+import { runStep } from './run-step.js';
+import { TASKS } from './runs.js';
+import { fireTimed, reconcileBooking, reconcileWorkflow, scheduleWorkflowReconcile } from './schedule.js';
+import { onWorkflowChange } from './workflows.js';
+import { PayloadError } from '../worker/payload.js';
+
+// Reminders follow the booking: reconciled in the same transaction as every booking change, and after every
+// workflow change. Registered once, at load.
+onBookingChange((tx, origin, change) => reconcileBooking(tx, origin.tenantId, change.before, change.after));
+onWorkflowChange((tx, tenantId, workflowId) => scheduleWorkflowReconcile(tx, tenantId, workflowId));
+
+export interface Transports {
+  mailer: Mailer;
+  sms: SmsSender;
+  http: HttpSender;
+}
+
+export interface EngineOptions {
+  ds: DataSource;
+  transports: Transports;
+  publicUrl: string;
+  /** How late a time-offset job may fire before it records late:worker_down instead of sending. */
+  lateGraceMs: number;
+}
+
+export function actionDeps(o: EngineOptions): ActionDeps {
+  return {
+    ...o.transports,
+    setBookingStatus: (origin, id, change) => setBookingStatus(o.ds, origin, id, change),
+    publicUrl: o.publicUrl,
+    dryRun: false,
+  };
+}
+
+export function engineTasks(o: EngineOptions): TaskList {
+  const deps = actionDeps(o);
+  const cache = cacheFor(o.ds);
+  return {
+    [TASKS.dispatchEvent]: async (payload) => {
+      const p = payload as { tenantId?: unknown; eventId?: unknown };
+      if (typeof p?.tenantId !== 'string' || typeof p?.eventId !== 'string') throw new PayloadError(TASKS.dispatchEvent, payload);
+      await dispatchEvent(o.ds, cache, p.tenantId, p.eventId);
+    },
+    [TASKS.runStep]: (payload, helpers) => runStep(o.ds, deps, payload, helpers),
+    [TASKS.timedTrigger]: (payload) => fireTimed(o.ds, payload, { graceMs: o.lateGraceMs }),
+    [TASKS.reconcileWorkflow]: (payload) => reconcileWorkflow(o.ds, payload),
+  };
+}

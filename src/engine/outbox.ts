@@ -1,0 +1,94 @@
+// The outbox of outgoing messages: every email, SMS and webhook call is stored under its idempotency key before it
+// is sent, so a retried step finds it (and whether it went out) instead of sending twice. Visible in the API and UI.
+import type { DataSource } from 'typeorm';
+import type { Queryable } from '../db/data-source.js';
+import { one } from '../db/sql.js';
+import { notFound } from '../domain/errors.js';
+import { newId } from '../domain/ids.js';
+import { listRows, toApi, type Page } from '../domain/store.js';
+import type { Outbox, OutboxMessage } from './contracts.js';
+
+interface MessageRow { id: string; status: OutboxMessage['status']; provider_id: string | null; attempts: number }
+const toMessage = (r: MessageRow): OutboxMessage => ({ id: r.id, status: r.status, providerId: r.provider_id, attempts: r.attempts });
+
+export function dbOutbox(ds: DataSource, scope: { tenantId: string; runId: string | null; stepIdx: number | null; bookingId: string | null }): Outbox {
+  return {
+    async put(m) {
+      const r = await one<MessageRow>(ds, `
+        INSERT INTO messages (tenant_id, id, idempotency_key, run_id, step_idx, booking_id, channel, recipient, subject, body, html, payload, status)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'pending')
+        ON CONFLICT (tenant_id, idempotency_key) DO UPDATE SET updated_at = now()
+        RETURNING id, status, provider_id, attempts`,
+      [scope.tenantId, newId('msg'), m.key, scope.runId, scope.stepIdx, scope.bookingId, m.channel, m.recipient, m.subject ?? null, m.body,
+        m.html ?? null, m.payload === undefined ? null : JSON.stringify(m.payload)]);
+      return toMessage(r!);
+    },
+    async markSent(id, result) {
+      await ds.query(`
+        UPDATE messages SET status = $3, provider_id = $4, response = $5, attempts = attempts + 1, last_error = NULL,
+          sent_at = CASE WHEN $3 = 'sent' THEN now() ELSE sent_at END, updated_at = now()
+        WHERE tenant_id = $1 AND id = $2`,
+      [scope.tenantId, id, result.status, result.providerId, result.response === undefined ? null : JSON.stringify(result.response)]);
+    },
+    async markFailed(id, error) {
+      await ds.query(`
+        UPDATE messages SET status = 'failed', attempts = attempts + 1, last_error = $3, response = $4, updated_at = now()
+        WHERE tenant_id = $1 AND id = $2`,
+      [scope.tenantId, id, `${error.code}: ${error.message}`, error.response === undefined ? null : JSON.stringify(error.response)]);
+    },
+  };
+}
+
+/** For dry runs: nothing is stored or sent. */
+export function memoryOutbox(): Outbox & { messages: Record<string, unknown>[] } {
+  const messages: Record<string, unknown>[] = [];
+  return {
+    messages,
+    async put(m) {
+      const msg = { id: `dry_${messages.length + 1}`, ...m, status: 'pending' as const };
+      messages.push(msg);
+      return { id: msg.id, status: 'pending', providerId: null, attempts: 0 };
+    },
+    async markSent() {},
+    async markFailed() {},
+  };
+}
+
+export interface MessageView {
+  id: string; runId: string | null; stepIdx: number | null; bookingId: string | null; channel: string; recipient: string;
+  subject: string | null; body: string; html: string | null; payload: unknown; status: string; providerId: string | null;
+  providerStatus: string | null; attempts: number; lastError: string | null; createdAt: string; sentAt: string | null;
+}
+
+const toView = (r: Record<string, unknown>): MessageView => {
+  const v = toApi<MessageView & { idempotencyKey?: string; response?: unknown; updatedAt?: string }>(r);
+  delete v.idempotencyKey;
+  return v;
+};
+
+export async function listMessages(db: Queryable, tenantId: string, f: { channel?: string; status?: string; bookingId?: string; runId?: string; cursor?: string; limit: number }): Promise<Page<MessageView>> {
+  const page = await listRows(db, 'messages', tenantId, {
+    where: { channel: f.channel, status: f.status, bookingId: f.bookingId, runId: f.runId }, orderBy: 'createdAt', descending: true, cursor: f.cursor, limit: f.limit,
+  });
+  return { items: page.items.map(toView), nextCursor: page.nextCursor };
+}
+
+export async function getMessage(db: Queryable, tenantId: string, id: string): Promise<MessageView> {
+  const r = await one(db, 'SELECT * FROM messages WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
+  if (!r) throw notFound('message', id);
+  return toView(r);
+}
+
+/** A provider's delivery report (e.g. Twilio: delivered, undelivered, failed). */
+export async function recordDeliveryStatus(db: Queryable, tenantId: string, id: string, providerStatus: string): Promise<boolean> {
+  const status = providerStatus === 'delivered' ? 'delivered' : providerStatus === 'undelivered' ? 'undelivered' : providerStatus === 'failed' ? 'failed' : null;
+  const r = await one(db, `
+    UPDATE messages SET provider_status = $3, status = COALESCE($4, status), updated_at = now()
+    WHERE tenant_id = $1 AND id = $2 RETURNING id, run_id, step_idx`, [tenantId, id, providerStatus, status]);
+  if (r && r.run_id !== null) {
+    await db.query(`
+      UPDATE run_steps SET output = jsonb_set(coalesce(output, '{}'), '{deliveryStatus}', to_jsonb($4::text))
+      WHERE tenant_id = $1 AND run_id = $2 AND idx = $3`, [tenantId, r.run_id, r.step_idx, providerStatus]);
+  }
+  return Boolean(r);
+}

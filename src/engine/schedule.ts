@@ -1,0 +1,192 @@
+// Time-offset triggers: reconcile, never remember.
+//
+// A pending reminder is a pure function of (workflow, current booking). On every booking change (in the change's
+// own transaction) and on every workflow change (in a reconcile job) we compute when each time-offset workflow
+// should run for the booking and upsert ONE graphile-worker job per (workflow, booking) with job key
+// `timed:<tenant>:<workflow>:<booking>` (replace mode), or remove it when the workflow no longer applies. When the
+// job fires it re-loads everything and re-checks; anything that changed is recorded as a skip, never sent.
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Queryable } from '../db/data-source.js';
+import { one, rows, transaction } from '../db/sql.js';
+import type { Booking } from '../domain/bookings.js';
+import { toApi } from '../domain/store.js';
+import { addJobs, removeJobs, type JobSpec } from '../worker/jobs.js';
+import { PayloadError } from '../worker/payload.js';
+import { cacheFor } from './engine-cache.js';
+import type { CachedWorkflow } from './cache.js';
+import { loadContext, loadTenant, scopeOf, type Scope } from './context.js';
+import { filterReason } from './filters.js';
+import { timedTriggerTypes, triggers } from './registry.js';
+import { recordRuns, TASKS } from './runs.js';
+import type { WorkflowRow } from './workflows.js';
+
+export const timedJobKey = (tenantId: string, workflowId: string, bookingId: string): string => `timed:${tenantId}:${workflowId}:${bookingId}`;
+const dedupeKey = (bookingId: string, moment: Date): string => `timed:${bookingId}:${moment.toISOString()}`;
+
+export interface TimedPayload {
+  tenantId: string;
+  workflowId: string;
+  bookingId: string;
+  /** The moment the workflow is for (e.g. start - 24h). */
+  moment: string;
+  /** When the job was meant to run (the moment, or "now" for a late send_now). Lateness is measured from here. */
+  runAt: string;
+}
+
+export function timedPayload(payload: unknown): TimedPayload {
+  const p = payload as Partial<TimedPayload>;
+  for (const k of ['tenantId', 'workflowId', 'bookingId', 'moment', 'runAt'] as const) {
+    if (typeof p?.[k] !== 'string') throw new PayloadError(TASKS.timedTrigger, payload);
+  }
+  return p as TimedPayload;
+}
+
+type Plan = { kind: 'none' } | { kind: 'future'; moment: Date } | { kind: 'past'; moment: Date };
+
+function plan(wf: WorkflowRow, booking: Booking, scope: Scope, now: number): Plan {
+  const trigger = triggers.get(wf.trigger_type)?.module;
+  if (!trigger?.schedule || !wf.enabled) return { kind: 'none' };
+  if (filterReason(wf.filters, scope, trigger.defaultStatuses)) return { kind: 'none' };
+  const moment = trigger.schedule(booking, wf.trigger_config);
+  if (!moment) return { kind: 'none' };
+  return moment.getTime() > now ? { kind: 'future', moment } : { kind: 'past', moment };
+}
+
+function job(tenantId: string, wf: WorkflowRow, bookingId: string, moment: Date, runAt: Date): JobSpec {
+  return {
+    task: TASKS.timedTrigger,
+    payload: { tenantId, workflowId: wf.id, bookingId, moment: moment.toISOString(), runAt: runAt.toISOString() },
+    runAt,
+    jobKey: timedJobKey(tenantId, wf.id, bookingId),
+    maxAttempts: 10,
+  };
+}
+
+/** The scope of a booking for filters: its resource's location and its language (booking, customer, tenant). */
+async function bookingScope(db: Queryable, tenantId: string, b: Booking): Promise<Scope> {
+  const r = await one<{ location_id: string | null; language: string }>(db, `
+    SELECT res.location_id, coalesce($3, c.language, t.default_language) AS language
+    FROM tenants t LEFT JOIN resources res ON res.tenant_id = t.id AND res.id = $2
+    LEFT JOIN customers c ON c.tenant_id = t.id AND c.id = $4
+    WHERE t.id = $1`, [tenantId, b.resourceId, b.language, b.customerId]);
+  return { locationId: r?.location_id ?? null, serviceId: b.serviceId, resourceId: b.resourceId, status: b.status, language: r?.language ?? 'en' };
+}
+
+/** Fields whose change can move or cancel a reminder; a change of notes alone does not. */
+const TIMING_FIELDS = ['startTime', 'endTime', 'resourceId', 'serviceId', 'status', 'language', 'customerId'] as const;
+const timingChanged = (a: Booking, b: Booking) => TIMING_FIELDS.some((f) => String(a[f]) !== String(b[f]));
+
+/**
+ * Reconciles the time-offset workflows of one booking, inside the transaction that changed it. A booking made
+ * (or moved) inside a workflow's window follows the workflow's late policy: `send_now` runs at once, `skip`
+ * records a `late:skip` run. A moment that already has a run is never run again.
+ */
+export async function reconcileBooking(tx: EntityManager, tenantId: string, before: Booking | null, after: Booking | null): Promise<void> {
+  if (before && after && !timingChanged(before, after)) return;
+  const workflows = (await cacheFor(tx.dataSource).current(tx, tenantId)).ofTypes(timedTriggerTypes).map((w: CachedWorkflow) => w.row);
+  if (!workflows.length) return;
+  const booking = after ?? before!;
+  if (!after) {
+    await removeJobs(tx, workflows.map((wf) => timedJobKey(tenantId, wf.id, booking.id)));
+    return;
+  }
+  const scope = await bookingScope(tx, tenantId, after);
+  const now = Date.now();
+  const add: JobSpec[] = [];
+  const remove: string[] = [];
+  for (const wf of workflows) {
+    const p = plan(wf, after, scope, now);
+    if (p.kind === 'none') remove.push(timedJobKey(tenantId, wf.id, after.id));
+    else if (p.kind === 'future') add.push(job(tenantId, wf, after.id, p.moment, p.moment));
+    else {
+      const done = await one(tx, 'SELECT 1 FROM runs WHERE tenant_id = $1 AND workflow_id = $2 AND dedupe_key = $3', [tenantId, wf.id, dedupeKey(after.id, p.moment)]);
+      if (done) continue;
+      if ((wf.trigger_config.latePolicy ?? 'skip') === 'send_now') add.push(job(tenantId, wf, after.id, p.moment, new Date(now)));
+      else {
+        remove.push(timedJobKey(tenantId, wf.id, after.id));
+        await recordRuns(tx, tenantId, [{ workflow: wf, decision: 'skipped', reason: 'late:skip' }], {
+          dedupeKey: dedupeKey(after.id, p.moment), bookingId: after.id, scheduledFor: p.moment, depth: 0,
+        });
+      }
+    }
+  }
+  await addJobs(tx, add);
+  await removeJobs(tx, remove);
+}
+
+/** In the transaction of a workflow change: reconcile its jobs for every booking, in a job (there may be many). */
+export async function scheduleWorkflowReconcile(tx: EntityManager, tenantId: string, workflowId: string): Promise<void> {
+  await addJobs(tx, [{ task: TASKS.reconcileWorkflow, payload: { tenantId, workflowId }, jobKey: `reconcile:${tenantId}:${workflowId}`, maxAttempts: 10 }]);
+}
+
+const BATCH = 1000;
+
+/**
+ * reconcile_workflow: walks the tenant's current bookings in batches and upserts or removes this workflow's job
+ * for each. Moments already past are left alone here (the late policy is about a booking made inside the window,
+ * not about a new workflow), and a job already scheduled for them still re-checks when it fires.
+ */
+export async function reconcileWorkflow(ds: DataSource, payload: unknown): Promise<void> {
+  const { tenantId, workflowId } = payload as { tenantId: string; workflowId: string };
+  if (typeof tenantId !== 'string' || typeof workflowId !== 'string') throw new PayloadError(TASKS.reconcileWorkflow, payload);
+  const wf = await one<WorkflowRow>(ds, 'SELECT * FROM workflows WHERE tenant_id = $1 AND id = $2', [tenantId, workflowId]);
+  const timed = wf && timedTriggerTypes.includes(wf.trigger_type) && wf.enabled ? wf : null;
+  let cursor = '';
+  for (;;) {
+    const batch = await rows<Record<string, unknown>>(ds, `
+      SELECT b.*, res.location_id, coalesce(b.language, c.language, t.default_language) AS effective_language
+      FROM bookings b
+      JOIN tenants t ON t.id = b.tenant_id
+      LEFT JOIN resources res ON res.tenant_id = b.tenant_id AND res.id = b.resource_id
+      LEFT JOIN customers c ON c.tenant_id = b.tenant_id AND c.id = b.customer_id
+      WHERE b.tenant_id = $1 AND b.end_time > now() - interval '31 days' AND b.id > $2
+      ORDER BY b.id LIMIT $3`, [tenantId, cursor, BATCH]);
+    if (!batch.length) return;
+    cursor = batch[batch.length - 1].id as string;
+    const now = Date.now();
+    const add: JobSpec[] = [];
+    const remove: string[] = [];
+    for (const r of batch) {
+      const b = toApi<Booking & { locationId: string | null; effectiveLanguage: string }>(r);
+      const p = timed ? plan(timed, b, { locationId: b.locationId, serviceId: b.serviceId, resourceId: b.resourceId, status: b.status, language: b.effectiveLanguage }, now) : { kind: 'none' as const };
+      if (p.kind === 'future') add.push(job(tenantId, timed!, b.id, p.moment, p.moment));
+      else if (p.kind === 'none') remove.push(timedJobKey(tenantId, workflowId, b.id));
+    }
+    await transaction(ds, async (tx) => {
+      await addJobs(tx, add);
+      await removeJobs(tx, remove);
+    });
+    if (batch.length < BATCH) return;
+  }
+}
+
+/**
+ * timed_trigger: the moment came. Re-load the workflow and booking and re-check everything; record the run, or a
+ * skip with the reason: the booking moved (stale:rescheduled), no longer fits a filter (filter:status, ...), the
+ * workflow was disabled, or the job ran too long after its time because workers were down (late:worker_down).
+ */
+export async function fireTimed(ds: DataSource, payload: unknown, opts: { graceMs: number }): Promise<void> {
+  const p = timedPayload(payload);
+  await transaction(ds, async (tx) => {
+    const wf = await one<WorkflowRow>(tx, 'SELECT * FROM workflows WHERE tenant_id = $1 AND id = $2', [p.tenantId, p.workflowId]);
+    const tenant = await loadTenant(tx, p.tenantId);
+    if (!wf || !tenant) return;
+    const trigger = triggers.get(wf.trigger_type)?.module;
+    const ctx = await loadContext(tx, tenant, { bookingId: p.bookingId, eventType: wf.trigger_type });
+    const exists = await one(tx, 'SELECT 1 FROM bookings WHERE tenant_id = $1 AND id = $2', [p.tenantId, p.bookingId]);
+    if (!exists || !ctx.booking) return; // deleted: its jobs were removed with it; nothing to tell
+    const moment = new Date(p.moment);
+    let reason: string | null = null;
+    if (!wf.enabled) reason = 'disabled';
+    else if (!trigger?.schedule) reason = 'stale:trigger_changed';
+    else {
+      reason = filterReason(wf.filters, scopeOf(ctx), trigger.defaultStatuses);
+      const now = trigger.schedule(ctx.booking, wf.trigger_config);
+      if (!reason && now?.getTime() !== moment.getTime()) reason = 'stale:rescheduled';
+      if (!reason && Date.now() - new Date(p.runAt).getTime() > opts.graceMs) reason = 'late:worker_down';
+    }
+    await recordRuns(tx, p.tenantId, [{ workflow: wf, decision: reason ? 'skipped' : 'ran', reason }], {
+      dedupeKey: dedupeKey(p.bookingId, moment), bookingId: p.bookingId, scheduledFor: moment, depth: 0,
+    });
+  });
+}

@@ -1,0 +1,120 @@
+// The workflow document as the API accepts it, and its validation: the generic shape first (ajv), then each
+// module's own config schema, then the module's extra checks, then every template against the trigger's variables.
+// Schema problems are 400 VALIDATION_FAILED; templates that do not fit their trigger are 422 TEMPLATE_INVALID.
+import { id, language, object, bookingStatus, type JSONSchema } from '../api/schemas.js';
+import { DomainError, type FieldError } from '../domain/errors.js';
+import { fieldErrors } from '../api/validate.js';
+import { checkTemplate } from '../templates/index.js';
+import type { ActionModule } from './contracts.js';
+import { actions, triggers } from './registry.js';
+
+export interface Filters {
+  locationIds: string[];
+  serviceIds: string[];
+  resourceIds: string[];
+  statuses: string[];
+  languages: string[];
+}
+
+export interface ActionStep {
+  id: string;
+  type: string;
+  config: Record<string, unknown>;
+}
+
+export interface WorkflowDoc {
+  name: string;
+  description?: string | null;
+  enabled: boolean;
+  trigger: { type: string; config: Record<string, unknown> };
+  filters: Filters;
+  actions: ActionStep[];
+}
+
+const ids = (item: JSONSchema): JSONSchema => ({ type: 'array', items: item, uniqueItems: true, maxItems: 500, default: [] });
+
+export const filtersSchema = object({
+  locationIds: ids(id), serviceIds: ids(id), resourceIds: ids(id), statuses: ids(bookingStatus), languages: ids(language),
+}, [], { description: 'Only run for bookings matching every non-empty list (empty = all).', default: {} });
+
+const triggerRef = (types: string[]) => object({
+  type: { type: 'string', enum: types, description: 'a trigger from GET /api/catalog/triggers' },
+  config: { type: 'object', default: {}, description: 'validated against the trigger\'s configSchema' },
+}, ['type']);
+
+const actionRef = (types: string[]) => object({
+  id: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,40}$', description: 'stable id of this step (generated when omitted); secrets are kept per step id' },
+  type: { type: 'string', enum: types, description: 'an action from GET /api/catalog/actions' },
+  config: { type: 'object', default: {}, description: 'validated against the action\'s configSchema' },
+}, ['type']);
+
+export function workflowSchemas(): { create: JSONSchema; patch: JSONSchema; unsaved: JSONSchema } {
+  const triggerTypes = [...triggers.keys()];
+  const actionTypes = [...actions.keys()];
+  const props = {
+    name: { type: 'string', minLength: 1, maxLength: 200 },
+    description: { type: ['string', 'null'], maxLength: 2000 },
+    enabled: { type: 'boolean', default: true },
+    trigger: triggerRef(triggerTypes),
+    filters: filtersSchema,
+    actions: { type: 'array', items: actionRef(actionTypes), maxItems: 20, default: [] },
+  };
+  return {
+    create: object({ id, ...props }, ['name', 'trigger']),
+    patch: object(props),
+    unsaved: object(props, ['trigger']),
+  };
+}
+
+export const emptyFilters = (): Filters => ({ locationIds: [], serviceIds: [], resourceIds: [], statuses: [], languages: [] });
+
+/** Every template of an action config with its pointer: the module's own list, or its templated fields and variants. */
+export function templatesOf(module: ActionModule<any>, config: Record<string, unknown>): { pointer: string; source: string }[] {
+  if (module.templates) return module.templates(config);
+  const out: { pointer: string; source: string }[] = [];
+  for (const f of module.templatedFields) if (typeof config[f] === 'string') out.push({ pointer: `/${f}`, source: config[f] as string });
+  const variants = (config.variants ?? {}) as Record<string, Record<string, unknown>>;
+  for (const [lang, v] of Object.entries(variants)) {
+    for (const f of module.templatedFields) if (typeof v[f] === 'string') out.push({ pointer: `/variants/${lang}/${f}`, source: v[f] as string });
+  }
+  return out;
+}
+
+/**
+ * Validates a complete workflow document in place (module defaults are filled in). Throws 400 for config that
+ * does not fit a module's schema and 422 for templates that do not fit the trigger.
+ */
+export function validateWorkflow(doc: WorkflowDoc): void {
+  const trig = triggers.get(doc.trigger.type)!;
+  const errors: FieldError[] = [];
+  if (!trig.validate(doc.trigger.config)) errors.push(...prefixed(fieldErrors(trig.validate.errors, 'body'), '/trigger/config'));
+  const seen = new Set<string>();
+  doc.actions.forEach((step, i) => {
+    const act = actions.get(step.type)!;
+    if (seen.has(step.id)) errors.push({ pointer: `/actions/${i}/id`, in: 'body', message: `duplicate step id ${step.id}` });
+    seen.add(step.id);
+    if (!act.validate(step.config)) {
+      errors.push(...prefixed(fieldErrors(act.validate.errors, 'body'), `/actions/${i}/config`));
+      return;
+    }
+    for (const e of act.module.validate?.(step.config) ?? []) errors.push({ pointer: `/actions/${i}/config${e.pointer}`, in: 'body', message: e.message });
+  });
+  if (errors.length) throw new DomainError(400, 'VALIDATION_FAILED', 'the workflow is invalid', errors);
+
+  const templateErrors: FieldError[] = [];
+  doc.actions.forEach((step, i) => {
+    const act = actions.get(step.type)!.module;
+    for (const t of templatesOf(act, step.config)) {
+      for (const p of checkTemplate(t.source, trig.module.variables)) {
+        templateErrors.push({ pointer: `/actions/${i}/config${t.pointer}`, in: 'body', message: `${step.type} step ${i + 1}: ${p.message}` });
+      }
+    }
+  });
+  if (templateErrors.length) {
+    throw new DomainError(422, 'TEMPLATE_INVALID', `a template does not fit the trigger ${doc.trigger.type}: ${templateErrors[0].message}`, templateErrors);
+  }
+}
+
+function prefixed(errors: FieldError[], prefix: string): FieldError[] {
+  return errors.map((e) => ({ ...e, pointer: `${prefix}${e.pointer === '/' ? '' : e.pointer}` }));
+}
