@@ -5,6 +5,7 @@ import { Customers1763800000003 } from './1763800000003-customers.js';
 import { Bookings1763800000004 } from './1763800000004-bookings.js';
 import { Events1763800000005 } from './1763800000005-events.js';
 import { Workflows1763800000006 } from './1763800000006-workflows.js';
+import { WorkersAndDefaults1763800000007 } from './1763800000007-workers-and-defaults.js';
 
 export const migrations = [
   Tenants1763800000001,
@@ -13,4 +14,5 @@ export const migrations = [
   Bookings1763800000004,
   Events1763800000005,
   Workflows1763800000006,
+  WorkersAndDefaults1763800000007,
 ];

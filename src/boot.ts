@@ -13,6 +13,7 @@ import { createDataSource, migrate } from './db/data-source.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded.js';
 import { DEMO_TENANT, seedDemo } from './domain/demo.js';
 import { createTransports } from './engine/transports.js';
+import { installDefaultsForAllTenants } from './engine/defaults.js';
 import { startWorker } from './worker/runner.js';
 import { taskList } from './worker/tasks.js';
 
@@ -58,6 +59,7 @@ export async function startBookflow(config: Config, mode: Mode, log: (line: stri
     await ds.initialize();
     cleanups.push(() => ds.destroy());
     await migrate(ds, databaseUrl);
+    if (mode !== 'worker') await installDefaultsForAllTenants(ds);
     const { key: adminKey, generated } = resolveAdminKey(config);
     if (generated) log(`generated the platform admin key and saved it in ${path.join(config.dataDir, 'admin-key')}`);
 

@@ -12,6 +12,7 @@ import { TASKS } from './runs.js';
 import { fireTimed, reconcileBooking, reconcileWorkflow, scheduleWorkflowReconcile } from './schedule.js';
 import { onWorkflowChange } from './workflows.js';
 import { PayloadError } from '../worker/payload.js';
+import './defaults.js';
 
 // Reminders follow the booking: reconciled in the same transaction as every booking change, and after every
 // workflow change. Registered once, at load.

@@ -20,7 +20,7 @@ export async function mochaGlobalSetup(): Promise<void> {
   if (process.env.DATABASE_URL) {
     adminUrl = withDatabase(process.env.DATABASE_URL, 'postgres');
   } else {
-    const dataDir = path.resolve('test/.tmp/embedded');
+    const dataDir = path.resolve(process.env.BOOKFLOW_TEST_DATA_DIR ?? 'test/.tmp/embedded');
     fs.mkdirSync(dataDir, { recursive: true });
     embedded = await startEmbeddedPostgres({ dataDir, port: null, database: 'postgres' });
     adminUrl = embedded.adminUrl;

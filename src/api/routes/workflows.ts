@@ -6,6 +6,7 @@ import { actions, triggers } from '../../engine/registry.js';
 import { getRun, listRuns, retryRun } from '../../engine/runs.js';
 import { HELPERS } from '../../templates/index.js';
 import { workflowSchemas } from '../../engine/workflow-schema.js';
+import { defaultsStatus, restoreDefault } from '../../engine/defaults.js';
 import {
   createWorkflow, deleteWorkflow, describeTrigger, getWorkflow, listWorkflows, normalize, updateWorkflow, type Workflow, type WorkflowInput,
 } from '../../engine/workflows.js';
@@ -92,6 +93,19 @@ export const workflowRoutes: RouteSpec[] = [
       const page = await listWorkflows(deps.ds, tenantId, query as never);
       return { body: { items: page.items.map((w) => view(w)), nextCursor: page.nextCursor } };
     },
+  }),
+  defineRoute({
+    method: 'get', path: '/workflows/defaults', tag: 'Workflows', access: 'admin',
+    summary: 'The default (built-in) workflows, whether each exists in this tenant and whether it was modified',
+    responses: { 200: { description: 'the defaults' } },
+    handler: async ({ deps, tenantId }) => ({ body: { items: await defaultsStatus(deps.ds, tenantId) } }),
+  }),
+  defineRoute({
+    method: 'post', path: '/workflows/defaults/:key/restore', tag: 'Workflows', access: 'admin',
+    summary: 'Restore a default workflow: re-create it if deleted, or reset it to the shipped version',
+    params: S.object({ key: { type: 'string', pattern: '^[a-z0-9._-]{1,64}$' } }, ['key']),
+    responses: { 200: { description: 'the restored workflow', schema: workflow } },
+    handler: async ({ deps, tenantId, params }) => ({ body: view(await restoreDefault(deps.ds, tenantId, params.key)) }),
   }),
   defineRoute({
     method: 'get', path: '/workflows/:id', tag: 'Workflows', access: 'admin',
