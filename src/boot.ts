@@ -5,7 +5,6 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type { Server } from 'node:http';
 import path from 'node:path';
-import type { Runner } from 'graphile-worker';
 import type { DataSource } from 'typeorm';
 import { createApp } from './api/app.js';
 import type { Config } from './config.js';
@@ -14,7 +13,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded.js';
 import { DEMO_TENANT, seedDemo } from './domain/demo.js';
 import { createTransports } from './engine/transports.js';
 import { installDefaultsForAllTenants } from './engine/defaults.js';
-import { startWorker } from './worker/runner.js';
+import { startWorker, type WorkerHandle } from './worker/runner.js';
 import { taskList } from './worker/tasks.js';
 
 export type Mode = 'serve' | 'worker' | 'migrate';
@@ -76,10 +75,10 @@ export async function startBookflow(config: Config, mode: Mode, log: (line: stri
 
     const transports = createTransports(config);
     cleanups.push(() => transports.mailer.close());
-    let runner: Runner | null = null;
+    let runner: WorkerHandle | null = null;
     if (mode === 'worker' || (mode === 'serve' && config.embeddedWorker)) {
       const tasks = taskList({ ds, transports, publicUrl: config.publicUrl, lateGraceMs: config.lateGraceMinutes * 60_000 });
-      runner = await startWorker({ connectionString: databaseUrl, concurrency: config.workerConcurrency, taskList: tasks });
+      runner = await startWorker({ ds, connectionString: databaseUrl, concurrency: config.workerConcurrency, taskList: tasks, log });
       cleanups.push(() => runner!.stop());
     }
 

@@ -1,18 +1,31 @@
-// Runs graphile-worker inside this process (in `serve`, and alone in `worker`).
-import { run, type Runner, type TaskList } from 'graphile-worker';
+// Runs graphile-worker inside this process (in `serve`, and alone in `worker`), with a heartbeat for crash recovery.
+import { EventEmitter } from 'node:events';
+import { run, type TaskList } from 'graphile-worker';
+import type { DataSource } from 'typeorm';
 import { quietLogger } from '../db/data-source.js';
+import { startHeartbeat } from './heartbeat.js';
 
 export interface WorkerOptions {
+  ds: DataSource;
   connectionString: string;
   concurrency: number;
   taskList: TaskList;
   crontab?: string;
   /** How often to look for scheduled jobs whose time came (ms). New jobs are picked up at once via LISTEN. */
   pollInterval?: number;
+  heartbeat?: { intervalMs?: number; staleAfterMs?: number };
+  log?: (line: string) => void;
 }
 
-export async function startWorker(opts: WorkerOptions): Promise<Runner> {
-  return run({
+export interface WorkerHandle {
+  /** Finishes running jobs (or releases them) and stops; then stops the heartbeat. */
+  stop(): Promise<void>;
+}
+
+export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
+  const events = new EventEmitter();
+  const heartbeat = startHeartbeat({ ds: opts.ds, events, ...opts.heartbeat, log: opts.log ?? ((l) => console.error(`[worker] ${l}`)) });
+  const runner = await run({
     connectionString: opts.connectionString,
     concurrency: opts.concurrency,
     maxPoolSize: opts.concurrency + 2,
@@ -22,5 +35,12 @@ export async function startWorker(opts: WorkerOptions): Promise<Runner> {
     noHandleSignals: true,
     pollInterval: opts.pollInterval ?? 1000,
     logger: quietLogger,
+    events,
   });
+  return {
+    async stop() {
+      await runner.stop();
+      await heartbeat.stop();
+    },
+  };
 }

@@ -1,11 +1,10 @@
 // A real Bookflow (HTTP API + optional worker) on a fresh database, listening on a free port.
 import http, { type Server } from 'node:http';
-import type { Runner } from 'graphile-worker';
 import type { DataSource } from 'typeorm';
 import { createApp } from '../../src/api/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createDataSource } from '../../src/db/data-source.js';
-import { startWorker } from '../../src/worker/runner.js';
+import { startWorker, type WorkerHandle } from '../../src/worker/runner.js';
 import { taskList } from '../../src/worker/tasks.js';
 import { createTransports } from '../../src/engine/transports.js';
 import { dropDatabase, freshDatabase } from './global.js';
@@ -24,7 +23,7 @@ export interface TestApp {
   client(key: string): Client;
   /** Creates a tenant through the API and returns a client with its admin key. */
   tenant(id?: string, extra?: Record<string, unknown>): Promise<Client>;
-  startWorker(): Promise<Runner>;
+  startWorker(opts?: { heartbeat?: { intervalMs?: number; staleAfterMs?: number } }): Promise<WorkerHandle>;
   stop(): Promise<void>;
 }
 
@@ -40,7 +39,7 @@ export async function startTestApp(opts: { env?: Record<string, string>; worker?
   const transports = createTransports(config);
   const app = createApp({ ds, config, adminKey: ADMIN_KEY, transports });
   server.on('request', app);
-  const runners: Runner[] = [];
+  const runners: WorkerHandle[] = [];
   let n = 0;
   const t: TestApp = {
     url, databaseUrl, ds, config,
@@ -52,9 +51,9 @@ export async function startTestApp(opts: { env?: Record<string, string>; worker?
       if (res.status !== 201) throw new Error(`creating tenant failed: ${res.status} ${JSON.stringify(res.body)}`);
       return new Client(url, res.body.apiKey as string, res.body.id as string);
     },
-    async startWorker() {
+    async startWorker(wopts = {}) {
       const tasks = taskList({ ds, transports, publicUrl: config.publicUrl, lateGraceMs: config.lateGraceMinutes * 60_000 });
-      const r = await startWorker({ connectionString: databaseUrl, concurrency: 4, taskList: tasks, pollInterval: 200 });
+      const r = await startWorker({ ds, connectionString: databaseUrl, concurrency: 4, taskList: tasks, pollInterval: 200, heartbeat: wopts.heartbeat, log: () => {} });
       runners.push(r);
       return r;
     },
