@@ -4,5 +4,6 @@ import { bookingSetStatus } from './booking-set-status.js';
 import { email } from './email.js';
 import { sms } from './sms.js';
 import { webhook } from './webhook.js';
+import { waitlistFill } from './waitlist-fill.js';
 
-export const actions: ActionModule<any>[] = [email, sms, bookingSetStatus, webhook];
+export const actions: ActionModule<any>[] = [email, sms, bookingSetStatus, webhook, waitlistFill];

@@ -6,6 +6,8 @@ import { Bookings1763800000004 } from './1763800000004-bookings.js';
 import { Events1763800000005 } from './1763800000005-events.js';
 import { Workflows1763800000006 } from './1763800000006-workflows.js';
 import { WorkersAndDefaults1763800000007 } from './1763800000007-workers-and-defaults.js';
+import { Waitlist1763800000008 } from './1763800000008-waitlist.js';
+import { WebhookSubscriptions1763800000009 } from './1763800000009-webhook-subscriptions.js';
 
 export const migrations = [
   Tenants1763800000001,
@@ -15,4 +17,6 @@ export const migrations = [
   Events1763800000005,
   Workflows1763800000006,
   WorkersAndDefaults1763800000007,
+  Waitlist1763800000008,
+  WebhookSubscriptions1763800000009,
 ];

@@ -14,7 +14,7 @@ import { DEMO_TENANT, seedDemo } from './domain/demo.js';
 import { createTransports } from './engine/transports.js';
 import { installDefaultsForAllTenants } from './engine/defaults.js';
 import { startWorker, type WorkerHandle } from './worker/runner.js';
-import { taskList } from './worker/tasks.js';
+import { crontab, taskList } from './worker/tasks.js';
 
 export type Mode = 'serve' | 'worker' | 'migrate';
 
@@ -78,7 +78,7 @@ export async function startBookflow(config: Config, mode: Mode, log: (line: stri
     let runner: WorkerHandle | null = null;
     if (mode === 'worker' || (mode === 'serve' && config.embeddedWorker)) {
       const tasks = taskList({ ds, transports, publicUrl: config.publicUrl, lateGraceMs: config.lateGraceMinutes * 60_000 });
-      runner = await startWorker({ ds, connectionString: databaseUrl, concurrency: config.workerConcurrency, taskList: tasks, log });
+      runner = await startWorker({ ds, connectionString: databaseUrl, concurrency: config.workerConcurrency, taskList: tasks, crontab, log });
       cleanups.push(() => runner!.stop());
     }
 

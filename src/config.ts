@@ -25,6 +25,12 @@ export interface Config {
   twilio: { accountSid: string; authToken: string; from: string; apiBase: string | null } | null;
   /** Allow webhooks to loopback/private/link-local addresses (false: SSRF guard on). */
   webhookAllowPrivate: boolean;
+  /**
+   * BOOKFLOW_WEBHOOK_RETRY_SCHEDULE: waits (ms) before each retry of a failed webhook delivery, after the immediate
+   * first attempt, e.g. "5s,5m,30m,2h,5h,10h,10h" (the default: eight attempts over about 28 hours, the spacing
+   * Standard Webhooks senders use). Tests shorten or stretch it; units ms, s, m, h, d.
+   */
+  webhookRetrySchedule: number[];
   /** Seed the demo tenant on first start (on by default with the embedded database). */
   demo: boolean;
   /** Worker concurrency per process (8). */
@@ -37,6 +43,9 @@ export interface Config {
    */
   lateGraceMinutes: number;
 }
+
+/** Retries of a failed webhook delivery after the immediate first attempt: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
+export const DEFAULT_WEBHOOK_RETRY_SCHEDULE = [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000];
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -83,6 +92,19 @@ export function loadConfig(env: Env = process.env): Config {
     }
   };
 
+  const durations = (name: string, dflt: number[]): number[] => {
+    const v = str(name);
+    if (v === null) return dflt;
+    const unit: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+    const parts = v.split(',').map((p) => /^\s*(\d{1,9})(ms|s|m|h|d)\s*$/.exec(p));
+    const ms = parts.map((m) => (m ? Number(m[1]) * unit[m[2]] : NaN));
+    if (ms.length > 20 || ms.some((x) => !Number.isFinite(x) || x > 7 * unit.d)) {
+      problems.push(`${name}=${JSON.stringify(v)} must be 1 to 20 comma-separated waits such as 5s,5m,2h (units ms, s, m, h, d; each at most 7d)`);
+      return dflt;
+    }
+    return ms;
+  };
+
   const port = int('PORT', 3000, 0, 65535)!;
   const host = str('HOST') ?? '127.0.0.1';
   const databaseUrl = url('DATABASE_URL', ['postgres:', 'postgresql:']);
@@ -107,6 +129,7 @@ export function loadConfig(env: Env = process.env): Config {
     }
   }
   const webhookAllowPrivate = bool('BOOKFLOW_WEBHOOK_ALLOW_PRIVATE', false);
+  const webhookRetrySchedule = durations('BOOKFLOW_WEBHOOK_RETRY_SCHEDULE', DEFAULT_WEBHOOK_RETRY_SCHEDULE);
   const demo = bool('BOOKFLOW_DEMO', databaseUrl === null);
   const workerConcurrency = int('BOOKFLOW_WORKER_CONCURRENCY', 8, 1, 200)!;
   const embeddedWorker = bool('BOOKFLOW_EMBEDDED_WORKER', true);
@@ -115,6 +138,6 @@ export function loadConfig(env: Env = process.env): Config {
   if (problems.length) throw new ConfigError(problems);
   return {
     port, host, databaseUrl, dataDir, embeddedPgPort, adminKey, publicUrl, smtpUrl, mailFrom, twilio,
-    webhookAllowPrivate, demo, workerConcurrency, embeddedWorker, lateGraceMinutes,
+    webhookAllowPrivate, webhookRetrySchedule, demo, workerConcurrency, embeddedWorker, lateGraceMinutes,
   };
 }

@@ -9,6 +9,14 @@ import { bookingStatusChanged } from './booking-status-changed.js';
 import { customerCreated } from './customer-created.js';
 import { paymentCompleted } from './payment-completed.js';
 import { slotFreed } from './slot-freed.js';
+import { waitlistJoined } from './waitlist-joined.js';
+import { waitlistOffered } from './waitlist-offered.js';
+import { waitlistAssigned } from './waitlist-assigned.js';
+import { waitlistAccepted } from './waitlist-accepted.js';
+import { waitlistDeclined } from './waitlist-declined.js';
+import { waitlistExpired } from './waitlist-expired.js';
+import { waitlistCancelled } from './waitlist-cancelled.js';
+import { webhookEndpointDisabled } from './webhook-endpoint-disabled.js';
 
 export const triggers: TriggerModule<any>[] = [
   bookingCreated,
@@ -20,4 +28,12 @@ export const triggers: TriggerModule<any>[] = [
   customerCreated,
   paymentCompleted,
   slotFreed,
+  waitlistJoined,
+  waitlistOffered,
+  waitlistAssigned,
+  waitlistAccepted,
+  waitlistDeclined,
+  waitlistExpired,
+  waitlistCancelled,
+  webhookEndpointDisabled,
 ];

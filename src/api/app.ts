@@ -14,6 +14,11 @@ import { paymentRoutes } from './routes/payments.js';
 import { tenantRoutes } from './routes/tenants.js';
 import { messageRoutes, mountSmsCallbacks } from './routes/messages.js';
 import { workflowRoutes } from './routes/workflows.js';
+import { mountUi } from '../ui/serve.js';
+import { webhookRoutes } from './routes/webhooks.js';
+import { waitlistRoutes } from './routes/facility-waitlist.js';
+import { mountGraphql } from './graphql.js';
+import { mountOfferLinks } from '../waitlist/index.js';
 
 const require = createRequire(import.meta.url);
 const VERSION = (require('../../../package.json') as { version: string }).version;
@@ -21,7 +26,7 @@ const VERSION = (require('../../../package.json') as { version: string }).versio
 /** Every REST route, in the order OpenAPI lists them. Features add theirs through `extraRoutes`. */
 export const coreRoutes: RouteSpec[] = [
   ...tenantRoutes, ...catalogRoutes, ...customerRoutes, ...bookingRoutes, ...paymentRoutes, ...eventRoutes,
-  ...workflowRoutes, ...messageRoutes,
+  ...workflowRoutes, ...messageRoutes, ...webhookRoutes, ...waitlistRoutes,
 ];
 
 export interface AppOptions {
@@ -54,6 +59,9 @@ export function createApp(deps: ApiDeps, opts: AppOptions = {}): express.Express
   app.get(['/api/docs', '/api/docs/'], (_req, res) => { res.type('html').send(REFERENCE_PAGE); });
 
   mountSmsCallbacks(app, deps, deps.transports.sms);
+  mountOfferLinks(app, deps.ds);
+  mountGraphql(app, deps);
+  mountUi(app); // the admin UI at / (its assets under /ui/)
   opts.mount?.(app);
 
   const api = express.Router();

@@ -25,7 +25,7 @@ export const TRANSITIONS: Record<BookingStatus, BookingStatus[]> = {
 };
 
 /** The `slot.freed` reason for a status that releases capacity (completed does not: the time was used). */
-const FREEING_REASON: Partial<Record<BookingStatus, SlotFreedReason>> = {
+export const FREEING_REASON: Partial<Record<BookingStatus, SlotFreedReason>> = {
   cancelled: 'cancelled',
   declined: 'declined',
   not_taken: 'not_taken',
@@ -241,14 +241,16 @@ export async function setBookingStatusIn(tx: EntityManager, origin: Origin, id: 
 }
 
 export async function deleteBooking(ds: DataSource, origin: Origin, id: string): Promise<Booking> {
-  return transaction(ds, async (tx) => {
-    const tenantId = origin.tenantId;
-    const before = await lockBooking(tx, tenantId, id);
-    const locked = holdsCapacity(before.status) ? await lockResources(tx, tenantId, [before.resourceId]) : null;
-    await deleteRow(tx, 'bookings', tenantId, id, 'booking');
-    await record(tx, origin, { type: 'booking.deleted', subject: { type: 'booking', id }, data: { booking: before } });
-    if (locked) await recordFreed(tx, origin, before, 'deleted', before.seats, locked.get(before.resourceId)!.location_id);
-    await runHooks(tx, origin, { before, after: null });
-    return before;
-  });
+  return transaction(ds, (tx) => deleteBookingIn(tx, origin, id));
+}
+
+export async function deleteBookingIn(tx: EntityManager, origin: Origin, id: string): Promise<Booking> {
+  const tenantId = origin.tenantId;
+  const before = await lockBooking(tx, tenantId, id);
+  const locked = holdsCapacity(before.status) ? await lockResources(tx, tenantId, [before.resourceId]) : null;
+  await deleteRow(tx, 'bookings', tenantId, id, 'booking');
+  await record(tx, origin, { type: 'booking.deleted', subject: { type: 'booking', id }, data: { booking: before } });
+  if (locked) await recordFreed(tx, origin, before, 'deleted', before.seats, locked.get(before.resourceId)!.location_id);
+  await runHooks(tx, origin, { before, after: null });
+  return before;
 }

@@ -35,6 +35,8 @@ export interface UsageQuery {
   end: string | Date;
   /** A booking to leave out (the one being moved or resized). */
   excludeBookingId?: string;
+  /** A waitlist offer to leave out (the one being accepted). */
+  excludeEntryId?: string;
 }
 
 /**
@@ -49,12 +51,18 @@ export async function peakUsage(tx: EntityManager, q: UsageQuery): Promise<numbe
       FROM bookings
       WHERE tenant_id = $1 AND resource_id = $2 AND status IN ('pending', 'confirmed')
         AND start_time < $4 AND end_time > $3 AND id IS DISTINCT FROM $5
+      UNION ALL
+      -- seats held by open waitlist offers (an offer past its expiry holds nothing, even before the expiry job ran)
+      SELECT greatest(desired_start, $3::timestamptz), least(desired_end, $4::timestamptz), seats
+      FROM waitlist_entries
+      WHERE tenant_id = $1 AND resource_id = $2 AND status = 'OFFERED' AND offer_expires_at > now()
+        AND desired_start < $4 AND desired_end > $3 AND id IS DISTINCT FROM $6
     ), points AS (
       SELECT s AS p FROM items UNION SELECT $3::timestamptz
     )
     SELECT coalesce(max((SELECT coalesce(sum(seats), 0) FROM items WHERE s <= p AND e > p)), 0)::int AS peak
     FROM points`,
-  [q.tenantId, q.resourceId, q.start, q.end, q.excludeBookingId ?? null]);
+  [q.tenantId, q.resourceId, q.start, q.end, q.excludeBookingId ?? null, q.excludeEntryId ?? null]);
   return r!.peak;
 }
 

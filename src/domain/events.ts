@@ -15,6 +15,14 @@ export const EVENT_TYPES = {
   'customer.created': 'A customer was created.',
   'payment.completed': 'A payment reached the status `completed`.',
   'slot.freed': 'Capacity on a resource freed up over an interval (`reason` says why).',
+  'webhook.endpoint_disabled': 'A webhook subscription was disabled because its endpoint answered 410 Gone or failed for 5 days (`reason`: gone or failing).',
+  'waitlist.joined': 'A member joined the waitlist for a full slot.',
+  'waitlist.offered': 'A freed seat is held for a waitlist entry until `offer.expiresAt`; the member can accept or decline.',
+  'waitlist.assigned': 'A freed seat was given straight to a waitlist entry (auto-assign): `booking` is the new booking.',
+  'waitlist.accepted': 'A member accepted an offer: `booking` is the reservation.',
+  'waitlist.declined': 'A member declined an offer.',
+  'waitlist.expired': 'An offer expired without an answer.',
+  'waitlist.cancelled': 'A waitlist entry was cancelled by the member or an admin.',
 } as const;
 
 export type EventType = keyof typeof EVENT_TYPES;

@@ -58,6 +58,20 @@ export async function loadContext(db: Queryable, tenant: TenantInfo, src: {
   };
 }
 
+/**
+ * Features add what their templates need to a loaded context (the waitlist adds the entry and signed offer links).
+ * Enrichers run after loadContext in steps and dry runs, with the base URL links must use.
+ */
+type Enricher = (db: Queryable, ctx: RunContext, env: { publicUrl: string }) => Promise<void>;
+const enrichers: Enricher[] = [];
+export function onEnrichContext(e: Enricher): void {
+  enrichers.push(e);
+}
+export async function enrichContext(db: Queryable, ctx: RunContext, env: { publicUrl: string }): Promise<RunContext> {
+  for (const e of enrichers) await e(db, ctx, env);
+  return ctx;
+}
+
 export interface Scope {
   locationId: string | null;
   serviceId: string | null;

@@ -129,6 +129,8 @@ export interface ActionModule<Config = Record<string, unknown>> {
   htmlField?: string;
   /** Attempts before a transient failure counts as final (default 5). */
   maxAttempts?: number;
+  /** Trigger types this action works with (default: any). A workflow pairing it with another is refused at save. */
+  triggers?: string[];
   /**
    * Every template in a config with its JSON pointer, for the save-time check. Default: `templatedFields` and their
    * per-language `variants`.

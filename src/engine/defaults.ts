@@ -3,6 +3,7 @@
 //
 // Each default has a stable `key` (persisted in workflows.builtin_key: never rename one). A tenant that deleted a
 // default does not get it back by itself: `tenant_defaults` remembers what was installed once.
+import { isDeepStrictEqual } from 'node:util';
 import type { DataSource, EntityManager } from 'typeorm';
 import { one, rows, transaction } from '../db/sql.js';
 import { notFound } from '../domain/errors.js';
@@ -68,8 +69,10 @@ export async function defaultsStatus(ds: DataSource, tenantId: string): Promise<
     if (row) {
       const w = toWorkflow((await getWorkflowRow(ds, tenantId, row.id))!);
       const shipped = normalize(d.workflow);
-      modified = JSON.stringify([w.trigger, w.filters, w.actions.map((a) => [a.type, a.config]), w.name])
-        !== JSON.stringify([shipped.trigger, shipped.filters, shipped.actions.map((a) => [a.type, a.config]), shipped.name]);
+      // Compared as values, not as JSON text: jsonb does not keep key order, so the stored copy of an untouched
+      // default serializes differently from the shipped one.
+      modified = !isDeepStrictEqual([w.trigger, w.filters, w.actions.map((a) => [a.type, a.config]), w.name],
+        [shipped.trigger, shipped.filters, shipped.actions.map((a) => [a.type, a.config]), shipped.name]);
     }
     out.push({ key: d.key, name: d.workflow.name, workflowId: row?.id ?? null, modified });
   }

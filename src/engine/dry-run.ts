@@ -6,13 +6,14 @@ import type { DomainEvent } from '../domain/events.js';
 import { notFound } from '../domain/errors.js';
 import type { ActionDeps, ActionInput, RunContext } from './contracts.js';
 import { PermanentActionError, TransientActionError } from './contracts.js';
-import { loadContext, loadTenant, scopeOf } from './context.js';
+import { enrichContext, loadContext, loadTenant, scopeOf } from './context.js';
 import { filterReason } from './filters.js';
 import { memoryOutbox } from './outbox.js';
 import { actions, triggers } from './registry.js';
 import { renderField, renderPlain, resolveRecipient } from './render.js';
 import { sampleContext } from './samples.js';
 import type { WorkflowDoc } from './workflow-schema.js';
+import { previewFill } from '../waitlist/service.js';
 
 export interface DryRunStep {
   index: number;
@@ -60,11 +61,12 @@ export async function dryRun(ds: DataSource, opts: { tenantId: string; workflow:
     if (context.booking) context.booking = { ...context.booking, language: opts.language };
     if (context.customer) context.customer = { ...context.customer, language: opts.language };
   }
+  await enrichContext(ds, context, { publicUrl: opts.publicUrl });
   const scope = scopeOf(context);
   const reason = opts.bookingId ? filterReason(opts.workflow.filters, scope, trigger.defaultStatuses) : null;
   const moment = trigger.schedule && context.booking ? trigger.schedule(context.booking, opts.workflow.trigger.config as never) : null;
 
-  const deps = capturing(opts.publicUrl);
+  const deps: ActionDeps = { ...capturing(opts.publicUrl), fillFromWaitlist: (origin, slot) => previewFill(ds, origin, slot as never) };
   const steps: DryRunStep[] = [];
   for (const [index, step] of opts.workflow.actions.entries()) {
     const module = actions.get(step.type)!.module;

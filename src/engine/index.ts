@@ -13,6 +13,7 @@ import { fireTimed, reconcileBooking, reconcileWorkflow, scheduleWorkflowReconci
 import { onWorkflowChange } from './workflows.js';
 import { PayloadError } from '../worker/payload.js';
 import './defaults.js';
+import { fillFromWaitlist } from '../waitlist/index.js';
 
 // Reminders follow the booking: reconciled in the same transaction as every booking change, and after every
 // workflow change. Registered once, at load.
@@ -37,6 +38,7 @@ export function actionDeps(o: EngineOptions): ActionDeps {
   return {
     ...o.transports,
     setBookingStatus: (origin, id, change) => setBookingStatus(o.ds, origin, id, change),
+    fillFromWaitlist: (origin, slot) => fillFromWaitlist(o.ds, origin, slot as never),
     publicUrl: o.publicUrl,
     dryRun: false,
   };

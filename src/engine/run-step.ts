@@ -10,7 +10,7 @@ import { addJobs } from '../worker/jobs.js';
 import { PayloadError } from '../worker/payload.js';
 import { TemplateError } from '../templates/index.js';
 import { ConfigInvalidError, PermanentActionError, TransientActionError, type ActionDeps, type ActionInput, type StepResult } from './contracts.js';
-import { loadContext, loadTenant } from './context.js';
+import { enrichContext, loadContext, loadTenant } from './context.js';
 import { dbOutbox } from './outbox.js';
 import { actions } from './registry.js';
 import { renderField, renderPlain, resolveRecipient } from './render.js';
@@ -69,7 +69,7 @@ export async function runStep(ds: DataSource, actionDeps: ActionDeps, payload: u
     const tenant = await loadTenant(ds, p.tenantId);
     if (!tenant) return;
     const event = run.event_id ? await getEvent(ds, p.tenantId, run.event_id) : null;
-    const context = await loadContext(ds, tenant, { bookingId: run.booking_id, event: event ?? null });
+    const context = await enrichContext(ds, await loadContext(ds, tenant, { bookingId: run.booking_id, event: event ?? null }), { publicUrl: actionDeps.publicUrl });
     const wf = await one<{ secrets: Record<string, Record<string, string>> }>(ds, 'SELECT secrets FROM workflows WHERE tenant_id = $1 AND id = $2', [p.tenantId, run.workflow_id]);
     const module = registered.module;
     const input: ActionInput<any> = {

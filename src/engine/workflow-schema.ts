@@ -51,7 +51,7 @@ const actionRef = (types: string[]) => object({
 export function workflowSchemas(): { create: JSONSchema; patch: JSONSchema; unsaved: JSONSchema } {
   const triggerTypes = [...triggers.keys()];
   const actionTypes = [...actions.keys()];
-  const props = {
+  const props: Record<string, JSONSchema> = {
     name: { type: 'string', minLength: 1, maxLength: 200 },
     description: { type: ['string', 'null'], maxLength: 2000 },
     enabled: { type: 'boolean', default: true },
@@ -59,9 +59,12 @@ export function workflowSchemas(): { create: JSONSchema; patch: JSONSchema; unsa
     filters: filtersSchema,
     actions: { type: 'array', items: actionRef(actionTypes), maxItems: 20, default: [] },
   };
+  // Danger: a patch must not carry defaults. The validator fills them in (useDefaults), and a PATCH of the name alone
+  // would then re-enable the workflow, clear its filters and drop its actions.
+  const patchProps = Object.fromEntries(Object.entries(props).map(([k, { default: _omitted, ...rest }]) => [k, rest]));
   return {
     create: object({ id, ...props }, ['name', 'trigger']),
-    patch: object(props),
+    patch: object(patchProps),
     unsaved: object(props, ['trigger']),
   };
 }
@@ -98,6 +101,9 @@ export function validateWorkflow(doc: WorkflowDoc): void {
       return;
     }
     for (const e of act.module.validate?.(step.config) ?? []) errors.push({ pointer: `/actions/${i}/config${e.pointer}`, in: 'body', message: e.message });
+    if (act.module.triggers && !act.module.triggers.includes(doc.trigger.type)) {
+      errors.push({ pointer: `/actions/${i}/type`, in: 'body', message: `${step.type} works only with the trigger(s) ${act.module.triggers.join(', ')}` });
+    }
   });
   if (errors.length) throw new DomainError(400, 'VALIDATION_FAILED', 'the workflow is invalid', errors);
 

@@ -1,6 +1,7 @@
 // Runs graphile-worker inside this process (in `serve`, and alone in `worker`), with a heartbeat for crash recovery.
 import { EventEmitter } from 'node:events';
 import { run, type TaskList } from 'graphile-worker';
+import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { quietLogger } from '../db/data-source.js';
 import { startHeartbeat } from './heartbeat.js';
@@ -25,10 +26,13 @@ export interface WorkerHandle {
 export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
   const events = new EventEmitter();
   const heartbeat = startHeartbeat({ ds: opts.ds, events, ...opts.heartbeat, log: opts.log ?? ((l) => console.error(`[worker] ${l}`)) });
+  // Our own pool, not one graphile-worker makes: its own pool is ended without waiting and loses its error handler
+  // on release, so a connection closed during shutdown (or a database restart) would crash the process.
+  const pool = new pg.Pool({ connectionString: opts.connectionString, max: opts.concurrency + 2, application_name: 'bookflow-worker' });
+  pool.on('error', (err) => (opts.log ?? console.error)(`worker pool: ${err.message}`));
   const runner = await run({
-    connectionString: opts.connectionString,
+    pgPool: pool,
     concurrency: opts.concurrency,
-    maxPoolSize: opts.concurrency + 2,
     taskList: opts.taskList,
     crontab: opts.crontab ?? '',
     // Signals are ours: shutdown is ordered (HTTP, then worker, then pools, then Postgres).
@@ -41,6 +45,7 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
     async stop() {
       await runner.stop();
       await heartbeat.stop();
+      await pool.end();
     },
   };
 }

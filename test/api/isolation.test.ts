@@ -33,9 +33,16 @@ describe('tenant isolation', () => {
     await mk('/api/bookings', { id: 'b-bk2', customerId: 'b-cus', resourceId: 'b-res', startTime: inHours(7), endTime: inHours(8) });
     bIds.runs = await eventually(async () => (await b.get('/api/runs')).body.items.find((r: { status: string }) => r.status === 'succeeded')?.id);
     bIds.messages = await eventually(async () => (await b.get('/api/messages')).body.items[0]?.id);
+    // a waitlist entry for a full slot, and the allocation decision made when the slot frees up
+    await mk('/api/bookings', { id: 'b-bk3', customerId: 'b-cus', resourceId: 'b-res', startTime: inHours(20), endTime: inHours(21) });
+    await mk('/api/customers', { id: 'b-cus2', name: 'B2' });
+    bIds['facility-waitlist'] = await mk('/api/facility-waitlist', { clubId: 'b-loc', resourceId: 'b-res', memberId: 'b-cus2', desiredStart: inHours(20), desiredEnd: inHours(21) });
+    await b.post('/api/bookings/b-bk3/status', { status: 'cancelled' });
+    bIds.waitlist = await eventually(async () => (await b.get(`/api/facility-waitlist/${bIds['facility-waitlist']}`)).body.explanation?.id);
     bIds.keys = (await b.get('/api/keys')).body.items[0].id;
     bIds.events = (await b.get('/api/events')).body.items[0].id;
     bIds.tenants = 't-b';
+    bIds.webhooks = await mk('/api/webhooks', { url: 'https://203.0.113.10/hooks', eventTypes: ['*'], enabled: false });
   });
   after(async () => { await app.stop(); });
 
@@ -63,7 +70,8 @@ describe('tenant isolation', () => {
     expect((await b.get('/api/bookings/b-bk')).body.status).to.equal('confirmed');
     expect((await b.get('/api/keys')).body.items[0].revokedAt).to.equal(null);
     expect((await b.get('/api/workflows/b-wf')).body.enabled).to.equal(true);
-    for (const col of ['locations', 'services', 'resources', 'customers', 'bookings', 'payments', 'events', 'workflows', 'runs', 'messages']) {
+    expect((await b.get(`/api/facility-waitlist/${bIds['facility-waitlist']}`)).body.status).to.equal('OFFERED');
+    for (const col of ['locations', 'services', 'resources', 'customers', 'bookings', 'payments', 'events', 'workflows', 'runs', 'messages', 'facility-waitlist']) {
       expect((await a.get(`/api/${col}`)).body.items.map((x: { id: string }) => x.id), col).to.not.include(bIds[col]);
     }
   });
@@ -80,6 +88,10 @@ describe('tenant isolation', () => {
       ['PATCH', '/api/workflows/b-wf', { enabled: false }],
       ['POST', '/api/workflows/b-wf/test', { bookingId: 'b-bk' }],
       ['POST', '/api/workflows/test', { workflow: { trigger: { type: 'booking.created' } }, bookingId: 'b-bk' }],
+      ['POST', `/api/facility-waitlist/${bIds['facility-waitlist']}/cancel`, { reason: 'x' }],
+      ['POST', `/api/facility-waitlist/${bIds['facility-waitlist']}/offer`, { offerExpiresAt: inHours(19) }],
+      ['POST', '/api/facility-waitlist', { clubId: 'b-loc', resourceId: 'b-res', memberId: 'b-cus', desiredStart: inHours(20), desiredEnd: inHours(21) }],
+      ['POST', '/api/bookings/b-bk/status', { status: 'cancelled', dryRun: true }],
       ['POST', '/api/bookings', { customerId: 'b-cus', resourceId: 'b-res', startTime: inHours(10), endTime: inHours(11) }],
       ['POST', '/api/payments', { bookingId: 'b-bk', amount: 1, currency: 'EUR', status: 'completed' }],
     ];

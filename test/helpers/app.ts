@@ -3,7 +3,8 @@ import http, { type Server } from 'node:http';
 import type { DataSource } from 'typeorm';
 import { createApp } from '../../src/api/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
-import { createDataSource } from '../../src/db/data-source.js';
+import { createDataSource, quietLogger } from '../../src/db/data-source.js';
+import { runOnce } from 'graphile-worker';
 import { startWorker, type WorkerHandle } from '../../src/worker/runner.js';
 import { taskList } from '../../src/worker/tasks.js';
 import { createTransports } from '../../src/engine/transports.js';
@@ -24,6 +25,8 @@ export interface TestApp {
   /** Creates a tenant through the API and returns a client with its admin key. */
   tenant(id?: string, extra?: Record<string, unknown>): Promise<Client>;
   startWorker(opts?: { heartbeat?: { intervalMs?: number; staleAfterMs?: number } }): Promise<WorkerHandle>;
+  /** Runs every job that is due, in this process, until none is left (for tests without a running worker). */
+  drain(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -50,6 +53,10 @@ export async function startTestApp(opts: { env?: Record<string, string>; worker?
       const res = await t.platform.post('/api/tenants', { id: id ?? `auto-${++n}`, name: `Tenant ${id ?? `auto-${n}`}`, ...extra });
       if (res.status !== 201) throw new Error(`creating tenant failed: ${res.status} ${JSON.stringify(res.body)}`);
       return new Client(url, res.body.apiKey as string, res.body.id as string);
+    },
+    async drain() {
+      const tasks = taskList({ ds, transports, publicUrl: config.publicUrl, lateGraceMs: config.lateGraceMinutes * 60_000 });
+      await runOnce({ connectionString: databaseUrl, taskList: tasks, logger: quietLogger });
     },
     async startWorker(wopts = {}) {
       const tasks = taskList({ ds, transports, publicUrl: config.publicUrl, lateGraceMs: config.lateGraceMinutes * 60_000 });

@@ -1,7 +1,13 @@
 import { createBooking, deleteBooking, getBooking, listBookings, setBookingStatus, updateBooking } from '../../domain/bookings.js';
 import { invalid } from '../../domain/errors.js';
+import { previewDelete, previewStatusChange } from '../../waitlist/preview.js';
 import { defineRoute, type RouteSpec } from '../route.js';
 import * as S from '../schemas.js';
+
+const DRY_RUN = {
+  type: 'boolean', default: false,
+  description: 'answer what would happen (the booking as it would be, and which waitlist entry would get the freed seat, until when) without changing anything',
+};
 
 function checkInterval(startTime: string, endTime: string): void {
   if (new Date(endTime).getTime() <= new Date(startTime).getTime()) {
@@ -49,15 +55,22 @@ export const bookingRoutes: RouteSpec[] = [
     method: 'post', path: '/bookings/:id/status', tag: 'Bookings', access: 'tenant',
     summary: 'Change a booking\'s status',
     description: 'pending -> confirmed | declined | cancelled; confirmed -> cancelled | not_taken | completed; the others are final (409 INVALID_TRANSITION).',
-    params: S.idParam, body: S.bookingStatusChange,
-    responses: { 200: { description: 'the booking as it now is', schema: S.booking } },
-    handler: async ({ deps, origin, params, body }) => ({ body: await setBookingStatus(deps.ds, origin, params.id, body as never) }),
+    params: S.idParam,
+    body: { ...S.bookingStatusChange, properties: { ...(S.bookingStatusChange.properties as object), dryRun: DRY_RUN } },
+    responses: { 200: { description: 'the booking as it now is; with dryRun, what would happen (the booking as it would be and the waitlist preview)', schema: S.booking } },
+    handler: async ({ deps, origin, params, body }) => {
+      const { dryRun, ...change } = body;
+      if (dryRun) return { body: { dryRun: true, ...(await previewStatusChange(deps.ds, origin, params.id, change as never)) } };
+      return { body: await setBookingStatus(deps.ds, origin, params.id, change as never) };
+    },
   }),
   defineRoute({
     method: 'delete', path: '/bookings/:id', tag: 'Bookings', access: 'tenant',
     summary: 'Delete a booking (records booking.deleted, and slot.freed when it held capacity)', params: S.idParam,
-    responses: { 204: { description: 'deleted' } },
-    handler: async ({ deps, origin, params }) => {
+    query: S.object({ dryRun: DRY_RUN }),
+    responses: { 204: { description: 'deleted' }, 200: { description: 'with dryRun=true: what would happen, nothing changed' } },
+    handler: async ({ deps, origin, params, query }) => {
+      if (query.dryRun) return { body: { dryRun: true, ...(await previewDelete(deps.ds, origin, params.id)) } };
       await deleteBooking(deps.ds, origin, params.id);
       return { status: 204 };
     },

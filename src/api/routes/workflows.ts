@@ -66,7 +66,7 @@ export const workflowRoutes: RouteSpec[] = [
       body: {
         items: [...actions.values()].map(({ module: a }) => ({
           type: a.type, title: a.title, description: a.description, configSchema: a.configSchema,
-          templatedFields: a.templatedFields, htmlField: a.htmlField ?? null, maxAttempts: a.maxAttempts ?? 5,
+          templatedFields: a.templatedFields, htmlField: a.htmlField ?? null, maxAttempts: a.maxAttempts ?? 5, triggers: a.triggers ?? null,
         })),
       },
     }),
@@ -188,8 +188,10 @@ export const workflowRoutes: RouteSpec[] = [
     summary: 'Why did or didn\'t this customer get a message? Every run about this booking, newest first', params: S.idParam, query: runsQuery,
     responses: { 200: { description: 'a page of runs', schema: S.page(run) } },
     handler: async ({ deps, tenantId, params, query }) => {
-      await getBooking(deps.ds, tenantId, params.id);
-      return { body: await listRuns(deps.ds, tenantId, { ...query, bookingId: params.id } as never) };
+      const page = await listRuns(deps.ds, tenantId, { ...query, bookingId: params.id } as never);
+      // A deleted booking's runs (its booking.deleted workflows) must stay answerable: 404 only when nothing is known.
+      if (!page.items.length && !query.cursor) await getBooking(deps.ds, tenantId, params.id);
+      return { body: page };
     },
   }),
   defineRoute({

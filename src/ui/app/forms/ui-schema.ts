@@ -1,0 +1,63 @@
+// From a module's JSON Schema to an rjsf uiSchema, by generic rules only (never per module), so a new trigger or
+// action gets its form without UI code:
+//   'x-templated': true   -> the template widget (variable picker), multi-line when 'x-widget' is 'textarea'
+//   'x-widget': 'textarea' -> a textarea;  'x-widget': 'json' -> the JSON editor field
+//   an array of unique enum values -> a row of checkboxes;  snake_case enum values get readable labels
+//   a small object of plain fields (an offset: amount + unit) -> laid out on one line
+//   a field without a title borrows the title of the top-level field with the same name (translations), else its
+//   name in words;  'x-order' -> ui:order
+import type { UiSchema } from '@rjsf/utils';
+import { humanize } from '../lib/format';
+import type { JSONSchema } from '../lib/types';
+
+const typesOf = (s: JSONSchema): string[] => ([] as string[]).concat(s?.type ?? []);
+const isPlain = (s: JSONSchema): boolean => {
+  const t = typesOf(s).filter((x) => x !== 'null');
+  return t.length === 1 && ['string', 'integer', 'number', 'boolean'].includes(t[0]);
+};
+
+/** Lower-case identifiers become words; anything else (POST, en-GB) is shown as written. */
+export const enumLabel = (v: unknown): string => (typeof v === 'string' && /^[a-z][a-z0-9_]*$/.test(v) ? humanize(v) : String(v));
+
+function build(schema: JSONSchema, titles: Record<string, string>, name?: string): UiSchema {
+  const ui: UiSchema = {};
+  if (!schema || typeof schema !== 'object') return ui;
+  if (!schema.title && name) ui['ui:title'] = titles[name] ?? humanize(name);
+
+  if (schema['x-widget'] === 'json') ui['ui:field'] = 'json';
+  else if (schema['x-templated']) {
+    ui['ui:widget'] = 'template';
+    ui['ui:options'] = { multiline: schema['x-widget'] === 'textarea' || (schema.maxLength ?? 0) > 2000 };
+  } else if (schema['x-widget'] === 'textarea') ui['ui:widget'] = 'textarea';
+
+  if (Array.isArray(schema.enum)) ui['ui:enumNames'] = schema.enum.map(enumLabel);
+
+  const types = typesOf(schema);
+  if (types.includes('array') && schema.items && Array.isArray(schema.items.enum) && schema.uniqueItems) {
+    ui['ui:widget'] = 'checkboxes';
+    ui['ui:options'] = { inline: true };
+    ui.items = { 'ui:enumNames': schema.items.enum.map(enumLabel) };
+  }
+
+  if (types.includes('object') || schema.properties) {
+    const props: Record<string, JSONSchema> = schema.properties ?? {};
+    for (const [key, prop] of Object.entries(props)) ui[key] = build(prop, titles, key);
+    if (schema.additionalProperties && typeof schema.additionalProperties === 'object') {
+      ui.additionalProperties = build(schema.additionalProperties, titles);
+    }
+    const entries = Object.values(props);
+    if (entries.length >= 2 && entries.length <= 3 && entries.every(isPlain)) ui['ui:classNames'] = 'inline-object';
+    if (Array.isArray(schema['x-order'])) ui['ui:order'] = [...schema['x-order'], '*'];
+  }
+  return ui;
+}
+
+export function uiSchemaFor(schema: JSONSchema): UiSchema {
+  const titles: Record<string, string> = {};
+  for (const [key, prop] of Object.entries<JSONSchema>(schema?.properties ?? {})) if (prop?.title) titles[key] = prop.title;
+  return { ...build(schema, titles), 'ui:submitButtonOptions': { norender: true } };
+}
+
+/** True when the schema asks for nothing (e.g. "A booking is added" has no settings). */
+export const hasNoFields = (schema: JSONSchema): boolean =>
+  !schema || (typesOf(schema).includes('object') && Object.keys(schema.properties ?? {}).length === 0 && !schema.additionalProperties);

@@ -1,0 +1,70 @@
+// Loading data for a screen: { data, error, loading, reload }, with stale answers ignored.
+import { useCallback, useEffect, useRef, useState } from 'react';
+
+export interface Loaded<T> {
+  data: T | undefined;
+  error: unknown;
+  loading: boolean;
+  /** Loads again; `quiet` keeps the current data on screen (polling, after an action). */
+  reload(opts?: { quiet?: boolean }): void;
+  /** Changes the data on screen at once (after an action whose answer says what it now is). */
+  mutate(fn: (data: T) => T): void;
+}
+
+export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: unknown[], opts: { pollMs?: number } = {}): Loaded<T> {
+  const [data, setData] = useState<T | undefined>(undefined);
+  const [error, setError] = useState<unknown>(null);
+  const [loading, setLoading] = useState(true);
+  const [tick, setTick] = useState(0);
+  const quiet = useRef(false);
+  const loader = useRef(load);
+  loader.current = load;
+
+  useEffect(() => {
+    const ctrl = new AbortController();
+    if (!quiet.current) setLoading(true);
+    quiet.current = false;
+    loader.current(ctrl.signal).then(
+      (d) => {
+        if (ctrl.signal.aborted) return;
+        setData(d);
+        setError(null);
+        setLoading(false);
+      },
+      (err) => {
+        if (ctrl.signal.aborted) return;
+        setError(err);
+        setLoading(false);
+      },
+    );
+    return () => ctrl.abort();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [...deps, tick]);
+
+  const reload = useCallback((o: { quiet?: boolean } = {}) => {
+    quiet.current = Boolean(o.quiet);
+    setTick((t) => t + 1);
+  }, []);
+
+  useEffect(() => {
+    if (!opts.pollMs) return;
+    const timer = window.setInterval(() => {
+      if (document.visibilityState === 'visible') reload({ quiet: true });
+    }, opts.pollMs);
+    return () => window.clearInterval(timer);
+  }, [opts.pollMs, reload]);
+
+  const mutate = useCallback((fn: (d: T) => T) => setData((d) => (d === undefined ? d : fn(d))), []);
+
+  return { data, error, loading, reload, mutate };
+}
+
+/** A value that follows `value` after it stopped changing for `ms`. */
+export function useDebounced<T>(value: T, ms: number): T {
+  const [v, setV] = useState(value);
+  useEffect(() => {
+    const t = window.setTimeout(() => setV(value), ms);
+    return () => window.clearTimeout(t);
+  }, [value, ms]);
+  return v;
+}

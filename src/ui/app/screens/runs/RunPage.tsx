@@ -1,0 +1,115 @@
+// One run: its decision and every step (rendered message, provider id, HTTP status, attempts, error), with retry
+// for a run whose steps failed.
+import { useState, type ReactNode } from 'react';
+import { api, type Page } from '../../lib/api';
+import { formatDateTime, humanize, reasonText, statusTone } from '../../lib/format';
+import { href } from '../../lib/router';
+import { useTenant } from '../../lib/tenant';
+import type { Message, Run, RunStep } from '../../lib/types';
+import { useLoad } from '../../lib/use-api';
+import { RenderedOutput } from '../../components/Rendered';
+import { Badge, Button, ErrorBanner, KeyValues, Loading, Notice, PageHeader } from '../../components/ui';
+import { useToast } from '../../components/Toasts';
+import { runOutcome } from './RunTable';
+
+export function RunPage({ id }: { id: string }) {
+  const tenant = useTenant();
+  const toast = useToast();
+  const run = useLoad(async (signal) => {
+    const [r, messages] = await Promise.all([
+      api.get<Run>(`/runs/${encodeURIComponent(id)}`, { signal }),
+      api.get<Page<Message>>(`/messages?runId=${encodeURIComponent(id)}&limit=100`, { signal }).then((p) => p.items).catch(() => [] as Message[]),
+    ]);
+    return { run: r, messages };
+  }, [id], { pollMs: 4000 });
+  const [retrying, setRetrying] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  if (run.loading && !run.data) return <Loading label="Loading the run…" />;
+  if (run.error || !run.data) {
+    return (
+      <>
+        <PageHeader back={{ href: '#/runs', label: 'Runs' }} title="Run" />
+        <ErrorBanner error={run.error} title="This run could not be loaded" onRetry={() => run.reload()} />
+      </>
+    );
+  }
+  const r = run.data.run;
+  const o = runOutcome(r);
+  const tz = tenant.settings.timezone;
+  const canRetry = r.decision === 'ran' && (r.status === 'failed' || r.steps.some((s) => s.status === 'failed'));
+
+  async function retry() {
+    setRetrying(true);
+    setError(null);
+    try {
+      await api.post(`/runs/${encodeURIComponent(id)}/retry`);
+      toast('Retrying the failed steps');
+      run.reload({ quiet: true });
+    } catch (err) {
+      setError(err);
+    } finally {
+      setRetrying(false);
+    }
+  }
+
+  return (
+    <>
+      <PageHeader back={{ href: '#/runs', label: 'Runs' }} title={r.workflowName}
+        description={<>Run <code>{r.id}</code> · {formatDateTime(r.createdAt, tz)}</>}
+        actions={canRetry ? <Button variant="primary" icon="refresh" busy={retrying} onClick={retry}>Retry failed steps</Button> : undefined} />
+      <ErrorBanner error={error} title="The retry failed" />
+      <section className="card run-summary" aria-label="Decision">
+        <div className="run-decision">
+          <Badge tone={o.tone}>{o.label}</Badge>
+          <span>{r.decision === 'skipped' ? reasonText(r.reason) : r.status === 'running' ? 'Steps are running…' : `Ran ${r.steps.length} step${r.steps.length === 1 ? '' : 's'}`}</span>
+        </div>
+        <KeyValues items={[
+          ['Workflow', <a href={href('workflows', r.workflowId)}>{r.workflowName}{r.workflowVersion ? ` (version ${r.workflowVersion})` : ''}</a>],
+          ['Trigger', humanize(r.triggerType)],
+          ['Booking', r.bookingId ? <a href={href('bookings', r.bookingId)}>{r.bookingId}</a> : '—'],
+          ...(r.scheduledFor ? [['Scheduled for', formatDateTime(r.scheduledFor, tz)] as [string, string]] : []),
+          ['Finished', r.finishedAt ? formatDateTime(r.finishedAt, tz) : 'Not yet'],
+          ...(r.reason ? [['Reason code', <code>{r.reason}</code>] as [string, ReactNode]] : []),
+        ]} />
+      </section>
+      {r.decision === 'ran' ? (
+        <section aria-labelledby="steps-title" className="section">
+          <h2 id="steps-title" className="section-title">Steps</h2>
+          {r.steps.length === 0 ? <Notice>This workflow had no actions.</Notice> : null}
+          <ol className="run-steps">
+            {r.steps.map((s) => <StepView key={s.index} step={s} message={run.data!.messages.find((m) => m.stepIdx === s.index)} />)}
+          </ol>
+        </section>
+      ) : null}
+    </>
+  );
+}
+
+function StepView({ step, message }: { step: RunStep; message?: Message }) {
+  const tenant = useTenant();
+  const tz = tenant.settings.timezone;
+  const httpStatus = step.output.status ?? (message?.response as { status?: unknown } | null)?.status;
+  return (
+    <li className="card run-step">
+      <div className="dry-step-head">
+        <span className="step-num" aria-hidden="true">{step.index + 1}</span>
+        <h3>{tenant.action(step.actionType)?.title ?? humanize(step.actionType)}</h3>
+        <Badge tone={statusTone(step.status)}>{humanize(step.status)}</Badge>
+        {step.outcome && step.outcome !== step.status ? <Badge tone={statusTone(step.outcome)}>{humanize(step.outcome.replace(':', ': '))}</Badge> : null}
+      </div>
+      <KeyValues items={[
+        ['Attempts', String(step.attempts)],
+        ['Provider id', message?.providerId ?? (step.output.providerId as string | undefined) ?? '—'],
+        ...(httpStatus !== undefined ? [['HTTP status', String(httpStatus)] as [string, string]] : []),
+        ...(message ? [['Message', `${humanize(message.status)}${message.providerStatus ? ` (${message.providerStatus})` : ''}`] as [string, string]] : []),
+        ['Started', formatDateTime(step.startedAt, tz)],
+        ['Finished', formatDateTime(step.finishedAt, tz)],
+      ]} />
+      {step.errorCode || step.errorMessage ? (
+        <div className="step-error" role="note"><code>{step.errorCode}</code> {step.errorMessage}</div>
+      ) : null}
+      {Object.keys(step.output ?? {}).length ? <RenderedOutput output={step.output} channel={step.actionType} /> : null}
+    </li>
+  );
+}

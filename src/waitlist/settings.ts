@@ -1,0 +1,59 @@
+// A tenant's waitlist settings: stored as a partial document, read merged over the defaults declared here.
+import type { Queryable } from '../db/data-source.js';
+import { one } from '../db/sql.js';
+import { notFound } from '../domain/errors.js';
+import { object, type JSONSchema } from '../api/schemas.js';
+
+export interface WaitlistSettings {
+  /** Joining allowed (true). Turning it off keeps every entry's status and honours offers already made. */
+  enabled: boolean;
+  /** offer: hold the seat for the top entry until it answers (facility API); auto_assign: book it for them (waiting-list.md). */
+  mode: 'offer' | 'auto_assign';
+  /** How long an offer is held (60 minutes), clamped so no offer outlives the slot's start minus minLeadMinutes. */
+  offerWindowMinutes: number;
+  /** score: priorityScore desc, then join time, then id. fifo: waited longest first. (score) */
+  priority: 'score' | 'fifo';
+  /** Bonus points by membership tier, 0-50 each ({}). */
+  tierBonus: Record<string, number>;
+  /** Early-bird bonus: one point per whole day between joining and desiredStart, up to this cap (20). */
+  earlyBirdCap: number;
+  /** No offer outlives the slot's start minus this many minutes (15). */
+  minLeadMinutes: number;
+  /** A seat freed inside the lead time: skip (it is simply free) or auto_assign it. (skip) */
+  lateFreedPolicy: 'skip' | 'auto_assign';
+  /** A declining entry returns to ACTIVE (true) or becomes CANCELLED. */
+  requeueOnDecline: boolean;
+  /** An expired offer returns the entry to ACTIVE (false: it stays EXPIRED). */
+  requeueOnExpiry: boolean;
+}
+
+export const DEFAULT_SETTINGS: WaitlistSettings = {
+  enabled: true, mode: 'offer', offerWindowMinutes: 60, priority: 'score', tierBonus: {}, earlyBirdCap: 20,
+  minLeadMinutes: 15, lateFreedPolicy: 'skip', requeueOnDecline: true, requeueOnExpiry: false,
+};
+
+const props: Record<string, JSONSchema> = {
+  enabled: { type: 'boolean' },
+  mode: { type: 'string', enum: ['offer', 'auto_assign'] },
+  offerWindowMinutes: { type: 'integer', minimum: 1, maximum: 10080 },
+  priority: { type: 'string', enum: ['score', 'fifo'] },
+  tierBonus: { type: 'object', propertyNames: { minLength: 1, maxLength: 64 }, additionalProperties: { type: 'integer', minimum: 0, maximum: 50 }, maxProperties: 100 },
+  earlyBirdCap: { type: 'integer', minimum: 0, maximum: 365 },
+  minLeadMinutes: { type: 'integer', minimum: 0, maximum: 10080 },
+  lateFreedPolicy: { type: 'string', enum: ['skip', 'auto_assign'] },
+  requeueOnDecline: { type: 'boolean' },
+  requeueOnExpiry: { type: 'boolean' },
+};
+export const settingsSchema = object(props, Object.keys(props));
+export const settingsPatchSchema = object(props);
+
+export async function getWaitlistSettings(db: Queryable, tenantId: string): Promise<WaitlistSettings> {
+  const r = await one<{ waitlist_settings: Partial<WaitlistSettings> }>(db, 'SELECT waitlist_settings FROM tenants WHERE id = $1', [tenantId]);
+  if (!r) throw notFound('tenant', tenantId);
+  return { ...DEFAULT_SETTINGS, ...r.waitlist_settings };
+}
+
+export async function patchWaitlistSettings(db: Queryable, tenantId: string, patch: Partial<WaitlistSettings>): Promise<WaitlistSettings> {
+  await db.query('UPDATE tenants SET waitlist_settings = waitlist_settings || $2::jsonb, updated_at = now() WHERE id = $1', [tenantId, JSON.stringify(patch)]);
+  return getWaitlistSettings(db, tenantId);
+}

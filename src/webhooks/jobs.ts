@@ -1,0 +1,43 @@
+// The one graphile-worker job of a webhook delivery: its task name, payload, key and queue.
+import type { JobSpec } from '../worker/jobs.js';
+import { PayloadError } from '../worker/payload.js';
+
+/** Persisted in graphile-worker's tables: never rename. */
+export const WEBHOOK_DELIVER_TASK = 'webhook_deliver';
+
+/**
+ * Failures that are not the endpoint's (the database went away) are retried by graphile-worker with its own backoff;
+ * the endpoint's failures never throw: the task records the attempt and schedules the next one itself.
+ */
+const JOB_ATTEMPTS = 5;
+
+/** One key per delivery: a replay or a retry replaces the pending job instead of adding a second one. */
+export const deliveryJobKey = (tenantId: string, deliveryId: string): string => `webhook:${tenantId}:${deliveryId}`;
+
+/**
+ * Endpoint isolation: every delivery to one subscription goes through that subscription's own graphile-worker job
+ * queue, and graphile-worker runs the jobs of a queue one at a time. However slow or dead an endpoint is (each attempt
+ * is capped at 15 s), it holds at most one worker slot; every other endpoint, of this tenant or another, keeps being
+ * served by the remaining slots. The price is that one endpoint is sent to serially, which also keeps a struggling
+ * receiver from being hammered. A job waiting for its retry does not hold the queue: later deliveries go first.
+ * The tenant id is length-prefixed because ids may contain ':' ("a:b" + "c" must not share a queue with "a" + "b:c").
+ */
+export const endpointQueue = (tenantId: string, subscriptionId: string): string => `webhooks:${tenantId.length}:${tenantId}:${subscriptionId}`;
+
+export function deliveryJob(d: { tenantId: string; subscriptionId: string; deliveryId: string; runAt?: Date }): JobSpec {
+  return {
+    task: WEBHOOK_DELIVER_TASK,
+    payload: { tenantId: d.tenantId, deliveryId: d.deliveryId },
+    jobKey: deliveryJobKey(d.tenantId, d.deliveryId),
+    queueName: endpointQueue(d.tenantId, d.subscriptionId),
+    runAt: d.runAt,
+    maxAttempts: JOB_ATTEMPTS,
+  };
+}
+
+/** Jobs outlive deploys: a payload this version does not understand fails loudly. */
+export function readDeliveryPayload(payload: unknown): { tenantId: string; deliveryId: string } {
+  const p = payload as { tenantId?: unknown; deliveryId?: unknown } | null;
+  if (typeof p?.tenantId !== 'string' || typeof p.deliveryId !== 'string') throw new PayloadError(WEBHOOK_DELIVER_TASK, payload);
+  return { tenantId: p.tenantId, deliveryId: p.deliveryId };
+}

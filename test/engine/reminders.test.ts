@@ -1,0 +1,198 @@
+import { expect } from 'chai';
+import { fireTimed, timedJobKey } from '../../src/engine/schedule.js';
+import type { Client } from '../helpers/client.js';
+import { eventually, runDueNow, settled, startEngineWorld, type EngineWorld } from '../helpers/engine.js';
+import { booking, inHours } from '../helpers/fixtures.js';
+import { bookingRuns, createWorkflow, HOUR, jobsWithKey, ms, seededTenant, settledRuns, type JobRow } from './support.js';
+
+// Reminders follow the booking (DESIGN.md section 5): one graphile-worker job per (time-offset workflow, booking),
+// reconciled on every booking and workflow change, re-checked when it fires.
+describe('reminders (time-offset triggers)', () => {
+  let w: EngineWorld;
+  let h = 0;
+  const slot = (from = 48) => { h += 2; return { startTime: inHours(from + h), endTime: inHours(from + 1 + h) }; };
+
+  before(async () => { w = await startEngineWorld(); });
+  after(async () => { await w.stop(); });
+
+  const sms = { type: 'sms', config: { to: 'customer', body: 'Reminder {{booking.id}} {{formatTime booking.startTime}}' } };
+  const beforeStart = (amount: number, unit: string, extra: Record<string, unknown> = {}) =>
+    ({ trigger: { type: 'booking.before_start', config: { offset: { amount, unit }, ...extra } }, actions: [sms] });
+
+  async function jobsOf(c: Client): Promise<JobRow[]> {
+    return jobsWithKey(w.app, `timed:${c.tenantId}:`);
+  }
+  async function jobOf(c: Client, workflowId: string, bookingId: string): Promise<JobRow | undefined> {
+    return (await jobsWithKey(w.app, timedJobKey(c.tenantId, workflowId, bookingId))).find((j) => j.key === timedJobKey(c.tenantId, workflowId, bookingId));
+  }
+  const texts = (bookingId: string) => w.twilio.requests.filter((r) => r.params.Body?.startsWith(`Reminder ${bookingId} `));
+  const fire = (c: Client, workflowId: string, bookingId: string) => runDueNow(w.app, `key = '${timedJobKey(c.tenantId, workflowId, bookingId)}'`);
+
+  it('schedules exactly one job per (workflow, booking), keyed timed:<tenant>:<workflow>:<booking>, at start minus offset', async () => {
+    const c = await seededTenant(w.app);
+    const wf = await createWorkflow(c, beforeStart(24, 'hours'));
+    await settled(w.app);
+    const s = slot();
+    const b = (await c.post('/api/bookings', booking(s))).body;
+    const jobs = await jobsOf(c);
+    expect(jobs.map((j) => j.key)).to.deep.equal([`timed:${c.tenantId}:${wf.id}:${b.id}`]);
+    expect(jobs[0]!.task).to.equal('timed_trigger');
+    expect(jobs[0]!.runAt.getTime()).to.equal(ms(s.startTime, 24 * HOUR));
+    expect(jobs[0]!.payload).to.include({ tenantId: c.tenantId, workflowId: wf.id, bookingId: b.id, moment: new Date(ms(s.startTime, 24 * HOUR)).toISOString() });
+    // a change that cannot move it (notes) leaves the one job as it is
+    await c.patch(`/api/bookings/${b.id}`, { notes: 'x' });
+    expect((await jobsOf(c)).map((j) => j.runAt.getTime())).to.deep.equal([ms(s.startTime, 24 * HOUR)]);
+  });
+
+  it('moves the job with the booking, and removes it when the booking is cancelled or deleted', async () => {
+    const c = await seededTenant(w.app);
+    const wf = await createWorkflow(c, beforeStart(90, 'minutes'));
+    await settled(w.app);
+    const b = (await c.post('/api/bookings', booking(slot()))).body;
+    const moved = slot(100);
+    await c.patch(`/api/bookings/${b.id}`, moved);
+    expect((await jobsOf(c)).map((j) => [j.key, j.runAt.getTime()])).to.deep.equal([[timedJobKey(c.tenantId, wf.id, b.id), ms(moved.startTime, 90 * 60_000)]]);
+    await c.post(`/api/bookings/${b.id}/status`, { status: 'cancelled' });
+    expect(await jobsOf(c)).to.deep.equal([]);
+
+    const d = (await c.post('/api/bookings', booking(slot()))).body;
+    expect(await jobOf(c, wf.id, d.id)).to.not.equal(undefined);
+    expect((await c.delete(`/api/bookings/${d.id}`)).status).to.equal(204);
+    expect(await jobsOf(c)).to.deep.equal([]);
+  });
+
+  it('follows workflow changes: a new offset reschedules, disabling or deleting removes, enabling restores', async () => {
+    const c = await seededTenant(w.app);
+    const s = slot();
+    const b = (await c.post('/api/bookings', booking(s))).body;
+    const wf = await createWorkflow(c, beforeStart(1, 'days'));
+    await settled(w.app);
+    expect((await jobOf(c, wf.id, b.id))!.runAt.getTime()).to.equal(ms(s.startTime, 24 * HOUR));
+
+    expect((await c.patch(`/api/workflows/${wf.id}`, { trigger: { type: 'booking.before_start', config: { offset: { amount: 2, unit: 'hours' } } } })).status).to.equal(200);
+    await settled(w.app);
+    expect((await jobsOf(c)).map((j) => j.runAt.getTime())).to.deep.equal([ms(s.startTime, 2 * HOUR)]);
+
+    await c.post(`/api/workflows/${wf.id}/disable`);
+    await settled(w.app);
+    expect(await jobsOf(c)).to.deep.equal([]);
+    await c.post(`/api/workflows/${wf.id}/enable`);
+    await settled(w.app);
+    expect((await jobsOf(c)).map((j) => j.runAt.getTime())).to.deep.equal([ms(s.startTime, 2 * HOUR)]);
+
+    // a status filter that excludes the booking removes it too
+    await c.patch(`/api/workflows/${wf.id}`, { filters: { statuses: ['pending'] } });
+    await settled(w.app);
+    expect(await jobsOf(c)).to.deep.equal([]);
+    await c.patch(`/api/workflows/${wf.id}`, { filters: { statuses: [] } });
+    await settled(w.app);
+    expect(await jobsOf(c)).to.have.length(1);
+    expect((await c.delete(`/api/workflows/${wf.id}`)).status).to.equal(204);
+    await settled(w.app);
+    expect(await jobsOf(c)).to.deep.equal([]);
+  });
+
+  it('late policy send_now: a booking made inside the window is reminded at once', async () => {
+    const c = await seededTenant(w.app);
+    const wf = await createWorkflow(c, beforeStart(24, 'hours', { latePolicy: 'send_now' }));
+    await settled(w.app);
+    const s = slot(3);
+    const b = (await c.post('/api/bookings', booking(s))).body;
+    await eventually(async () => texts(b.id).length > 0);
+    const runs = await settledRuns(w.app, c, b.id, wf.id);
+    expect(runs.map((r) => [r.decision, r.status, r.scheduledFor])).to.deep.equal([['ran', 'succeeded', new Date(ms(s.startTime, 24 * HOUR)).toISOString()]]);
+    // a later change does not remind again
+    await c.patch(`/api/bookings/${b.id}`, { language: 'en' });
+    expect(await settledRuns(w.app, c, b.id, wf.id)).to.have.length(1);
+    expect(texts(b.id)).to.have.length(1);
+  });
+
+  it('late policy skip: records one late:skip run, never sends, and reminds again once moved out of the window', async () => {
+    const c = await seededTenant(w.app);
+    const wf = await createWorkflow(c, beforeStart(24, 'hours', { latePolicy: 'skip' }));
+    await settled(w.app);
+    const b = (await c.post('/api/bookings', booking({ status: 'pending', ...slot(3) }))).body;
+    // recorded in the booking's own transaction
+    const [run] = (await bookingRuns(c, b.id)).filter((r) => r.workflowId === wf.id);
+    expect(run).to.include({ decision: 'skipped', reason: 'late:skip', status: 'skipped' });
+    expect(await jobsOf(c)).to.deep.equal([]);
+    await c.patch(`/api/bookings/${b.id}`, { notes: 'a later note' });
+    await c.post(`/api/bookings/${b.id}/status`, { status: 'confirmed' });
+    expect((await settledRuns(w.app, c, b.id, wf.id)).map((r) => r.reason)).to.deep.equal(['late:skip']);
+    expect(texts(b.id)).to.have.length(0);
+
+    const later = slot(200);
+    await c.patch(`/api/bookings/${b.id}`, later);
+    expect((await jobsOf(c)).map((j) => j.runAt.getTime())).to.deep.equal([ms(later.startTime, 24 * HOUR)]);
+  });
+
+  it('fires when its time comes: sends once, records the run for that moment, and a second firing changes nothing', async () => {
+    const c = await seededTenant(w.app);
+    const wf = await createWorkflow(c, beforeStart(24, 'hours'));
+    await settled(w.app);
+    const s = slot();
+    const b = (await c.post('/api/bookings', booking(s))).body;
+    const [job] = await jobsOf(c);
+    expect(await fire(c, wf.id, b.id)).to.equal(1);
+    const text = await eventually(async () => texts(b.id)[0]);
+    expect(text.params.To).to.equal('+4791234567');
+    const runs = await settledRuns(w.app, c, b.id, wf.id);
+    expect(runs.map((r) => [r.decision, r.status, r.scheduledFor, r.steps[0]!.outcome])).to.deep.equal([['ran', 'succeeded', job!.payload.moment, 'sent']]);
+    expect(await jobsOf(c)).to.deep.equal([]);
+
+    // the same job again (a duplicate, or a retry after a crash) finds the run and adds nothing
+    await fireTimed(w.app.ds, job!.payload, { graceMs: 30 * 60_000 });
+    expect(await settledRuns(w.app, c, b.id, wf.id)).to.have.length(1);
+    expect(texts(b.id)).to.have.length(1);
+  });
+
+  it('a job that fires after the booking moved records stale:rescheduled and sends nothing', async () => {
+    const c = await seededTenant(w.app);
+    const wf = await createWorkflow(c, beforeStart(24, 'hours'));
+    await settled(w.app);
+    const b = (await c.post('/api/bookings', booking(slot()))).body;
+    const [old] = await jobsOf(c);
+    const moved = slot(120);
+    await c.patch(`/api/bookings/${b.id}`, moved);
+    // a job for the old moment that escaped the replace (say, already locked by a worker when the booking moved)
+    await w.app.ds.query("SELECT graphile_worker.add_job('timed_trigger', $1::json)", [JSON.stringify(old!.payload)]);
+    const run = await eventually(async () => (await bookingRuns(c, b.id)).find((r) => r.workflowId === wf.id));
+    expect(run).to.include({ decision: 'skipped', reason: 'stale:rescheduled', scheduledFor: old!.payload.moment });
+    await settled(w.app);
+    expect(texts(b.id)).to.have.length(0);
+    // the real reminder, at the new moment, is still there and still sends
+    expect((await jobsOf(c)).map((j) => j.runAt.getTime())).to.deep.equal([ms(moved.startTime, 24 * HOUR)]);
+    await fire(c, wf.id, b.id);
+    await eventually(async () => texts(b.id).length === 1);
+  });
+
+  it('a job that fires long after its moment (workers were down) records late:worker_down and sends nothing', async () => {
+    const c = await seededTenant(w.app);
+    const wf = await createWorkflow(c, beforeStart(24, 'hours'));
+    await settled(w.app);
+    const b = (await c.post('/api/bookings', booking(slot()))).body;
+    const [job] = await jobsOf(c);
+    await fireTimed(w.app.ds, { ...job!.payload, runAt: new Date(Date.now() - HOUR).toISOString() }, { graceMs: 0 });
+    const runs = await settledRuns(w.app, c, b.id, wf.id);
+    expect(runs.map((r) => [r.decision, r.reason])).to.deep.equal([['skipped', 'late:worker_down']]);
+    expect(texts(b.id)).to.have.length(0);
+  });
+
+  it('booking.after_end: after the end, or shortly before it; only for bookings that took place', async () => {
+    const c = await seededTenant(w.app, { adminEmail: 'boss@club.example' });
+    const after = await createWorkflow(c, { trigger: { type: 'booking.after_end', config: { offset: { amount: 2, unit: 'hours' }, when: 'after' } }, actions: [{ type: 'email', config: { to: 'customer', subject: 'Thanks {{booking.id}}', html: 'x' } }] });
+    const before = await createWorkflow(c, { trigger: { type: 'booking.after_end', config: { offset: { amount: 10, unit: 'minutes' }, when: 'before' } } });
+    await settled(w.app);
+    const s = slot();
+    const b = (await c.post('/api/bookings', booking(s))).body;
+    expect((await jobOf(c, after.id, b.id))!.runAt.getTime()).to.equal(ms(s.endTime) + 2 * HOUR);
+    expect((await jobOf(c, before.id, b.id))!.runAt.getTime()).to.equal(ms(s.endTime, 10 * 60_000));
+    await fire(c, after.id, b.id);
+    await w.smtp.waitFor((m) => m.subject === `Thanks ${b.id}`);
+
+    const gone = (await c.post('/api/bookings', booking(slot()))).body;
+    expect(await jobsWithKey(w.app, timedJobKey(c.tenantId, before.id, gone.id))).to.have.length(1);
+    await c.post(`/api/bookings/${gone.id}/status`, { status: 'not_taken' });
+    expect(await jobsOf(c).then((js) => js.filter((j) => j.key.endsWith(gone.id)))).to.deep.equal([]);
+  });
+});

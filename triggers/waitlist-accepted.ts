@@ -1,0 +1,3 @@
+import { waitlistTrigger } from '../src/waitlist/trigger-def.js';
+
+export const waitlistAccepted = waitlistTrigger('waitlist.accepted', 'A waitlist offer is accepted', 'Runs when a member accepts an offer; booking is the reservation.', { booking: true });

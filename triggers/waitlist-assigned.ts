@@ -1,0 +1,3 @@
+import { waitlistTrigger } from '../src/waitlist/trigger-def.js';
+
+export const waitlistAssigned = waitlistTrigger('waitlist.assigned', 'A waitlist place is assigned', 'Runs when a freed seat is given straight to a waitlist entry (auto-assign); booking is the new booking.', { booking: true });

@@ -1,0 +1,3 @@
+import { waitlistTrigger } from '../src/waitlist/trigger-def.js';
+
+export const waitlistCancelled = waitlistTrigger('waitlist.cancelled', 'A waitlist entry is cancelled', 'Runs when a member or an admin cancels a waitlist entry.');

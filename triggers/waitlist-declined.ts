@@ -1,0 +1,3 @@
+import { waitlistTrigger } from '../src/waitlist/trigger-def.js';
+
+export const waitlistDeclined = waitlistTrigger('waitlist.declined', 'A waitlist offer is declined', 'Runs when a member declines an offer.');
