@@ -7,6 +7,7 @@ import { Events1763800000005 } from './1763800000005-events.js';
 import { Workflows1763800000006 } from './1763800000006-workflows.js';
 import { WorkersAndDefaults1763800000007 } from './1763800000007-workers-and-defaults.js';
 import { Waitlist1763800000008 } from './1763800000008-waitlist.js';
+import { OutboxClaims1763800000010 } from './1763800000010-outbox-claims.js';
 import { WebhookSubscriptions1763800000009 } from './1763800000009-webhook-subscriptions.js';
 
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   WorkersAndDefaults1763800000007,
   Waitlist1763800000008,
   WebhookSubscriptions1763800000009,
+  OutboxClaims1763800000010,
 ];

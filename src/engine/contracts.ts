@@ -96,7 +96,7 @@ export interface ActionInput<Config> {
 
 export interface OutboxMessage {
   id: string;
-  status: 'pending' | 'sent' | 'captured' | 'failed' | 'delivered' | 'undelivered';
+  status: 'pending' | 'sending' | 'sent' | 'captured' | 'failed' | 'delivered' | 'undelivered';
   providerId: string | null;
   attempts: number;
 }
@@ -107,6 +107,10 @@ export interface Outbox {
     key: string; channel: 'email' | 'sms' | 'webhook'; recipient: string; subject?: string | null; body: string;
     html?: string | null; payload?: unknown;
   }): Promise<OutboxMessage>;
+  /**
+   * Claims the message for sending (a lease). False while another copy of the step is sending it: never send then.
+   */
+  claim(id: string): Promise<boolean>;
   markSent(id: string, result: { providerId: string | null; status: OutboxMessage['status']; response?: unknown }): Promise<void>;
   markFailed(id: string, error: { code: string; message: string; permanent: boolean; response?: unknown }): Promise<void>;
 }

@@ -11,6 +11,12 @@ import type { Outbox, OutboxMessage } from './contracts.js';
 interface MessageRow { id: string; status: OutboxMessage['status']; provider_id: string | null; attempts: number }
 const toMessage = (r: MessageRow): OutboxMessage => ({ id: r.id, status: r.status, providerId: r.provider_id, attempts: r.attempts });
 
+/**
+ * How long a send may take before another attempt may claim the message again (90 s): longer than any transport
+ * timeout (HTTP 15 s, SMTP 60 s), shorter than the retries that follow a crash.
+ */
+const CLAIM_SECONDS = 90;
+
 export function dbOutbox(ds: DataSource, scope: { tenantId: string; runId: string | null; stepIdx: number | null; bookingId: string | null }): Outbox {
   return {
     async put(m) {
@@ -23,16 +29,24 @@ export function dbOutbox(ds: DataSource, scope: { tenantId: string; runId: strin
         m.html ?? null, m.payload === undefined ? null : JSON.stringify(m.payload)]);
       return toMessage(r!);
     },
+    async claim(id) {
+      const r = await one(ds, `
+        UPDATE messages SET status = 'sending', claimed_until = now() + make_interval(secs => $3), updated_at = now()
+        WHERE tenant_id = $1 AND id = $2
+          AND (status IN ('pending', 'failed') OR (status = 'sending' AND claimed_until < now()))
+        RETURNING id`, [scope.tenantId, id, CLAIM_SECONDS]);
+      return Boolean(r);
+    },
     async markSent(id, result) {
       await ds.query(`
-        UPDATE messages SET status = $3, provider_id = $4, response = $5, attempts = attempts + 1, last_error = NULL,
+        UPDATE messages SET status = $3, provider_id = $4, response = $5, attempts = attempts + 1, last_error = NULL, claimed_until = NULL,
           sent_at = CASE WHEN $3 = 'sent' THEN now() ELSE sent_at END, updated_at = now()
         WHERE tenant_id = $1 AND id = $2`,
       [scope.tenantId, id, result.status, result.providerId, result.response === undefined ? null : JSON.stringify(result.response)]);
     },
     async markFailed(id, error) {
       await ds.query(`
-        UPDATE messages SET status = 'failed', attempts = attempts + 1, last_error = $3, response = $4, updated_at = now()
+        UPDATE messages SET status = 'failed', attempts = attempts + 1, last_error = $3, response = $4, claimed_until = NULL, updated_at = now()
         WHERE tenant_id = $1 AND id = $2`,
       [scope.tenantId, id, `${error.code}: ${error.message}`, error.response === undefined ? null : JSON.stringify(error.response)]);
     },
@@ -49,6 +63,7 @@ export function memoryOutbox(): Outbox & { messages: Record<string, unknown>[] }
       messages.push(msg);
       return { id: msg.id, status: 'pending', providerId: null, attempts: 0 };
     },
+    async claim() { return true; },
     async markSent() {},
     async markFailed() {},
   };

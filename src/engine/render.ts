@@ -3,11 +3,15 @@ import { renderTemplate } from '../templates/index.js';
 import type { ActionModule, Recipient, RunContext } from './contracts.js';
 import { languageOf } from './context.js';
 
-/** The variant of `field` for a language: exact tag, then its primary subtag, then the tenant default, then the base field. */
+/**
+ * The text of `field` for a language. The variant is chosen as a whole (exact tag, then its primary subtag, then the
+ * tenant default language), so a message never mixes languages: a field missing from the chosen variant comes from
+ * the base fields, not from another language's variant.
+ */
 export function pickVariant(config: Record<string, unknown>, field: string, language: string, tenantDefault: string): string {
   const variants = (config.variants ?? {}) as Record<string, Record<string, string | undefined>>;
-  const primary = language.split('-')[0];
-  return variants[language]?.[field] ?? variants[primary]?.[field] ?? variants[tenantDefault]?.[field] ?? String(config[field] ?? '');
+  const chosen = variants[language] ?? variants[language.split('-')[0]] ?? variants[tenantDefault];
+  return chosen?.[field] ?? String(config[field] ?? '');
 }
 
 /** What templates see: the context without engine internals. */

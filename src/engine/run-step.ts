@@ -101,7 +101,7 @@ export async function runStep(ds: DataSource, actionDeps: ActionDeps, payload: u
       return;
     }
     await ds.query(`
-      UPDATE run_steps SET output = $4, error_code = $5, error_message = $6 WHERE tenant_id = $1 AND run_id = $2 AND idx = $3`,
+      UPDATE run_steps SET output = $4, error_code = $5, error_message = $6 WHERE tenant_id = $1 AND run_id = $2 AND idx = $3 AND status = 'running'`,
     [p.tenantId, p.runId, p.step, JSON.stringify(output), code, message]);
     throw err; // graphile-worker retries with backoff
   }

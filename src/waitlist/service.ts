@@ -52,6 +52,9 @@ export async function rolledBack<T>(ds: DataSource, fn: (tx: EntityManager) => P
 }
 
 export async function previewFill(ds: DataSource, origin: Origin, slot: FreedSlot): Promise<Record<string, unknown>> {
+  if (!(await one(ds, 'SELECT 1 FROM resources WHERE tenant_id = $1 AND id = $2', [origin.tenantId, slot.resourceId]))) {
+    return { ...summary(null), note: 'sample data: test against one of your bookings to see who on the waiting list would get the seat' };
+  }
   return summary(await rolledBack(ds, (tx) => fillFreedSlot(tx, origin, slot, { trigger: 'preview', record: 'always' })));
 }
 

@@ -29,7 +29,9 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
   // Our own pool, not one graphile-worker makes: its own pool is ended without waiting and loses its error handler
   // on release, so a connection closed during shutdown (or a database restart) would crash the process.
   const pool = new pg.Pool({ connectionString: opts.connectionString, max: opts.concurrency + 2, application_name: 'bookflow-worker' });
-  pool.on('error', (err) => (opts.log ?? console.error)(`worker pool: ${err.message}`));
+  const logPoolError = (err: Error) => (opts.log ?? console.error)(`worker pool: ${err.message}`);
+  pool.on('error', logPoolError);
+  pool.on('connect', (client) => client.on('error', logPoolError));
   const runner = await run({
     pgPool: pool,
     concurrency: opts.concurrency,

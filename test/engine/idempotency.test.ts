@@ -90,4 +90,28 @@ describe('idempotent delivery', () => {
     for (const k of keys) expect(k.idempotency_key).to.equal(`${k.run_id}:${k.step_idx}:${k.recipient}`);
     await eventually(async () => w.smtp.messages.filter((m) => m.subject === 'same text').length === 6);
   });
+
+  it('two copies of one step running at the same time send once: the outbox claim lets only one send', async () => {
+    const wf = await createWorkflow(c, {
+      trigger: { type: 'booking.created' },
+      actions: [
+        { type: 'email', config: { to: 'customer', subject: 'race {{booking.id}}', html: 'x' } },
+        { type: 'webhook', config: { url: `${w.hooks.url}/race`, body: { race: '{{booking.id}}' } } },
+      ],
+    });
+    const b = (await c.post('/api/bookings', booking(slot()))).body;
+    const run = await finishedRun(c, b.id, wf.id);
+    // a worker presumed dead (its job released) and its replacement both run the step from the start
+    await w.app.ds.query("UPDATE messages SET status = 'pending' WHERE tenant_id = $1 AND run_id = $2", [c.tenantId, run.id]);
+    for (const step of [0, 1]) {
+      await w.app.ds.query("UPDATE run_steps SET status = 'running' WHERE tenant_id = $1 AND run_id = $2 AND idx = $3", [c.tenantId, run.id, step]);
+      const results = await Promise.allSettled([runStepAgain(run.id, step), runStepAgain(run.id, step), runStepAgain(run.id, step)]);
+      const refused = results.filter((r) => r.status === 'rejected').map((r) => ((r as PromiseRejectedResult).reason as { code?: string }).code);
+      expect(refused.every((code) => code === 'SEND_IN_PROGRESS'), JSON.stringify(refused)).to.equal(true);
+    }
+    await settled(w.app);
+    expect(w.smtp.messages.filter((m) => m.subject === `race ${b.id}`)).to.have.length(2); // the original send and one re-send
+    expect(w.hooks.requests.filter((r) => (r.body as { race?: string })?.race === b.id)).to.have.length(2);
+    expect((await c.get(`/api/runs/${run.id}`)).body.steps.map((s: { status: string }) => s.status)).to.deep.equal(['succeeded', 'succeeded']);
+  });
 });

@@ -312,8 +312,10 @@ describe('admin UI (headless Chromium)', function () {
     }
     await signIn(page, app.url, c.key!);
     await page.getByRole('link', { name: 'Waitlist' }).click();
-    const slot = page.locator('.slot', { hasText: 'Court 2' }).filter({ hasText: 'Anna Berg' });
-    await slot.waitFor();
+    await page.locator('.slot', { hasText: 'Court 2' }).filter({ hasText: 'Anna Berg' }).waitFor();
+    // The slot's card, found again by its key once Anna's closed entry is no longer listed.
+    const key = await page.locator('.slot', { hasText: 'Court 2' }).filter({ hasText: 'Anna Berg' }).getAttribute('data-slot');
+    const slot = page.locator(`.slot[data-slot="${key}"]`);
     const row = (name: string) => slot.locator('tr', { hasText: name });
     expect(await row('Anna Berg').locator('.position').innerText()).to.equal('1');
     expect(await row('Ola Nilsen').locator('.position').innerText()).to.equal('2');

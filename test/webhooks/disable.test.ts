@@ -88,6 +88,24 @@ describe('webhook endpoints disabled by Bookflow', () => {
     await eventually(async () => (await deliveries(c, sub.id)).find((x) => x.status === 'succeeded'));
   });
 
+  it('fails a disabled endpoint\'s pending retries without sending them; a replay after enabling sends them', async () => {
+    dead.respondWith(503, 'busy');
+    const sub = await subscribe(c, { url: `${dead.url}/paused`, eventTypes: ['booking.created'] });
+    await newBooking();
+    const d = await delivery(c, sub.id, (x) => x.attemptCount === 1);
+    await c.patch(`/api/webhooks/${sub.id}`, { enabled: false });
+    await retryNow(w, 't-wh-d', d.id);
+    const failed = await delivery(c, sub.id, (x) => x.id === d.id && x.status === 'failed');
+    expect(failed.attemptCount, 'no request was made').to.equal(1);
+    expect(failed.lastError).to.match(/^ENDPOINT_DISABLED/);
+
+    dead.reset();
+    await c.patch(`/api/webhooks/${sub.id}`, { enabled: true });
+    expect((await c.post(`/api/webhooks/${sub.id}/replay`, { since: d.createdAt })).body).to.deep.equal({ replayed: 1 });
+    await delivery(c, sub.id, (x) => x.id === d.id && x.status === 'succeeded');
+    expect(dead.requests.filter((r) => r.path === '/paused')).to.have.length(1);
+  });
+
   it('records a run of the default workflow for each notice', async () => {
     const defaults = (await c.get('/api/workflows/defaults')).body.items;
     const id = defaults.find((x: { key: string }) => x.key === 'webhooks.endpoint_disabled').workflowId;

@@ -22,7 +22,7 @@ export function SlotQueue({ slot, offerWindowMinutes, onChanged }: { slot: Slot;
   const headingId = `slot-${slot.key.replace(/[^A-Za-z0-9_-]/g, '-')}`;
 
   return (
-    <section className="card slot" aria-labelledby={headingId}>
+    <section className="card slot" aria-labelledby={headingId} data-slot={slot.key}>
       <header className="slot-header">
         <div>
           <h2 id={headingId}>{tenant.name('resource', slot.resourceId)} · {formatRange(slot.start, slot.end, tz)}</h2>
