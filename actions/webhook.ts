@@ -70,7 +70,10 @@ export const webhook = defineAction<Config>({
     .map((h) => ({ pointer: `/headers/${h}`, message: `${h} is set by Bookflow and cannot be overridden` })),
   async run(input, deps) {
     const url = input.renderString(input.config.url);
-    const headers = Object.fromEntries(Object.entries(input.config.headers ?? {}).map(([k, v]) => [k, input.renderString(v)]));
+    // A header value rendered from customer data could carry line breaks: they become spaces, so data can never
+    // end a header and start another one, and the request still goes out.
+    const headers = Object.fromEntries(Object.entries(input.config.headers ?? {})
+      .map(([k, v]) => [k, input.renderString(v).replace(/[\r\n\0]+/g, ' ')]));
     const { context } = input;
     const body = input.config.body !== undefined
       ? renderJson(input.config.body, (s) => input.renderString(s))

@@ -77,7 +77,7 @@ export async function startBookflow(config: Config, mode: Mode, log: (line: stri
     cleanups.push(() => transports.mailer.close());
     let runner: WorkerHandle | null = null;
     if (mode === 'worker' || (mode === 'serve' && config.embeddedWorker)) {
-      const tasks = taskList({ ds, transports, publicUrl: config.publicUrl, lateGraceMs: config.lateGraceMinutes * 60_000 });
+      const tasks = taskList({ ds, transports, publicUrl: config.publicUrl, lateGraceMs: config.lateGraceMinutes * 60_000, webhookRetrySchedule: config.webhookRetrySchedule });
       runner = await startWorker({ ds, connectionString: databaseUrl, concurrency: config.workerConcurrency, taskList: tasks, crontab, log });
       cleanups.push(() => runner!.stop());
     }

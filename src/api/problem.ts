@@ -33,6 +33,7 @@ export function problemOf(status: number, code: string, detail: string, errors?:
 
 export function sendProblem(res: Response, p: Problem): void {
   if (p.status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
+  if (p.status === 503) res.setHeader('Retry-After', '5');
   res.status(p.status).type('application/problem+json').send(JSON.stringify(p));
 }
 
@@ -48,11 +49,24 @@ export function toProblem(err: unknown): Problem {
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) {
     return problemOf(e.status, 'BAD_REQUEST', e.message ?? 'bad request');
   }
+  if (isDatabaseUnavailable(err)) {
+    return problemOf(503, 'DATABASE_UNAVAILABLE', 'the database is unavailable right now; nothing was changed, retry in a few seconds');
+  }
   if (err instanceof RangeError && /call stack/i.test(err.message)) {
     return problemOf(400, 'VALIDATION_FAILED', 'the request is nested too deeply', [{ pointer: '/', in: 'body', message: 'nested too deeply' }]);
   }
   console.error('unhandled error while answering a request:', err);
   return problemOf(500, 'INTERNAL', 'something went wrong on our side; the error was logged');
+}
+
+const UNAVAILABLE_SQLSTATES = /^(57P0[123]|08...|53300)$/; // shutdown, cannot connect now, connection exception, too many connections
+
+/** The database went away (restart, failover, network): the client should retry, it did nothing wrong. */
+function isDatabaseUnavailable(err: unknown): boolean {
+  const e = err as { code?: unknown; driverError?: { code?: unknown }; message?: unknown };
+  const code = String(e?.driverError?.code ?? e?.code ?? '');
+  return UNAVAILABLE_SQLSTATES.test(code) || ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(code)
+    || /Connection terminated|terminating connection|Client has encountered a connection error/i.test(String(e?.message ?? ''));
 }
 
 export function errorHandler(err: unknown, _req: Request, res: Response, _next: NextFunction): void {

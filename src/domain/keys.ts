@@ -3,7 +3,8 @@
 // request would cap throughput.
 import crypto from 'node:crypto';
 import type { Queryable } from '../db/data-source.js';
-import { one, rows } from '../db/sql.js';
+import { one } from '../db/sql.js';
+import { listRows, type Page } from './store.js';
 import { notFound } from './errors.js';
 import { newId } from './ids.js';
 
@@ -44,8 +45,9 @@ export async function createKey(db: Queryable, tenantId: string, input: { role: 
   return { ...toKey(r!), secret };
 }
 
-export async function listKeys(db: Queryable, tenantId: string): Promise<ApiKey[]> {
-  return (await rows<KeyRow>(db, 'SELECT * FROM api_keys WHERE tenant_id = $1 ORDER BY created_at, id', [tenantId])).map(toKey);
+export async function listKeys(db: Queryable, tenantId: string, opts: { cursor?: string; limit: number } = { limit: 500 }): Promise<Page<ApiKey>> {
+  const page = await listRows(db, 'api_keys', tenantId, opts);
+  return { items: page.items.map((r) => toKey(r as unknown as KeyRow)), nextCursor: page.nextCursor };
 }
 
 export async function revokeKey(db: Queryable, tenantId: string, id: string): Promise<ApiKey> {

@@ -54,7 +54,10 @@ export async function dispatchEvent(ds: DataSource, cache: WorkflowCache, tenant
       const workflows = await cache.get(tx, tenantId, loaded.workflowsVersion);
       const ctx = await loadContext(tx, tenant, { event });
       const scope = scopeOf(ctx);
-      const decisions: Decision[] = workflows.candidates(types, scope).map(({ row, trigger }) => {
+      // A workflow created after the event happened does not apply to it (the event may be dispatched later).
+      const occurredAt = new Date(event.occurredAt).getTime();
+      const applicable = workflows.candidates(types, scope).filter(({ row }) => new Date(row.created_at).getTime() <= occurredAt);
+      const decisions: Decision[] = applicable.map(({ row, trigger }) => {
         let reason: string | null = null;
         if (!trigger.matches(event, row.trigger_config)) reason = 'trigger:no_match';
         else if (event.depth >= MAX_DEPTH) reason = 'loop:depth';

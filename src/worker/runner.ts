@@ -15,7 +15,24 @@ export interface WorkerOptions {
   /** How often to look for scheduled jobs whose time came (ms). New jobs are picked up at once via LISTEN. */
   pollInterval?: number;
   heartbeat?: { intervalMs?: number; staleAfterMs?: number };
+  /**
+   * graphile-worker settings in its preset format, e.g. `{ worker: { localQueue: { size: 16 }, completeJobBatchDelay: 0 } }`
+   * (see workerBatching). Unset: graphile-worker's defaults (no local queue, every job completed on its own).
+   * `concurrency` and `pollInterval` above win over the same settings here.
+   */
+  preset?: GraphileConfig.Preset;
   log?: (line: string) => void;
+}
+
+/**
+ * The batching preset: a local queue of `localQueueSize` jobs fetched (and locked) per query, and completions and
+ * failures of jobs that finish together written in one statement. Null (the default) keeps graphile-worker's
+ * one-job-at-a-time behaviour. Danger: with a local queue, jobs wait locked in this process; if it is killed they
+ * stay locked until the heartbeat reaper (./heartbeat.ts) releases them, which it does by the pool's id.
+ */
+export function workerBatching(localQueueSize: number | null): GraphileConfig.Preset | undefined {
+  if (localQueueSize === null || localQueueSize < 2) return undefined;
+  return { worker: { localQueue: { size: localQueueSize }, completeJobBatchDelay: 0, failJobBatchDelay: 0 } };
 }
 
 export interface WorkerHandle {
@@ -42,6 +59,7 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
     pollInterval: opts.pollInterval ?? 1000,
     logger: quietLogger,
     events,
+    ...(opts.preset ? { preset: opts.preset } : {}),
   });
   return {
     async stop() {

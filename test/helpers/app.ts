@@ -55,11 +55,11 @@ export async function startTestApp(opts: { env?: Record<string, string>; worker?
       return new Client(url, res.body.apiKey as string, res.body.id as string);
     },
     async drain() {
-      const tasks = taskList({ ds, transports, publicUrl: config.publicUrl, lateGraceMs: config.lateGraceMinutes * 60_000 });
+      const tasks = taskList({ ds, transports, publicUrl: config.publicUrl, lateGraceMs: config.lateGraceMinutes * 60_000, webhookRetrySchedule: config.webhookRetrySchedule });
       await runOnce({ connectionString: databaseUrl, taskList: tasks, logger: quietLogger });
     },
     async startWorker(wopts = {}) {
-      const tasks = taskList({ ds, transports, publicUrl: config.publicUrl, lateGraceMs: config.lateGraceMinutes * 60_000 });
+      const tasks = taskList({ ds, transports, publicUrl: config.publicUrl, lateGraceMs: config.lateGraceMinutes * 60_000, webhookRetrySchedule: config.webhookRetrySchedule });
       const r = await startWorker({ ds, connectionString: databaseUrl, concurrency: 4, taskList: tasks, pollInterval: 200, heartbeat: wopts.heartbeat, log: () => {} });
       runners.push(r);
       return r;

@@ -1,6 +1,7 @@
 // Platform routes (the platform key): tenants. Tenant admin routes: API keys and settings.
 import { createKey, listKeys, revokeKey } from '../../domain/keys.js';
 import { createTenant, getTenant, listTenants, updateSettings } from '../../domain/tenants.js';
+import { decodeCursor, encodeCursor } from '../../domain/store.js';
 import { defineRoute, type RouteSpec } from '../route.js';
 import * as S from '../schemas.js';
 
@@ -18,11 +19,11 @@ export const tenantRoutes: RouteSpec[] = [
     query: S.object(S.pageQuery),
     responses: { 200: { description: 'a page of tenants', schema: S.page(S.tenant) } },
     handler: async ({ deps, query }) => {
-      const after = query.cursor ? Buffer.from(String(query.cursor), 'base64url').toString('utf8') : undefined;
+      const after = decodeCursor(query.cursor)?.[1] as string | undefined;
       const items = await listTenants(deps.ds, { after, limit: query.limit + 1 });
       const more = items.length > query.limit;
       const page = more ? items.slice(0, query.limit) : items;
-      return { body: { items: page, nextCursor: more ? Buffer.from(page[page.length - 1].id).toString('base64url') : null } };
+      return { body: { items: page, nextCursor: more ? encodeCursor(['tenant', page[page.length - 1].id]) : null } };
     },
   }),
   defineRoute({
@@ -45,7 +46,7 @@ export const tenantRoutes: RouteSpec[] = [
     summary: 'List the tenant\'s API keys (no secrets)',
     query: S.object(S.pageQuery),
     responses: { 200: { description: 'all keys', schema: S.page(S.apiKey) } },
-    handler: async ({ deps, tenantId }) => ({ body: { items: await listKeys(deps.ds, tenantId), nextCursor: null } }),
+    handler: async ({ deps, tenantId, query }) => ({ body: await listKeys(deps.ds, tenantId, query as never) }),
   }),
   defineRoute({
     method: 'delete', path: '/keys/:id', tag: 'Keys', access: 'admin',

@@ -16,6 +16,8 @@ import { RunList } from './screens/runs/RunList';
 import { RunPage } from './screens/runs/RunPage';
 import { SettingsPage } from './screens/settings/SettingsPage';
 import { WaitlistPage } from './screens/waitlist/WaitlistPage';
+import { WebhookList } from './screens/webhooks/WebhookList';
+import { WebhookPage } from './screens/webhooks/WebhookPage';
 import { NotFound } from './screens/NotFound';
 
 export function App() {
@@ -97,6 +99,8 @@ function Screen({ route }: { route: Route }) {
       return <SettingsPage />;
     case 'waitlist':
       return <WaitlistPage />;
+    case 'webhooks':
+      return id ? <WebhookPage key={id} id={id} /> : <WebhookList />;
     default:
       return <NotFound />;
   }

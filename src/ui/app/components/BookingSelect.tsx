@@ -26,7 +26,7 @@ export function BookingSelect({ id, value, onChange, sampleLabel = 'Sample booki
       {bookings.loading ? <option disabled>Loading bookings…</option> : null}
       {(bookings.data ?? []).map((b) => (
         <option key={b.id} value={b.id}>
-          {tenant.name('customer', b.customerId)} · {tenant.name('resource', b.resourceId)} · {formatDateTime(b.startTime, tenant.settings.timezone)} · {humanize(b.status)}
+          {tenant.name('customer', b.customerId)} · {tenant.name('resource', b.resourceId)} · {formatDateTime(b.startTime, tenant.zoneOf(b.resourceId))} · {humanize(b.status)}
         </option>
       ))}
     </select>

@@ -16,6 +16,7 @@ export function Shell({ section, children }: { section: string; children: ReactN
     ...(tenant.features.waitlist ? [{ section: 'waitlist', label: 'Waitlist', icon: 'waitlist' }] : []),
     { section: 'outbox', label: 'Outbox', icon: 'outbox' },
     { section: 'runs', label: 'Runs', icon: 'runs' },
+    ...(tenant.features.webhooks ? [{ section: 'webhooks', label: 'Webhooks', icon: 'webhook' }] : []),
     { section: 'settings', label: 'Settings', icon: 'settings' },
   ];
 

@@ -6,14 +6,14 @@ import validator from '@rjsf/validator-ajv8';
 import type { ErrorSchema, RegistryFieldsType, RegistryWidgetsType } from '@rjsf/utils';
 import type { FieldError } from '../lib/api';
 import type { Helper, JSONSchema } from '../lib/types';
-import { buttonTemplates, translateString } from './templates';
+import { buttonTemplates, translateString, WrapIfAdditional } from './templates';
 import { hasNoFields, uiSchemaFor } from './ui-schema';
 import type { Variable } from './variables';
 import { JsonField, TemplateVars, TemplateWidget } from './widgets';
 
 const widgets: RegistryWidgetsType = { template: TemplateWidget };
 const fields: RegistryFieldsType = { json: JsonField };
-const templates = { ButtonTemplates: buttonTemplates };
+const templates = { ButtonTemplates: buttonTemplates, WrapIfAdditionalTemplate: WrapIfAdditional };
 
 const unescape = (seg: string) => seg.replace(/~1/g, '/').replace(/~0/g, '~');
 

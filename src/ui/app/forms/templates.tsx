@@ -1,6 +1,7 @@
-// rjsf's default buttons draw Bootstrap glyph icons (a font we do not ship); these say what they do in words.
-import type { IconButtonProps, SubmitButtonProps, TemplatesType } from '@rjsf/utils';
-import { englishStringTranslator, TranslatableString } from '@rjsf/utils';
+// rjsf's default buttons draw Bootstrap glyph icons (a font we do not ship); these say what they do in words. And an
+// added entry (a translation, a header) is laid out as a small card: its name and Remove on top, its value below.
+import type { IconButtonProps, SubmitButtonProps, TemplatesType, WrapIfAdditionalTemplateProps } from '@rjsf/utils';
+import { ADDITIONAL_PROPERTY_FLAG, buttonId, englishStringTranslator, getUiOptions, TranslatableString } from '@rjsf/utils';
 import { Icon } from '../components/Icon';
 
 function TextButton({ label, icon, tone, props }: { label: string; icon: string; tone?: string; props: IconButtonProps }) {
@@ -27,4 +28,22 @@ export const buttonTemplates: Partial<TemplatesType['ButtonTemplates']> = {
 export function translateString(s: TranslatableString, params?: string[]): string {
   if (s === TranslatableString.KeyLabel) return 'Key';
   return englishStringTranslator(s, params);
+}
+
+export function WrapIfAdditional(props: WrapIfAdditionalTemplateProps) {
+  const { id, classNames, style, disabled, label, onKeyRenameBlur, onRemoveProperty, readonly, schema, children, registry, uiSchema, rawErrors, hideError } = props;
+  const cls = ['form-group', classNames, !hideError && rawErrors?.length ? 'has-error' : ''].filter(Boolean).join(' ');
+  if (!(ADDITIONAL_PROPERTY_FLAG in schema)) return <div className={cls} style={style}>{children}</div>;
+  const { RemoveButton } = registry.templates.ButtonTemplates;
+  const keyLabel = String(getUiOptions(uiSchema).keyLabel ?? 'Name');
+  return (
+    <div className={`${cls} additional-entry`} style={style}>
+      <div className="additional-head">
+        <label htmlFor={`${id}-key`} className="control-label">{keyLabel}</label>
+        <input key={label} id={`${id}-key`} className="form-control key-input" type="text" defaultValue={label} onBlur={onKeyRenameBlur} disabled={disabled || readonly} />
+        <RemoveButton id={buttonId(id, 'remove')} className="additional-remove" disabled={disabled || readonly} onClick={onRemoveProperty} uiSchema={uiSchema} registry={registry} />
+      </div>
+      <div className="additional-value">{children}</div>
+    </div>
+  );
 }

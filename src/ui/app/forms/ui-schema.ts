@@ -4,6 +4,7 @@
 //   'x-widget': 'textarea' -> a textarea;  'x-widget': 'json' -> the JSON editor field
 //   an array of unique enum values -> a row of checkboxes;  snake_case enum values get readable labels
 //   a small object of plain fields (an offset: amount + unit) -> laid out on one line
+//   an added entry (additionalProperties: translations, headers) is named by a language tag or a name
 //   a field without a title borrows the title of the top-level field with the same name (translations), else its
 //   name in words;  'x-order' -> ui:order
 import type { UiSchema } from '@rjsf/utils';
@@ -13,8 +14,11 @@ import type { JSONSchema } from '../lib/types';
 const typesOf = (s: JSONSchema): string[] => ([] as string[]).concat(s?.type ?? []);
 const isPlain = (s: JSONSchema): boolean => {
   const t = typesOf(s).filter((x) => x !== 'null');
-  return t.length === 1 && ['string', 'integer', 'number', 'boolean'].includes(t[0]);
+  return t.length === 1 && ['string', 'integer', 'number', 'boolean'].includes(t[0]) && !s['x-templated'] && !s['x-widget'];
 };
+
+/** What the name of an added entry is: a language when the names must be language tags, else just a name. */
+const keyLabel = (s: JSONSchema): string => (/\[a-z\]\{2,3\}/.test(String(s.propertyNames?.pattern ?? '')) ? 'Language (e.g. nb)' : 'Name');
 
 /** Lower-case identifiers become words; anything else (POST, en-GB) is shown as written. */
 export const enumLabel = (v: unknown): string => (typeof v === 'string' && /^[a-z][a-z0-9_]*$/.test(v) ? humanize(v) : String(v));
@@ -43,7 +47,8 @@ function build(schema: JSONSchema, titles: Record<string, string>, name?: string
     const props: Record<string, JSONSchema> = schema.properties ?? {};
     for (const [key, prop] of Object.entries(props)) ui[key] = build(prop, titles, key);
     if (schema.additionalProperties && typeof schema.additionalProperties === 'object') {
-      ui.additionalProperties = build(schema.additionalProperties, titles);
+      const entry = build(schema.additionalProperties, titles);
+      ui.additionalProperties = { ...entry, 'ui:options': { ...(entry['ui:options'] as object | undefined), keyLabel: keyLabel(schema) } };
     }
     const entries = Object.values(props);
     if (entries.length >= 2 && entries.length <= 3 && entries.every(isPlain)) ui['ui:classNames'] = 'inline-object';

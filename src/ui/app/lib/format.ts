@@ -123,3 +123,9 @@ export function actionInWords(step: ActionStep, info: ActionInfo | undefined): s
   if (typeof c.url === 'string') return `${title}: ${c.url}`;
   return title;
 }
+
+/** A Date as the value of <input type="datetime-local"> (the browser's local time, to the minute). */
+export function localInput(d: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}

@@ -14,13 +14,15 @@ export interface TenantData {
   resources: Resource[];
   customers: Customer[];
   /** Which optional APIs this server has (features landing at different times). */
-  features: { waitlist: boolean; openapi: Record<string, any> | null };
+  features: { waitlist: boolean; webhooks: boolean; openapi: Record<string, any> | null };
 }
 
 export interface Tenant extends TenantData {
   trigger(type: string): TriggerInfo | undefined;
   action(type: string): ActionInfo | undefined;
   name(kind: 'location' | 'service' | 'resource' | 'customer', id: string | null | undefined): string;
+  /** The time zone a resource's bookings are shown in: its location's, else the tenant's. */
+  zoneOf(resourceId: string): string;
   refresh(): Promise<void>;
   setSettings(s: Settings): void;
 }
@@ -48,7 +50,7 @@ export async function loadTenant(): Promise<TenantData> {
   return {
     settings, triggers: triggers.items, helpers: triggers.helpers ?? [], actions: actions.items,
     locations, services, resources, customers,
-    features: { waitlist: '/api/settings/waitlist' in paths || '/api/facility-waitlist' in paths, openapi },
+    features: { waitlist: '/api/settings/waitlist' in paths || '/api/facility-waitlist' in paths, webhooks: '/api/webhooks' in paths, openapi },
   };
 }
 
@@ -68,6 +70,10 @@ export function TenantProvider({ initial, children }: { initial: TenantData; chi
       trigger: (type) => data.triggers.find((t) => t.type === type),
       action: (type) => data.actions.find((a) => a.type === type),
       name: (kind, id) => (id ? maps[kind].get(id) ?? id : '—'),
+      zoneOf: (resourceId) => {
+        const r = data.resources.find((x) => x.id === resourceId);
+        return data.locations.find((l) => l.id === r?.locationId)?.timezone ?? data.settings.timezone;
+      },
       refresh,
       setSettings: (settings) => setData((d) => ({ ...d, settings })),
     };

@@ -103,7 +103,7 @@ export function BookingList() {
             <tbody>
               {rows.map((b) => (
                 <tr key={b.id} data-booking-id={b.id}>
-                  <td><a className="strong-link" href={href('bookings', b.id)}>{formatRange(b.startTime, b.endTime, tenant.settings.timezone)}</a></td>
+                  <td><a className="strong-link" href={href('bookings', b.id)}>{formatRange(b.startTime, b.endTime, tenant.zoneOf(b.resourceId))}</a></td>
                   <td>{tenant.name('customer', b.customerId)}</td>
                   <td>{tenant.name('resource', b.resourceId)}</td>
                   <td>{b.serviceId ? tenant.name('service', b.serviceId) : <span className="muted">—</span>}</td>

@@ -18,7 +18,7 @@ export function BookingPage({ id }: { id: string }) {
   const toast = useToast();
   const booking = useLoad((signal) => api.get<Booking>(`/bookings/${encodeURIComponent(id)}`, { signal }), [id]);
   const [dialog, setDialog] = useState<'status' | 'delete' | null>(null);
-  const tz = tenant.settings.timezone;
+  const tz = booking.data ? tenant.zoneOf(booking.data.resourceId) : tenant.settings.timezone;
 
   if (booking.loading && !booking.data) return <Loading label="Loading the booking…" />;
   if (booking.error || !booking.data) {
@@ -56,7 +56,7 @@ export function BookingPage({ id }: { id: string }) {
       </section>
       <section className="section" aria-labelledby="booking-runs">
         <h2 id="booking-runs" className="section-title">Runs about this booking</h2>
-        <RunTable path={`/bookings/${encodeURIComponent(b.id)}/runs`} emptyText="No workflow has considered this booking yet." />
+        <RunTable path={`/bookings/${encodeURIComponent(b.id)}/runs`} showBooking={false} emptyText="No workflow has considered this booking yet." />
       </section>
       <section className="section" aria-labelledby="booking-messages">
         <h2 id="booking-messages" className="section-title">Messages about this booking</h2>

@@ -95,7 +95,7 @@ export function StatusDialog({ booking, mode, onClose, onDone }: {
     }
   }
 
-  const who = `${tenant.name('customer', b.customerId)} · ${tenant.name('resource', b.resourceId)} · ${formatRange(b.startTime, b.endTime, tenant.settings.timezone)}`;
+  const who = `${tenant.name('customer', b.customerId)} · ${tenant.name('resource', b.resourceId)} · ${formatRange(b.startTime, b.endTime, tenant.zoneOf(b.resourceId))}`;
   const verb = mode === 'delete' ? 'Delete booking' : stage === 'confirm' ? `Yes, mark ${humanize(status).toLowerCase()}` : 'Change status';
   return (
     <Dialog open title={mode === 'delete' ? 'Delete this booking?' : 'Change the booking\'s status'} onClose={onClose}

@@ -14,7 +14,9 @@ export function runOutcome(r: Run): { label: string; tone: ReturnType<typeof sta
   return { label: humanize(r.status), tone: statusTone(r.status) };
 }
 
-export function RunTable({ path, showWorkflow = true, emptyText, decision }: { path: string; showWorkflow?: boolean; emptyText: string; decision?: string }) {
+export function RunTable({ path, showWorkflow = true, showBooking = true, emptyText, decision }: {
+  path: string; showWorkflow?: boolean; showBooking?: boolean; emptyText: string; decision?: string;
+}) {
   const tenant = useTenant();
   const [pages, setPages] = useState<Run[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
@@ -54,7 +56,7 @@ export function RunTable({ path, showWorkflow = true, emptyText, decision }: { p
           <tr>
             <th scope="col">When</th>
             {showWorkflow ? <th scope="col">Workflow</th> : null}
-            <th scope="col">Booking</th>
+            {showBooking ? <th scope="col">Booking</th> : null}
             <th scope="col">Outcome</th>
             <th scope="col">Steps</th>
           </tr>
@@ -70,7 +72,7 @@ export function RunTable({ path, showWorkflow = true, emptyText, decision }: { p
                   <div className="muted small">{humanize(r.triggerType)}</div>
                 </td>
                 {showWorkflow ? <td><a href={href('workflows', r.workflowId)}>{r.workflowName}</a></td> : null}
-                <td>{r.bookingId ? <a href={href('bookings', r.bookingId)} className="mono-ish small">{r.bookingId}</a> : <span className="muted">—</span>}</td>
+                {showBooking ? <td>{r.bookingId ? <a href={href('bookings', r.bookingId)} className="mono-ish small">{r.bookingId}</a> : <span className="muted">—</span>}</td> : null}
                 <td>
                   <Badge tone={o.tone}>{o.label}</Badge>
                   {r.decision === 'skipped' ? <div className="small muted">{reasonText(r.reason)}</div> : null}

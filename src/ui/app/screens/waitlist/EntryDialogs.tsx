@@ -2,19 +2,13 @@
 // entry) and the explanation of the last allocation decision about it.
 import { useId, useState } from 'react';
 import { api } from '../../lib/api';
-import { formatDateTime, formatRange, humanize } from '../../lib/format';
+import { formatDateTime, formatRange, humanize, localInput } from '../../lib/format';
 import { useTenant } from '../../lib/tenant';
 import { useLoad } from '../../lib/use-api';
 import { Dialog } from '../../components/Dialog';
 import { Badge, Button, ErrorBanner, Field, KeyValues, Loading, Notice } from '../../components/ui';
 import { useToast } from '../../components/Toasts';
 import { SKIP_REASON, type Decision, type Entry } from './model';
-
-/** A Date as the value of <input type="datetime-local"> (local time, minutes). */
-const localInput = (d: Date): string => {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-};
 
 export function EntryAction({ entry, kind, offerWindowMinutes, onClose, onDone }: {
   entry: Entry; kind: 'offer' | 'expire' | 'cancel'; offerWindowMinutes: number; onClose(): void; onDone(): void;

@@ -13,7 +13,7 @@ const TONE: Record<string, ReturnType<typeof statusTone>> = {
 
 export function SlotQueue({ slot, offerWindowMinutes, onChanged }: { slot: Slot; offerWindowMinutes: number; onChanged(): void }) {
   const tenant = useTenant();
-  const tz = tenant.settings.timezone;
+  const tz = tenant.zoneOf(slot.resourceId);
   const [action, setAction] = useState<{ entry: Entry; kind: 'offer' | 'expire' | 'cancel' } | null>(null);
   const [explain, setExplain] = useState<Entry | null>(null);
   const resource = tenant.resources.find((r) => r.id === slot.resourceId);

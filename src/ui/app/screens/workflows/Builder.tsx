@@ -77,7 +77,7 @@ export function Builder({ workflow, tabs }: { workflow: Workflow | null; tabs?: 
         description={workflow?.builtin ? 'A built-in workflow: edit it freely; you can restore the shipped version from the list.' : 'When this happens, only if it matches, do this.'}
         actions={(
           <>
-            <Switch checked={draft.enabled} onChange={(v) => patch('enabled', v)} label={draft.enabled ? 'Enabled' : 'Disabled'} />
+            <Switch checked={draft.enabled} onChange={(v) => patch('enabled', v)} label="Enabled" />
             <Button onClick={() => navigate('/workflows')}>Cancel</Button>
             <Button variant="primary" busy={saving} onClick={save}>{workflow ? 'Save changes' : 'Save workflow'}</Button>
           </>

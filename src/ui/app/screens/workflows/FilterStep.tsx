@@ -1,40 +1,15 @@
 // Step 2, "Only if": narrow the workflow by location, service, resource, status and language, picked from the
 // tenant's own data. An empty list means "any".
-import { useId, useState, type ReactNode } from 'react';
+import { useId, useState } from 'react';
 import type { FieldError } from '../../lib/api';
 import { filtersInWords, humanize, languageName, STATUSES } from '../../lib/format';
 import { useTenant } from '../../lib/tenant';
 import type { Filters } from '../../lib/types';
 import { Button } from '../../components/ui';
 import { useLanguages } from '../../components/BookingSelect';
+import { Picker } from '../../components/Picker';
 import { errorsUnder } from './draft';
 import { StepCard } from './StepCard';
-
-interface Option { value: string; label: string }
-
-function Picker({ legend, anyLabel, options, selected, onChange, errors, extra }: {
-  legend: string; anyLabel: string; options: Option[]; selected: string[]; onChange(v: string[]): void; errors: string[]; extra?: ReactNode;
-}) {
-  const toggle = (v: string, on: boolean) => onChange(on ? [...selected, v] : selected.filter((s) => s !== v));
-  const hint = useId();
-  return (
-    <fieldset className={`picker ${errors.length ? 'has-error' : ''}`} aria-describedby={hint}>
-      <legend>{legend}</legend>
-      <p id={hint} className="picker-state">{selected.length ? `${selected.length} selected` : anyLabel}</p>
-      {options.length === 0 ? <p className="muted small">None yet.</p> : null}
-      <div className="chips">
-        {options.map((o) => (
-          <label key={o.value} className={`chip ${selected.includes(o.value) ? 'chip-on' : ''}`}>
-            <input type="checkbox" checked={selected.includes(o.value)} onChange={(e) => toggle(o.value, e.target.checked)} />
-            <span>{o.label}</span>
-          </label>
-        ))}
-      </div>
-      {extra}
-      {errors.length ? <ul className="field-errors">{errors.map((e, i) => <li key={i}>{e}</li>)}</ul> : null}
-    </fieldset>
-  );
-}
 
 export function FilterStep({ filters, onChange, errors, defaultStatuses }: {
   filters: Filters; onChange(f: Filters): void; errors: FieldError[]; defaultStatuses: string[];

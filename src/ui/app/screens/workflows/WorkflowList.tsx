@@ -104,7 +104,7 @@ export function WorkflowList() {
                     {w.builtin ? <Badge tone="accent" title="Shipped with Bookflow; you can restore it">Built-in</Badge> : null}
                     {def?.modified ? <Badge tone="neutral">Modified</Badge> : null}
                   </div>
-                  <p className="wf-when"><Icon name="bolt" size={14} /> {w.summary}{filters.length ? <span className="muted">, only {filters.join(', ')}</span> : null}</p>
+                  <p className="wf-when"><Icon name="bolt" size={14} /><span>{w.summary}{filters.length ? <span className="muted">, only {filters.join(', ')}</span> : null}</span></p>
                   <ul className="wf-actions" aria-label="Actions">
                     {w.actions.length === 0 ? <li className="muted small">No actions</li> : null}
                     {w.actions.map((a, i) => <li key={a.id ?? i} className="pill">{actionInWords(a, tenant.action(a.type))}</li>)}

@@ -1,0 +1,130 @@
+// Events through the engine (issue 3 (b) and (c)): booking changes -> dispatch_event -> one matching workflow per
+// event -> its webhook step completed against a local sink.
+//  (b) 100 tenants x 10 workflows, one of which matches each event.
+//  (c) one tenant holding 10,000 workflows of which one matches; the other 9,999 listen to the same event type but
+//      are scoped by resourceIds to other resources (the dispatch index must keep them out of the way).
+// Measured like the no-op baseline: the booking changes are committed first (a backlog of dispatch jobs), then a
+// worker starts and the clock runs until every webhook step of the batch has finished.
+import type { DataSource } from 'typeorm';
+import { rows } from '../../src/db/sql.js';
+import { createBooking } from '../../src/domain/bookings.js';
+import type { WorkflowInput } from '../../src/engine/workflows.js';
+import { drained, perSecond, pool, until, type Bench } from './env.js';
+import { benchTenant, saveWorkflows, slot, startSink, webhookStep, type BenchTenant } from './fixtures.js';
+
+interface Shape {
+  name: string;
+  tenants: BenchTenant[];
+  /** The resources events happen on (the matching workflow covers them). */
+  eventResources: string[];
+}
+
+/** Ten workflows: one matches a booking.created on r-1/r-2; the rest listen to other events or other resources. */
+function tenWorkflows(sink: string): WorkflowInput[] {
+  const w = (name: string, trigger: string, extra: Partial<WorkflowInput> = {}): WorkflowInput => ({
+    name, trigger: { type: trigger }, actions: [webhookStep(sink)], ...extra,
+  });
+  return [
+    w('created: notify the sink', 'booking.created', { filters: { resourceIds: ['r-1', 'r-2'] } }),
+    w('created on court 3', 'booking.created', { filters: { resourceIds: ['r-3'] } }),
+    w('created on court 4', 'booking.created', { filters: { resourceIds: ['r-4'] } }),
+    w('created on court 5', 'booking.created', { filters: { resourceIds: ['r-5'] } }),
+    w('status changed', 'booking.status_changed', { trigger: { type: 'booking.status_changed', config: { from: [], to: ['cancelled'] } } }),
+    w('changed', 'booking.changed'),
+    w('deleted', 'booking.deleted'),
+    w('customer created', 'customer.created'),
+    w('payment completed', 'payment.completed'),
+    w('slot freed', 'slot.freed', { trigger: { type: 'slot.freed', config: { reasons: [] } } }),
+  ];
+}
+
+async function finishedSteps(ds: DataSource, tenantIds: string[]): Promise<{ done: number; failed: number }> {
+  const [r] = await rows<{ done: number; failed: number }>(ds, `
+    SELECT count(*) FILTER (WHERE status IN ('succeeded', 'failed', 'skipped'))::int AS done, count(*) FILTER (WHERE status = 'failed')::int AS failed
+    FROM run_steps WHERE tenant_id = ANY($1) AND action_type = 'webhook'`, [tenantIds]);
+  return r;
+}
+
+/** Makes `n` booking changes (new bookings) spread over the shape's tenants and event resources. */
+async function makeEvents(ds: DataSource, shape: Shape, n: number, base: number, offset: number): Promise<void> {
+  const items = Array.from({ length: n }, (_, i) => i + offset);
+  await pool(items, 8, async (k) => {
+    const t = shape.tenants[k % shape.tenants.length];
+    const per = Math.floor(k / shape.tenants.length);
+    const resourceId = shape.eventResources[per % shape.eventResources.length];
+    await createBooking(ds, { tenantId: t.id }, {
+      customerId: t.customerIds[per % t.customerIds.length], resourceId, serviceId: t.serviceId,
+      ...slot(base, Math.floor(per / shape.eventResources.length)),
+    });
+  });
+}
+
+/** Warm-up (every tenant's workflow cache loaded), then the measured batch. */
+async function measure(b: Bench, shape: Shape, events: number): Promise<{ events: number; ms: number; eventsPerSecond: number; failedSteps: number }> {
+  const config = b.config();
+  const { tasks, transports } = b.bookflowTasks(config);
+  const ids = shape.tenants.map((t) => t.id);
+  const base = Date.now() + 7 * 86_400_000;
+  try {
+    const warm = Math.max(shape.tenants.length, 20);
+    await makeEvents(b.ds, shape, warm, base, 0);
+    let worker = await b.startWorker(tasks);
+    await until(async () => (await finishedSteps(b.ds, ids)).done >= warm, { what: `${shape.name} warm-up`, timeoutMs: 120_000 });
+    await drained(b.ds, { what: `${shape.name} warm-up jobs`, timeoutMs: 60_000 });
+    await worker.stop();
+
+    const before = (await finishedSteps(b.ds, ids)).done;
+    b.log(`${shape.name}: committing ${events} booking changes`);
+    await makeEvents(b.ds, shape, events, base, warm);
+    const t0 = performance.now();
+    worker = await b.startWorker(tasks);
+    let last = { done: 0, failed: 0 };
+    await until(async () => {
+      last = await finishedSteps(b.ds, ids);
+      return last.done - before >= events;
+    }, { what: `${shape.name}: ${events} webhook steps`, timeoutMs: 600_000, intervalMs: 25 });
+    const ms = performance.now() - t0;
+    await drained(b.ds, { what: `${shape.name} leftovers`, timeoutMs: 60_000 });
+    await worker.stop();
+    return { events, ms: Math.round(ms), eventsPerSecond: perSecond(events, ms), failedSteps: last.failed };
+  } finally {
+    await transports.mailer.close();
+  }
+}
+
+export async function manyTenants(b: Bench, opts: { tenants: number; events: number }) {
+  const sink = await startSink();
+  try {
+    const tenants: BenchTenant[] = [];
+    for (let i = 0; i < opts.tenants; i++) {
+      const t = await benchTenant(b.ds, `bench-b-${String(i + 1).padStart(3, '0')}`, { resources: 5, customers: 20 });
+      await saveWorkflows(b.ds, t.id, tenWorkflows(sink.url));
+      tenants.push(t);
+    }
+    const r = await measure(b, { name: '(b)', tenants, eventResources: ['r-1', 'r-2'] }, opts.events);
+    return { tenants: opts.tenants, workflowsPerTenant: 10, ...r, sinkRequests: sink.hits() };
+  } finally {
+    await sink.close();
+  }
+}
+
+export async function oneBigTenant(b: Bench, opts: { workflows: number; events: number }) {
+  const sink = await startSink();
+  try {
+    const others = 100;
+    const t = await benchTenant(b.ds, 'bench-c', { resources: 2 + others, customers: 20 });
+    const inputs: WorkflowInput[] = [{ name: 'created: notify the sink', trigger: { type: 'booking.created' }, actions: [webhookStep(sink.url)] }];
+    for (let i = 1; i < opts.workflows; i++) {
+      inputs.push({
+        name: `created on court ${3 + (i % others)} #${i}`, trigger: { type: 'booking.created' },
+        filters: { resourceIds: [`r-${3 + (i % others)}`] }, actions: [webhookStep(sink.url)],
+      });
+    }
+    b.log(`(c): saving ${opts.workflows} workflows`);
+    await saveWorkflows(b.ds, t.id, inputs);
+    const r = await measure(b, { name: '(c)', tenants: [t], eventResources: ['r-1', 'r-2'] }, opts.events);
+    return { tenants: 1, workflows: opts.workflows, nonMatching: 'same trigger type, scoped by resourceIds to 100 other resources', ...r, sinkRequests: sink.hits() };
+  } finally {
+    await sink.close();
+  }
+}

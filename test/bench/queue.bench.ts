@@ -1,0 +1,67 @@
+// The baselines (issue 3): what graphile-worker alone does on this machine, with the same settings Bookflow runs with.
+//  (a)  no-op jobs per second: a backlog of jobs, then a worker started and timed until it ran them all.
+//  (a2) "insert a row + add_job in one transaction" per second, on plain node-postgres connections: the floor under
+//       any API call that writes a change and enqueues its follow-up (Bookflow's transactional outbox).
+import pg from 'pg';
+import { addJobs } from '../../src/worker/jobs.js';
+import { deleteJobs, perSecond, type Bench } from './env.js';
+
+const NOOP = 'bench_noop';
+const A2_TASK = 'bench_a2';
+
+async function noopRun(b: Bench, n: number): Promise<number> {
+  for (let i = 0; i < n; i += 5000) {
+    await addJobs(b.ds, Array.from({ length: Math.min(5000, n - i) }, (_, k) => ({ task: NOOP, payload: { i: i + k } })));
+  }
+  let done = 0;
+  let finished!: () => void;
+  const all = new Promise<void>((resolve) => { finished = resolve; });
+  const t0 = performance.now();
+  const worker = await b.startWorker({
+    [NOOP]: async () => {
+      if (++done === n) finished();
+    },
+  });
+  await all;
+  const ms = performance.now() - t0;
+  await worker.stop();
+  return ms;
+}
+
+export async function noopThroughput(b: Bench, opts: { jobs: number }): Promise<{ jobs: number; ms: number; jobsPerSecond: number }> {
+  await noopRun(b, Math.min(2000, opts.jobs)); // warm-up: JIT, prepared statements, the task row
+  const ms = await noopRun(b, opts.jobs);
+  return { jobs: opts.jobs, ms: Math.round(ms), jobsPerSecond: perSecond(opts.jobs, ms) };
+}
+
+export async function insertAndEnqueue(b: Bench, opts: { clients: number; durationMs: number }): Promise<{ clients: number; transactions: number; ms: number; perSecond: number }> {
+  await b.ds.query('CREATE TABLE IF NOT EXISTS bench_rows (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, tenant_id text NOT NULL, data jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())');
+  const client = new pg.Pool({ connectionString: b.databaseUrl, max: opts.clients, application_name: 'bench-a2' });
+  try {
+    const one = async (i: number) => {
+      const c = await client.connect();
+      try {
+        await c.query('BEGIN');
+        const { rows } = await c.query<{ id: string }>('INSERT INTO bench_rows (tenant_id, data) VALUES ($1, $2) RETURNING id', ['bench', JSON.stringify({ i })]);
+        await c.query("SELECT graphile_worker.add_job($1, json_build_object('id', $2::text))", [A2_TASK, rows[0].id]);
+        await c.query('COMMIT');
+      } finally {
+        c.release();
+      }
+    };
+    // Warm-up: connections and plans.
+    await Promise.all(Array.from({ length: opts.clients * 10 }, (_, i) => one(i)));
+    let n = 0;
+    const t0 = performance.now();
+    const deadline = t0 + opts.durationMs;
+    await Promise.all(Array.from({ length: opts.clients }, async () => {
+      while (performance.now() < deadline) await one(n++);
+    }));
+    const ms = performance.now() - t0;
+    return { clients: opts.clients, transactions: n, ms: Math.round(ms), perSecond: perSecond(n, ms) };
+  } finally {
+    await client.end();
+    await deleteJobs(b.ds, [A2_TASK]);
+    await b.ds.query('DROP TABLE IF EXISTS bench_rows');
+  }
+}

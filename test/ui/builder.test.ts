@@ -1,0 +1,125 @@
+// The visual workflow builder: create, server-side template errors at their field, the live preview, and the
+// whole thing by keyboard alone.
+import { expect } from 'chai';
+import { screenshot, signIn, tabTo } from './browser.js';
+import { fieldGroup, formField, inDays, newEmailWorkflow, plusHour, uiSuite } from './setup.js';
+
+describe('The workflow builder (admin UI, headless Chromium)', function () {
+  const t = uiSuite();
+
+  it('creates a workflow through the builder; it is in the list and in the API', async () => {
+    const { app, c, page } = t;
+    await signIn(page, app.url, c.key!);
+    await page.getByRole('link', { name: 'New workflow' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Booking confirmation');
+    await page.getByLabel('Trigger', { exact: true }).selectOption('booking.created');
+    await page.getByRole('group', { name: 'Locations' }).getByLabel('Oslo Centre').check();
+    await page.getByRole('button', { name: 'Add an action' }).click();
+    await page.getByRole('button', { name: /^Send an email/ }).click();
+    // The variable picker inserts {{path}} at the cursor.
+    await formField(page, /^Subject/).fill('Booked: ');
+    await page.getByRole('button', { name: 'Insert variable into Subject' }).click();
+    await page.getByRole('dialog', { name: 'Variables for Subject' }).getByRole('button', { name: /^service\.name/ }).click();
+    expect(await formField(page, /^Subject/).inputValue()).to.equal('Booked: {{service.name}}');
+    await formField(page, /^Body/).fill('<p>Hi {{customer.name}}, see you {{formatDate booking.startTime}}.</p>');
+    await page.locator('.preview .rendered-subject', { hasText: 'Booked: Court hour' }).waitFor();
+    await screenshot(page, '03-builder');
+    await page.getByRole('button', { name: 'Save workflow' }).click();
+
+    await page.getByRole('heading', { level: 1, name: 'Workflows' }).waitFor();
+    const row = page.locator('.wf-row', { hasText: 'Booking confirmation' });
+    await row.waitFor();
+    expect(await row.innerText()).to.match(/When a booking is added/).and.match(/Oslo Centre/).and.match(/Send an email to the customer/);
+    await screenshot(page, '02-workflows');
+
+    const list = await c.get('/api/workflows');
+    const wf = list.body.items.find((w: { name: string }) => w.name === 'Booking confirmation');
+    expect(wf, 'the workflow in the API').to.be.ok;
+    expect(wf.trigger.type).to.equal('booking.created');
+    expect(wf.filters.locationIds).to.deep.equal(['oslo']);
+    expect(wf.actions).to.have.length(1);
+    expect(wf.actions[0]).to.deep.include({ type: 'email' });
+    expect(wf.actions[0].config).to.include({ to: 'customer', subject: 'Booked: {{service.name}}' });
+  });
+
+  it('shows a template\'s unknown variable at its field, and does not save it', async () => {
+    const { app, c, page } = t;
+    await signIn(page, app.url, c.key!);
+    await newEmailWorkflow(page, app.url, 'Typo');
+    await formField(page, /^Subject/).fill('Hi {{customer.nam}}');
+    await formField(page, /^Body/).fill('<p>Hello</p>');
+    const subjectGroup = fieldGroup(page, /^Subject/);
+    await subjectGroup.getByText('unknown variable "customer.nam"; did you mean "customer.name"?').waitFor();
+    expect(await formField(page, /^Body/).locator('xpath=ancestor::div[contains(@class, "form-group")][1]').innerText()).to.not.match(/unknown variable/);
+    await screenshot(page, '04-builder-template-error');
+    await page.getByRole('button', { name: 'Save workflow' }).click();
+    await page.getByText('The workflow was not saved').waitFor();
+    await subjectGroup.getByText('unknown variable "customer.nam"').waitFor();
+    const list = await c.get('/api/workflows');
+    expect(list.body.items.map((w: { name: string }) => w.name)).to.not.include('Typo');
+  });
+
+  it('renders the live preview for the sample, and for a chosen booking in another language', async () => {
+    const { app, c, page } = t;
+    const start = inDays(3);
+    const bk = await c.post('/api/bookings', { customerId: 'per', resourceId: 'court-2', serviceId: 'court-hour', startTime: start, endTime: plusHour(start) });
+    expect(bk.status).to.equal(201);
+    await signIn(page, app.url, c.key!);
+    await newEmailWorkflow(page, app.url, 'Preview check');
+    await formField(page, /^Subject/).fill('Hello {{customer.name}}');
+    await formField(page, /^Body/).fill('<p>{{formatDay booking.startTime}}</p>');
+    const preview = page.locator('.preview');
+    await preview.locator('.rendered-subject', { hasText: 'Hello Kari Nordmann' }).waitFor();
+    await page.getByLabel('Preview with').selectOption(bk.body.id);
+    await preview.locator('.rendered-subject', { hasText: 'Hello Per Hansen' }).waitFor();
+    expect(await preview.innerText()).to.include('per@club.test');
+    await page.getByLabel('Language', { exact: true }).selectOption('en');
+    await preview.getByText('Language: en').waitFor();
+    await page.getByLabel('Language', { exact: true }).selectOption('nb');
+    await preview.getByText('Language: nb').waitFor();
+    const frame = page.frameLocator('.preview iframe.email-frame');
+    // formatDay in Norwegian: a weekday name such as "mandag" or "torsdag".
+    await frame.getByText(/(man|tirs|ons|tors|fre|lør|søn)dag/).waitFor();
+    await screenshot(page, '05-builder-preview-booking');
+  });
+
+  it('keyboard only: creates a workflow', async () => {
+    const { app, c, page } = t;
+    await signIn(page, app.url, c.key!);
+    // From the top of the page: Tab to "New workflow", Enter.
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await tabTo(page, (el) => el.tag === 'a' && el.name.includes('New workflow'));
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'New workflow' }).waitFor();
+    // The name field has focus on a new workflow.
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).placeholder)).to.match(/Booking confirmation/);
+    await page.keyboard.type('Typed with the keyboard');
+    await tabTo(page, (el) => el.tag === 'select' && el.name === 'Trigger');
+    // A closed <select> changes with the arrow keys; stop at "A customer is created".
+    for (let i = 0; i < 20 && (await page.getByLabel('Trigger', { exact: true }).inputValue()) !== 'customer.created'; i++) await page.keyboard.press('ArrowDown');
+    expect(await page.getByLabel('Trigger', { exact: true }).inputValue()).to.equal('customer.created');
+    await tabTo(page, (el) => el.tag === 'button' && el.name.includes('Add an action'));
+    await page.keyboard.press('Enter');
+    // Focus moves into the list of actions; the first is "Send an email".
+    expect(await page.evaluate(() => document.activeElement?.textContent)).to.match(/^Send an email/);
+    await page.keyboard.press('Enter');
+    // Focus lands in the new action's first field.
+    expect(await page.evaluate(() => document.activeElement?.id)).to.match(/_to$/);
+    await tabTo(page, (el) => el.tag === 'input' && el.name.startsWith('Subject'));
+    await page.keyboard.type('Welcome, ');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter'); // "Insert variable"
+    await page.keyboard.type('customer.name');
+    await page.keyboard.press('Enter'); // the first match
+    expect(await formField(page, /^Subject/).inputValue()).to.equal('Welcome, {{customer.name}}');
+    await tabTo(page, (el) => el.tag === 'textarea' && el.name.startsWith('Body'));
+    await page.keyboard.type('<p>Glad to have you.</p>');
+    await tabTo(page, (el) => el.tag === 'button' && el.name === 'Save workflow', { back: true });
+    await page.keyboard.press('Enter');
+    await page.locator('.wf-row', { hasText: 'Typed with the keyboard' }).waitFor();
+    const list = await c.get('/api/workflows');
+    const wf = list.body.items.find((w: { name: string }) => w.name === 'Typed with the keyboard');
+    expect(wf?.trigger.type).to.equal('customer.created');
+    expect(wf?.actions[0].config).to.include({ subject: 'Welcome, {{customer.name}}', html: '<p>Glad to have you.</p>' });
+  });
+});

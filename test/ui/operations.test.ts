@@ -1,0 +1,140 @@
+// What an admin does every day: switch workflows on and off, read the outbox, look into a failed run and retry
+// it, and change a booking's status with the free-a-seat warning.
+import { expect } from 'chai';
+import { screenshot, signIn } from './browser.js';
+import { inDays, plusHour, uiSuite } from './setup.js';
+
+describe('Daily operations (admin UI, headless Chromium)', function () {
+  const t = uiSuite();
+
+  it('turns a workflow off and on from the list', async () => {
+    const { app, c, page } = t;
+    const created = await c.post('/api/workflows', {
+      name: 'Toggle me', trigger: { type: 'booking.deleted' },
+      actions: [{ type: 'sms', config: { to: 'customer', body: 'Your booking was removed' } }],
+    });
+    expect(created.status).to.equal(201);
+    await signIn(page, app.url, c.key!);
+    const toggle = page.getByRole('switch', { name: 'Toggle me enabled' });
+    expect(await toggle.getAttribute('aria-checked')).to.equal('true');
+    await toggle.click();
+    await page.getByText('Toggle me is off').waitFor();
+    expect(await toggle.getAttribute('aria-checked')).to.equal('false');
+    expect((await c.get(`/api/workflows/${created.body.id}`)).body.enabled).to.equal(false);
+    await toggle.press('Space');
+    await page.getByText('Toggle me is on').waitFor();
+    expect((await c.get(`/api/workflows/${created.body.id}`)).body.enabled).to.equal(true);
+  });
+
+  it('shows the captured message in the outbox after a booking is created', async () => {
+    const { app, c, page } = t;
+    const wf = await c.post('/api/workflows', {
+      name: 'Booking confirmation', trigger: { type: 'booking.created' }, filters: { locationIds: ['oslo'] },
+      actions: [{ type: 'email', config: { to: 'customer', subject: 'Booked: {{service.name}}', html: '<p>Hi {{customer.name}}, see you {{formatDate booking.startTime}}.</p>' } }],
+    });
+    expect(wf.status, JSON.stringify(wf.body)).to.equal(201);
+    const start = inDays(5);
+    const bk = await c.post('/api/bookings', { customerId: 'anna', resourceId: 'court-1', serviceId: 'court-hour', startTime: start, endTime: plusHour(start) });
+    expect(bk.status).to.equal(201);
+    await signIn(page, app.url, c.key!);
+    await page.getByRole('link', { name: 'Outbox' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Outbox' }).waitFor();
+    const row = page.locator('.message', { hasText: 'anna@club.test' });
+    await row.waitFor({ timeout: 30_000 });
+    expect(await row.innerText()).to.include('Booked: Court hour').and.include('Captured');
+    await row.getByRole('button').first().click();
+    await row.locator('iframe.email-frame').waitFor();
+    await page.frameLocator(`[data-message-id] iframe.email-frame`).first().getByText('Hi Anna Berg').waitFor();
+    await screenshot(page, '06-outbox');
+
+    // ... and the run behind it, in the booking's history.
+    await page.goto(`${app.url}/#/bookings/${bk.body.id}`);
+    await page.getByRole('heading', { name: 'Runs about this booking' }).waitFor();
+    await page.locator('table', { hasText: 'Booking confirmation' }).waitFor();
+    await screenshot(page, '07-booking');
+  });
+
+  it('tests a saved workflow against a booking: every message it would send, nothing sent', async () => {
+    const { app, c, page } = t;
+    const wf = await c.post('/api/workflows', {
+      name: 'Reminder by SMS and email', trigger: { type: 'booking.before_start', config: { offset: { amount: 24, unit: 'hours' } } },
+      actions: [
+        { type: 'sms', config: { to: 'customer', body: 'See you tomorrow, {{customer.name}}!' } },
+        { type: 'email', config: { to: 'resource', subject: 'Tomorrow: {{customer.name}}', html: '<p>{{formatTime booking.startTime}}</p>' } },
+      ],
+    });
+    expect(wf.status, JSON.stringify(wf.body)).to.equal(201);
+    const start = inDays(4, 8);
+    const bk = await c.post('/api/bookings', { customerId: 'ola', resourceId: 'court-1', startTime: start, endTime: plusHour(start) });
+    expect(bk.status).to.equal(201);
+    await signIn(page, app.url, c.key!);
+    await page.getByRole('button', { name: 'Test Reminder by SMS and email' }).click();
+    const dialog = page.getByRole('dialog', { name: /^Test/ });
+    await dialog.getByLabel('Booking').selectOption(bk.body.id);
+    await dialog.getByRole('button', { name: 'Run test' }).click();
+    await dialog.getByText('Would run').waitFor();
+    const text = await dialog.innerText();
+    expect(text).to.include('See you tomorrow, Ola Nilsen!').and.include('Tomorrow: Ola Nilsen').and.include('court1@club.test').and.include('Scheduled for');
+    await screenshot(page, '16-test-against-booking', { fullPage: false });
+    const sent = (await c.get('/api/messages?limit=500')).body.items as { subject: string | null; body: string }[];
+    expect(sent.filter((m) => /tomorrow/i.test(`${m.subject} ${m.body}`)), 'nothing was sent').to.deep.equal([]);
+  });
+
+  it('shows a failed run with its steps, and retries it', async () => {
+    const { app, c, page } = t;
+    // A webhook to a loopback address is refused (no private targets by default): the step fails for good.
+    const wf = await c.post('/api/workflows', {
+      name: 'Notify our server', trigger: { type: 'booking.created' }, filters: { resourceIds: ['court-2'] },
+      actions: [{ type: 'webhook', config: { url: 'http://127.0.0.1:9/hook' } }],
+    });
+    expect(wf.status, JSON.stringify(wf.body)).to.equal(201);
+    const start = inDays(6);
+    const bk = await c.post('/api/bookings', { customerId: 'anna', resourceId: 'court-2', startTime: start, endTime: plusHour(start) });
+    expect(bk.status).to.equal(201);
+    let run: { id: string; status: string } | undefined;
+    for (let i = 0; i < 60 && run?.status !== 'failed'; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      run = (await c.get(`/api/workflows/${wf.body.id}/runs`)).body.items[0];
+    }
+    expect(run?.status, 'the run failed').to.equal('failed');
+
+    await signIn(page, app.url, c.key!);
+    await page.goto(`${app.url}/#/workflows/${wf.body.id}/runs`);
+    await page.getByRole('link', { name: 'Run history' }).waitFor();
+    await page.locator('table').getByText('Failed').first().waitFor();
+    await page.locator('table a').first().click();
+    await page.getByRole('heading', { name: 'Steps' }).waitFor();
+    expect(await page.locator('.run-step').innerText()).to.match(/Call a webhook/).and.match(/Attempts/);
+    await page.locator('.run-step .step-error').waitFor();
+    await screenshot(page, '08-run-failed');
+    await page.getByRole('button', { name: 'Retry failed steps' }).click();
+    await page.getByText('Retrying the failed steps').waitFor();
+  });
+
+  it('bookings: a change that frees a seat warns who on the waiting list gets it', async function () {
+    const { app, c, page } = t;
+    const spec = (await c.get('/api/openapi.json')).body;
+    if (!spec.paths['/api/facility-waitlist']) this.skip();
+    const start = inDays(8, 9);
+    const held = await c.post('/api/bookings', { customerId: 'per', resourceId: 'court-1', startTime: start, endTime: plusHour(start) });
+    expect(held.status).to.equal(201);
+    const joined = await c.post('/api/facility-waitlist', { clubId: 'oslo', resourceId: 'court-1', memberId: 'anna', desiredStart: start, desiredEnd: plusHour(start) });
+    expect(joined.status, JSON.stringify(joined.body)).to.equal(201);
+
+    await signIn(page, app.url, c.key!);
+    await page.getByRole('link', { name: 'Bookings' }).click();
+    const row = page.locator(`tr[data-booking-id="${held.body.id}"]`);
+    await row.getByRole('button', { name: /Change status/ }).click();
+    const dialog = page.getByRole('dialog', { name: 'Change the booking\'s status' });
+    await dialog.getByLabel('Cancelled').check();
+    await dialog.getByRole('button', { name: 'Change status' }).click();
+    const warning = dialog.locator('.free-seat-warning');
+    await warning.waitFor();
+    expect(await warning.innerText()).to.include('Anna Berg').and.match(/offered the seat until|gets the booking/);
+    await screenshot(page, '09-free-a-seat-warning', { fullPage: false });
+    expect((await c.get(`/api/bookings/${held.body.id}`)).body.status, 'nothing changed yet').to.equal('confirmed');
+    await dialog.getByRole('button', { name: /Yes, mark cancelled/ }).click();
+    await page.getByText('Booking is now cancelled').waitFor();
+    expect((await c.get(`/api/bookings/${held.body.id}`)).body.status).to.equal('cancelled');
+  });
+});

@@ -1,0 +1,49 @@
+// Signing in with the tenant admin key, a session that ends, and the layout at tablet width.
+import { expect } from 'chai';
+import { screenshot, signIn } from './browser.js';
+import { uiSuite } from './setup.js';
+
+describe('Sign-in and layout (admin UI, headless Chromium)', function () {
+  const t = uiSuite();
+
+  it('signs in with the tenant admin key (and refuses a wrong one)', async () => {
+    const { app, c, page } = t;
+    await page.goto(`${app.url}/`);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await screenshot(page, '01-sign-in', { fullPage: false });
+    await page.getByLabel('Admin API key').fill('bfk_not-a-real-key');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('That key was not accepted').waitFor();
+    await page.getByLabel('Admin API key').fill(c.key!);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Workflows' }).waitFor();
+    expect(await page.evaluate(() => sessionStorage.getItem('bookflow.adminKey'))).to.equal(c.key);
+    expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link').count()).to.be.at.least(5);
+    // A key that stops working (revoked, expired session) returns to sign-in on the next call.
+    await page.evaluate(() => sessionStorage.setItem('bookflow.adminKey', 'bfk_revoked'));
+    await page.reload();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.getByText('Your session ended').waitFor();
+  });
+
+  it('lays the main screens out at tablet width', async () => {
+    const { app, c, page } = t;
+    const wf = await c.post('/api/workflows', {
+      name: 'Booking confirmation', trigger: { type: 'booking.created' }, filters: { locationIds: ['oslo'] },
+      actions: [{ type: 'email', config: { to: 'customer', subject: 'Booked: {{service.name}}', html: '<p>Hi {{customer.name}}, see you {{formatDate booking.startTime}}.</p>' } }],
+    });
+    expect(wf.status, JSON.stringify(wf.body)).to.equal(201);
+    await page.setViewportSize({ width: 820, height: 1100 });
+    await signIn(page, app.url, c.key!);
+    await screenshot(page, '10-tablet-workflows');
+    const row = page.locator('.wf-row', { hasText: 'Booking confirmation' });
+    await row.getByRole('link', { name: 'Edit Booking confirmation' }).click();
+    await page.locator('.preview .rendered-subject').first().waitFor();
+    await screenshot(page, '11-tablet-builder');
+    // Nothing is wider than the screen.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).to.be.at.most(820);
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('heading', { name: 'General' }).waitFor();
+    await screenshot(page, '12-tablet-settings');
+  });
+});
