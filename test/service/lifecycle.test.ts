@@ -6,6 +6,7 @@ import path from 'node:path';
 import { startBookflow } from '../../src/boot.js';
 import { loadConfig } from '../../src/config.js';
 import { Client } from '../helpers/client.js';
+import { dropDatabase, freshDatabase } from '../helpers/global.js';
 
 // The whole service on its own embedded Postgres, as `npm start` runs it.
 describe('service lifecycle (embedded Postgres)', () => {
@@ -42,6 +43,23 @@ describe('service lifecycle (embedded Postgres)', () => {
       expect(tenants.body.items.filter((t: { id: string }) => t.id === 'demo')).to.have.length(1);
     } finally {
       await second.stop();
+    }
+  });
+
+  it('uses DATABASE_URL when set, and starts no embedded Postgres', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bookflow-ext-'));
+    const databaseUrl = await freshDatabase();
+    const app = await startBookflow(loadConfig({ BOOKFLOW_DATA_DIR: dir, PORT: '0', DATABASE_URL: databaseUrl, BOOKFLOW_ADMIN_KEY: 'external-db-platform-key' }), 'serve', quiet);
+    try {
+      expect(app.databaseUrl).to.equal(databaseUrl);
+      expect(fs.existsSync(path.join(dir, 'pg')), 'no embedded cluster was created').to.equal(false);
+      expect(app.demoKey, 'no demo tenant by default with an external database').to.equal(null);
+      const res = await new Client(app.url!, 'external-db-platform-key').post('/api/tenants', { id: 'ext', name: 'External' });
+      expect(res.status).to.equal(201);
+    } finally {
+      await app.stop();
+      await dropDatabase(databaseUrl);
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -125,6 +125,23 @@ describe('waitlist: allocation rules and settings', () => {
     expect((await c.get(`/api/bookings/${acc.body.reservation.id}`)).body.seats).to.equal(2);
   });
 
+  it('offers the old interval of a rescheduled booking, and a declined booking\'s seat', async () => {
+    const slot = nextSlot();
+    const b = await book(c, { customerId: 'm-1', resourceId: 'r-1', ...slot });
+    const e = await join(c, 's-1', slot);
+    const moved = await c.patch(`/api/bookings/${b.id}`, nextSlot());
+    expect(moved.status).to.equal(200);
+    await eventually(async () => (await entry(c, e.id)).status === 'OFFERED');
+    const freed = (await c.get(`/api/events?type=slot.freed&limit=5`)).body.items.find((x: { data: { bookingId: string } }) => x.data.bookingId === b.id);
+    expect(freed.data).to.include({ reason: 'rescheduled', startTime: slot.startTime });
+
+    const slot2 = nextSlot();
+    const pending = await book(c, { customerId: 'm-1', resourceId: 'r-1', status: 'pending', ...slot2 });
+    const e2 = await join(c, 'n-2', slot2);
+    await c.post(`/api/bookings/${pending.id}/status`, { status: 'declined' });
+    await eventually(async () => (await entry(c, e2.id)).status === 'OFFERED');
+  });
+
   it('offers seats freed by a capacity increase, and clamps offers to the start minus the lead time', async () => {
     await c.post('/api/resources', { id: 'r-grow', name: 'Growing', locationId: 'c-1', capacity: 1 });
     const slot = { startTime: inHours(0.75), endTime: inHours(1.75) }; // 45 min ahead: the window is clamped
