@@ -13,6 +13,7 @@ import { createDataSource, migrate } from '../../src/db/data-source.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/db/embedded.js';
 import { createBench, knob, ratio, type Bench } from './env.js';
 import { manyTenants, oneBigTenant } from './dispatch.bench.js';
+import { httpBookings } from './http.bench.js';
 import { insertAndEnqueue, noopThroughput } from './queue.bench.js';
 
 const log = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
@@ -74,6 +75,12 @@ async function main(): Promise<void> {
       a2 = await insertAndEnqueue(b, { clients: knob('BENCH_HTTP_CONNECTIONS', 16), durationMs: knob('BENCH_A2_MS', 5000) });
       issue3.a2_insertAndEnqueue = a2;
       log(`(a2) ${a2.perSecond} transactions/s`);
+    }
+    if (wanted('e')) {
+      log('(e) booking creations through the HTTP API (autocannon)');
+      const e = await httpBookings(b, { connections: knob('BENCH_HTTP_CONNECTIONS', 16), durationMs: knob('BENCH_HTTP_MS', 10_000) });
+      issue3.e_httpBookings = e;
+      log(`(e) ${e.bookingsPerSecond} bookings/s`);
     }
     let bRes: { eventsPerSecond: number } | null = null;
     if (wanted('b')) {

@@ -2,7 +2,7 @@
 // send emails, SMS and webhooks to real local receivers. Afterwards every expected message must have arrived, every
 // duplicate is counted (and explained), and no run may be stuck. One SUMMARY line on stdout; exit 1 on a miss.
 //
-// Env: CHAOS_CHANGES (3000), CHAOS_RATE changes/s (12), CHAOS_WORKERS (3), CHAOS_KILLS at least (24),
+// Env: CHAOS_CHANGES (3000), CHAOS_RATE changes/s (10), CHAOS_WORKERS (3), CHAOS_KILLS at least (24),
 // CHAOS_CONCURRENCY requests in flight (16), CHAOS_DRAIN_TIMEOUT_S (420).
 import { envInt, log, sleep } from './lib/log.js';
 import { startWorld, verify } from './lib/harness.js';
@@ -11,7 +11,7 @@ import { runStream } from './lib/stream.js';
 
 const cfg = {
   changes: envInt('CHAOS_CHANGES', 3000),
-  rate: envInt('CHAOS_RATE', 12),
+  rate: envInt('CHAOS_RATE', 10),
   workers: Math.max(2, envInt('CHAOS_WORKERS', 3)),
   kills: envInt('CHAOS_KILLS', 24),
   concurrency: envInt('CHAOS_CONCURRENCY', 16),

@@ -1,5 +1,6 @@
 // Workflows, their runs and dry runs, and the catalog of triggers and actions the builder is made from.
-import { transaction } from '../../db/sql.js';
+import { rows, transaction } from '../../db/sql.js';
+import type { Queryable } from '../../db/data-source.js';
 import { DomainError } from '../../domain/errors.js';
 import { dryRun } from '../../engine/dry-run.js';
 import { actions, triggers } from '../../engine/registry.js';
@@ -21,6 +22,8 @@ const workflow = S.object({
   trigger: { type: 'object' }, filters: { type: 'object' }, actions: { type: 'array' },
   builtin: { type: ['string', 'null'], description: 'set on default workflows (restorable)' },
   version: { type: 'integer' }, summary: { type: 'string', description: 'the trigger in words' },
+  actionSummaries: { type: 'array', items: { type: 'string' }, description: 'each action in words' },
+  lastRun: { type: ['object', 'null'], description: 'in lists: the newest run (id, decision, reason, status, createdAt)' },
   secrets: { type: 'object', description: 'signing secrets generated for new webhook steps, by step id; shown once' },
   createdAt: { type: 'string' }, updatedAt: { type: 'string' },
 }, ['id', 'name', 'enabled', 'trigger', 'filters', 'actions']);
@@ -38,8 +41,20 @@ const dryRunBody = S.object({
 });
 
 const view = (w: Workflow, secrets?: Record<string, unknown>) => ({
-  ...w, summary: describeTrigger(w), ...(secrets && Object.keys(secrets).length ? { secrets } : {}),
+  ...w,
+  summary: describeTrigger(w),
+  actionSummaries: w.actions.map((a) => actions.get(a.type)?.module.describe(a.config as never) ?? a.type),
+  ...(secrets && Object.keys(secrets).length ? { secrets } : {}),
 });
+
+/** The newest run of each workflow, in one query (the list shows how each last ran). */
+async function lastRuns(db: Queryable, tenantId: string, ids: string[]): Promise<Map<string, Record<string, unknown>>> {
+  if (!ids.length) return new Map();
+  const rs = await rows<{ workflow_id: string; id: string; decision: string; reason: string | null; status: string; created_at: Date }>(db, `
+    SELECT DISTINCT ON (workflow_id) workflow_id, id, decision, reason, status, created_at FROM runs
+    WHERE tenant_id = $1 AND workflow_id = ANY($2) ORDER BY workflow_id, created_at DESC`, [tenantId, ids]);
+  return new Map(rs.map((r) => [r.workflow_id, { id: r.id, decision: r.decision, reason: r.reason, status: r.status, createdAt: r.created_at.toISOString() }]));
+}
 
 const runsQuery = S.object({ ...S.pageQuery, decision: { type: 'string', enum: ['ran', 'skipped'] } });
 
@@ -91,7 +106,8 @@ export const workflowRoutes: RouteSpec[] = [
     responses: { 200: { description: 'a page of workflows', schema: S.page(workflow) } },
     handler: async ({ deps, tenantId, query }) => {
       const page = await listWorkflows(deps.ds, tenantId, query as never);
-      return { body: { items: page.items.map((w) => view(w)), nextCursor: page.nextCursor } };
+      const last = await lastRuns(deps.ds, tenantId, page.items.map((w) => w.id));
+      return { body: { items: page.items.map((w) => ({ ...view(w), lastRun: last.get(w.id) ?? null })), nextCursor: page.nextCursor } };
     },
   }),
   defineRoute({

@@ -45,6 +45,7 @@ export async function startWorld(o: { suite: string; workers: number; resources:
   const baseUrl = `http://127.0.0.1:${port}`;
   const procs = processGroup({
     main: snapshotBuild(path.join(dir, 'app')),
+    pidFile: path.join(dir, 'pids'),
     logDir: path.join(dir, 'logs', new Date().toISOString().replace(/[:.]/g, '-')),
     env: {
       ...receivers.env,

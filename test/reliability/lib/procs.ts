@@ -43,8 +43,26 @@ export interface ProcessGroup {
   stopAll(): Promise<void>;
 }
 
-export function processGroup(opts: { main: string; env: Record<string, string>; logDir: string }): ProcessGroup {
+/**
+ * Ends the processes an earlier run of this suite left behind (it was itself killed): by the pids it wrote down, and
+ * only when such a pid still runs our copy of the app.
+ */
+function endLeftovers(pidFile: string, main: string): void {
+  if (!fs.existsSync(pidFile)) return;
+  for (const pid of fs.readFileSync(pidFile, 'utf8').split('\n').map(Number).filter((n) => n > 0)) {
+    try {
+      if (fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(main)) {
+        process.kill(pid, 'SIGKILL');
+        log(`ended pid ${pid}, left running by an earlier run`);
+      }
+    } catch { /* gone */ }
+  }
+  fs.rmSync(pidFile);
+}
+
+export function processGroup(opts: { main: string; env: Record<string, string>; logDir: string; pidFile: string }): ProcessGroup {
   fs.mkdirSync(opts.logDir, { recursive: true });
+  endLeftovers(opts.pidFile, opts.main);
   const procs = new Map<string, Proc>();
   const unexpectedExits: string[] = [];
   const exited = new Map<number, Promise<void>>();
@@ -59,6 +77,7 @@ export function processGroup(opts: { main: string; env: Record<string, string>; 
       });
       fs.closeSync(out);
       const p: Proc = { name, mode, child, pid: child.pid!, exit: null };
+      fs.appendFileSync(opts.pidFile, `${p.pid}\n`);
       exited.set(p.pid, new Promise<void>((resolve) => child.once('exit', (code, signal) => {
         const killed = p.exit?.killed ?? false;
         p.exit = { code, signal, killed };
@@ -80,6 +99,7 @@ export function processGroup(opts: { main: string; env: Record<string, string>; 
     },
     async workerReady(p, pool, timeoutMs = 60_000) {
       await until(`${p.name} to beat`, async () => {
+        if (p.exit?.killed) return true; // killed by the chaos before it was ready: its restart is queued
         if (p.exit) throw new Error(`${p.name} exited before it was ready`);
         const { rowCount } = await pool.query('SELECT 1 FROM worker_heartbeats WHERE pid = $1 AND last_seen > now() - interval \'20 seconds\'', [p.pid]);
         return rowCount;

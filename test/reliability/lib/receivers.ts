@@ -60,7 +60,7 @@ export async function startReceivers(): Promise<Receivers> {
         const b = r.body as any;
         if (r.path === '/wf') {
           out.push({ channel: 'webhook', kind: b.kind === 'changed' ? `changed:${b.notes}` : b.kind, bookingId: b.booking, key, at, verified: r.verified });
-        } else if (r.path === '/sub') {
+        } else if (r.path.startsWith('/sub/')) {
           const booking = b.data?.booking ?? {};
           const kind = b.type === 'booking.created' ? 'created' : b.type === 'booking.changed' ? `changed:${b.data.changes?.notes?.to}`
             : b.type === 'booking.status_changed' ? b.data.to : b.type;

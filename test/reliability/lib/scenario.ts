@@ -61,10 +61,12 @@ export async function setupTenant(o: { baseUrl: string; adminKey: string; receiv
     const created = await ok(`workflow ${w.name}`, c.post('/api/workflows', w));
     for (const s of Object.values(created.secrets ?? {}) as Record<string, string>[]) secrets.push(...Object.values(s));
   }
-  const sub = await ok('webhook subscription', c.post('/api/webhooks', {
-    url: `${o.receivers.webhooks.url}/sub`, eventTypes: ['booking.created', 'booking.changed', 'booking.status_changed'],
-  }));
-  secrets.push(sub.secret);
+  // One subscription per event type: deliveries to one endpoint go one at a time (its own job queue), so three
+  // endpoints keep up with the stream where one would fall behind.
+  for (const type of ['booking.created', 'booking.changed', 'booking.status_changed']) {
+    const sub = await ok('webhook subscription', c.post('/api/webhooks', { url: `${o.receivers.webhooks.url}/sub/${type}`, eventTypes: [type] }));
+    secrets.push(sub.secret);
+  }
   o.receivers.webhooks.setSecrets(secrets);
   return c;
 }

@@ -54,6 +54,10 @@ export interface Workflow {
   builtin: string | null;
   version: number;
   summary: string;
+  /** Each action in words, as the server describes it. */
+  actionSummaries?: string[];
+  /** In lists: the newest run. */
+  lastRun?: Pick<Run, 'id' | 'decision' | 'reason' | 'status' | 'createdAt'> | null;
   secrets?: Record<string, Record<string, string>>;
   createdAt: string;
   updatedAt: string;

@@ -1,11 +1,11 @@
 // All workflows: what starts each (in words), its filters and actions, whether it is on, and how its last run went.
 // Built-in workflows are marked and can be restored; deleted built-ins are offered back.
-import { useEffect, useState } from 'react';
-import { api, listAll, type Page } from '../../lib/api';
+import { useState } from 'react';
+import { api, listAll } from '../../lib/api';
 import { actionInWords, filtersInWords, humanize, statusTone, timeAgo } from '../../lib/format';
 import { href } from '../../lib/router';
 import { useTenant } from '../../lib/tenant';
-import type { DefaultStatus, Run, Workflow } from '../../lib/types';
+import type { DefaultStatus, Workflow } from '../../lib/types';
 import { useLoad } from '../../lib/use-api';
 import { Dialog } from '../../components/Dialog';
 import { Icon } from '../../components/Icon';
@@ -25,21 +25,13 @@ export function WorkflowList() {
     ]);
     return { items, defaults };
   }, []);
-  const [lastRuns, setLastRuns] = useState<Record<string, Run | null>>({});
   const [busy, setBusy] = useState<string | null>(null);
   const [testing, setTesting] = useState<Workflow | null>(null);
   const [confirm, setConfirm] = useState<Confirm>(null);
   const [error, setError] = useState<unknown>(null);
 
-  // The list API has no "last run": ask each workflow for its newest run (one small request each, in parallel).
-  const ids = (list.data?.items ?? []).map((w) => w.id).join(' ');
-  useEffect(() => {
-    let live = true;
-    Promise.all(ids.split(' ').filter(Boolean).map((id) => api.get<Page<Run>>(`/workflows/${encodeURIComponent(id)}/runs?limit=1`)
-      .then((p) => [id, p.items[0] ?? null] as const).catch(() => [id, null] as const)))
-      .then((pairs) => live && setLastRuns(Object.fromEntries(pairs)));
-    return () => { live = false; };
-  }, [ids]);
+  // The list answers each workflow's newest run (`lastRun`).
+  const lastRuns: Record<string, Workflow['lastRun']> = Object.fromEntries((list.data?.items ?? []).map((w) => [w.id, w.lastRun ?? null]));
 
   async function toggle(w: Workflow, on: boolean) {
     setBusy(w.id);

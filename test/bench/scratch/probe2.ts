@@ -1,0 +1,31 @@
+import path from 'node:path';
+import { createDataSource } from '../../../src/db/data-source.js';
+import { startEmbeddedPostgres } from '../../../src/db/embedded.js';
+import { createHttpSender } from '../../../src/delivery/http.js';
+import { startSink } from '../fixtures.js';
+import { one } from '../../../src/db/sql.js';
+import pg from 'pg';
+
+const embedded = await startEmbeddedPostgres({ dataDir: path.resolve('test/.tmp/bench'), port: null, database: 'postgres' });
+const u = new URL(embedded.adminUrl); u.pathname = '/bookflow_probe';
+const ds = createDataSource(u.toString(), { poolSize: 20 });
+await ds.initialize();
+const sink = await startSink();
+const http = createHttpSender({ allowPrivate: true });
+const time = async (name: string, n: number, fn: () => Promise<unknown>) => {
+  await fn();
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) await fn();
+  console.log(name, ((performance.now() - t0) / n).toFixed(2), 'ms');
+};
+await time('http send', 50, () => http.send({ url: sink.url, method: 'POST', headers: {}, body: '{}' }));
+await time('fetch', 50, () => fetch(sink.url, { method: 'POST', body: '{}' }).then((r) => r.text()));
+await time('select 1 via one(ds)', 200, () => one(ds, 'SELECT 1'));
+await time('select 1 via ds.query', 200, () => ds.query('SELECT 1'));
+await time('update autocommit', 100, () => ds.query("UPDATE tenants SET name = name WHERE id = 'p1'"));
+await time('tx with update', 100, () => ds.transaction((tx) => tx.query("UPDATE tenants SET name = name WHERE id = 'p1'")));
+const c = new pg.Client({ connectionString: u.toString() }); await c.connect();
+await time('raw pg select 1', 200, () => c.query('SELECT 1'));
+await time('raw pg update', 100, () => c.query("UPDATE tenants SET name = name WHERE id = 'p1'"));
+await c.end();
+await sink.close(); await ds.destroy(); await embedded.stop();
