@@ -76,8 +76,32 @@ describe('tenant isolation', () => {
     }
   });
 
+  it('lists filtered by B\'s ids show nothing of B', async () => {
+    const doc = (await app.anon.get('/api/openapi.json')).body;
+    const byField: Record<string, string> = {
+      locationId: 'b-loc', serviceId: 'b-svc', resourceId: 'b-res', customerId: 'b-cus', memberId: 'b-cus2', bookingId: 'b-bk',
+      clubId: 'b-loc', subjectId: 'b-bk', workflowId: 'b-wf', runId: bIds.runs,
+    };
+    let tried = 0;
+    for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, { parameters?: { name: string; in: string }[] }>>)) {
+      const get = ops.get;
+      if (!get || path.includes('{')) continue;
+      for (const p of (get.parameters ?? []).filter((x) => x.in === 'query' && byField[x.name])) {
+        const res = await a.get(`${path}?${p.name}=${encodeURIComponent(byField[p.name])}`);
+        if (res.status === 403) continue; // admin-only lists are not for this key anyway
+        expect(res.status, `${path}?${p.name}`).to.equal(200);
+        expect(res.body.items, `${path}?${p.name}`).to.deep.equal([]);
+        tried++;
+      }
+    }
+    expect(tried).to.be.greaterThan(8);
+  });
+
   it('answers 404 for B\'s ids with valid bodies too', async () => {
     const calls: [string, string, unknown][] = [
+      ['PATCH', '/api/bookings/b-bk', { resourceId: 'b-res', serviceId: 'b-svc' }],
+      ['PATCH', '/api/resources/b-res', { locationId: 'b-loc' }],
+      ['POST', '/api/resources', { name: 'x', locationId: 'b-loc' }],
       ['PATCH', '/api/bookings/b-bk', { notes: 'x' }],
       ['POST', '/api/bookings/b-bk/status', { status: 'cancelled' }],
       ['PATCH', '/api/customers/b-cus', { name: 'x' }],
@@ -98,6 +122,16 @@ describe('tenant isolation', () => {
     for (const [m, p, body] of calls) {
       const res = await a.request(m, p, body);
       expect(res.status, `${m} ${p}`).to.equal(404);
+    }
+    // every operation whose body can name another record by id is tried above (a new one must be added here)
+    const doc = (await app.anon.get('/api/openapi.json')).body;
+    const tried = new Set(calls.map(([m, p]) => `${m} ${p.replace(/\/(b-[\w-]+|wl_[\w-]+)(?=\/|$)/g, '/{id}')}`));
+    for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties?: object } }> } }>>)) {
+      for (const [method, op] of Object.entries(ops)) {
+        const props = Object.keys(op.requestBody?.content['application/json']?.schema?.properties ?? {});
+        const refs = props.filter((k) => /Id$/.test(k) && k !== 'tenantId');
+        if (refs.length) expect(tried.has(`${method.toUpperCase()} ${path}`), `${method.toUpperCase()} ${path} (fields ${refs.join(', ')}) is tried with tenant B's ids`).to.equal(true);
+      }
     }
     expect((await b.get('/api/bookings/b-bk')).body.notes).to.equal(null);
     expect((await b.get('/api/resources/b-res')).body.capacity).to.equal(1);

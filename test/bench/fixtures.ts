@@ -3,7 +3,10 @@
 import http from 'node:http';
 import type { DataSource } from 'typeorm';
 import { transaction } from '../../src/db/sql.js';
+import { generateSecret } from '../../src/delivery/signing.js';
+import { newId } from '../../src/domain/ids.js';
 import { createTenant } from '../../src/domain/tenants.js';
+import { actions } from '../../src/engine/registry.js';
 import { insertWorkflow, normalize, type WorkflowInput } from '../../src/engine/workflows.js';
 import { deleteJobs } from './env.js';
 
@@ -49,6 +52,35 @@ export async function saveWorkflows(ds: DataSource, tenantId: string, inputs: Wo
     });
   }
   await deleteJobs(ds, ['reconcile_workflow']);
+}
+
+/**
+ * Thousands of event-triggered workflows in one statement: each validated with the engine's normalize() and given
+ * the per-step secrets its actions declare, as insertWorkflow would, then one workflows_version bump. Only for
+ * triggers without a schedule (no reminders to reconcile) on a tenant that is not being dispatched meanwhile.
+ */
+export async function bulkWorkflows(ds: DataSource, tenantId: string, inputs: WorkflowInput[]): Promise<void> {
+  const docs = inputs.map((input) => {
+    const doc = normalize(input);
+    const secrets: Record<string, Record<string, string>> = {};
+    for (const step of doc.actions) {
+      for (const name of actions.get(step.type)!.module.secrets ?? []) (secrets[step.id] ??= {})[name] = generateSecret();
+    }
+    return {
+      id: newId('wf'), name: doc.name, description: doc.description ?? null,
+      enabled: doc.enabled, trigger_type: doc.trigger.type, trigger_config: doc.trigger.config, filters: doc.filters, actions: doc.actions, secrets,
+    };
+  });
+  await transaction(ds, async (tx) => {
+    for (let i = 0; i < docs.length; i += 2000) {
+      await tx.query(`
+        INSERT INTO workflows (tenant_id, id, name, description, enabled, trigger_type, trigger_config, filters, actions, secrets)
+        SELECT $1, d.id, d.name, d.description, d.enabled, d.trigger_type, d.trigger_config, d.filters, d.actions, d.secrets
+        FROM jsonb_to_recordset($2::jsonb) AS d(id text, name text, description text, enabled boolean, trigger_type text,
+          trigger_config jsonb, filters jsonb, actions jsonb, secrets jsonb)`, [tenantId, JSON.stringify(docs.slice(i, i + 2000))]);
+    }
+    await tx.query('UPDATE tenants SET workflows_version = workflows_version + 1 WHERE id = $1', [tenantId]);
+  });
 }
 
 export const webhookStep = (url: string) => ({ type: 'webhook', config: { url } });

@@ -15,6 +15,8 @@ import { createBench, knob, ratio, type Bench } from './env.js';
 import { manyTenants, oneBigTenant } from './dispatch.bench.js';
 import { httpBookings } from './http.bench.js';
 import { insertAndEnqueue, noopThroughput } from './queue.bench.js';
+import { reminders } from './reminders.bench.js';
+import { waitlistLatency } from './waitlist.bench.js';
 
 const log = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
@@ -94,6 +96,23 @@ async function main(): Promise<void> {
       const c = await oneBigTenant(b, { workflows: knob('BENCH_WORKFLOWS', 10_000), events: knob('BENCH_EVENTS', 3000) });
       issue3.c_oneBigTenant = c;
       log(`(c) ${c.eventsPerSecond} events/s`);
+    }
+    if (wanted('wl')) {
+      log('issue 4: waitlist offer latency');
+      const wl = await waitlistLatency(b, {
+        cancellations: knob('BENCH_CANCELLATIONS', 1000), waiting: knob('BENCH_WAITING', 10), ratePerSecond: knob('BENCH_CANCEL_RATE', 10),
+      });
+      figures.issue4 = wl;
+      log(`issue 4: offer stored p95 ${wl.offerStoredMs.p95} ms, email accepted p95 ${wl.emailAcceptedMs.p95} ms`);
+    }
+    if (wanted('d')) {
+      log('(d) reminders for 100,000 bookings');
+      const d = await reminders(b, {
+        bookings: knob('BENCH_REMINDERS', 100_000), moves: knob('BENCH_MOVES', 10_000),
+        fire: knob('BENCH_FIRE', 5_000), fireWindowS: knob('BENCH_FIRE_WINDOW_S', 50),
+      });
+      issue3.d_reminders = d;
+      log(`(d) schedule ${d.schedule.jobsPerSecond} jobs/s, moves ${d.move.movesPerSecond}/s, lateness p99 ${d.fire.latenessMs.p99} ms`);
     }
     figures.issue3 = issue3;
     void ratio;
