@@ -20,6 +20,11 @@ export interface HeartbeatOptions {
 export interface Heartbeat {
   /** Stops beating and removes this process's row (call after the worker stopped). */
   stop(): Promise<void>;
+  /**
+   * Stops beating but leaves the row, for a worker pool that died (it lost the database): the reaper of a live pool
+   * then releases the jobs it still holds after `staleAfterMs`, exactly as for a crashed process.
+   */
+  abandon(): void;
 }
 
 export function startHeartbeat(o: HeartbeatOptions): Heartbeat {
@@ -70,6 +75,11 @@ export function startHeartbeat(o: HeartbeatOptions): Heartbeat {
   void reap();
 
   return {
+    abandon() {
+      stopped = true;
+      clearInterval(beatTimer);
+      clearInterval(reapTimer);
+    },
     async stop() {
       stopped = true;
       clearInterval(beatTimer);

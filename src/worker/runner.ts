@@ -1,10 +1,10 @@
 // Runs graphile-worker inside this process (in `serve`, and alone in `worker`), with a heartbeat for crash recovery.
 import { EventEmitter } from 'node:events';
-import { run, type TaskList } from 'graphile-worker';
+import { run, type Runner, type TaskList } from 'graphile-worker';
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { quietLogger } from '../db/data-source.js';
-import { startHeartbeat } from './heartbeat.js';
+import { startHeartbeat, type Heartbeat } from './heartbeat.js';
 
 export interface WorkerOptions {
   ds: DataSource;
@@ -41,30 +41,79 @@ export interface WorkerHandle {
 }
 
 export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
-  const events = new EventEmitter();
-  const heartbeat = startHeartbeat({ ds: opts.ds, events, ...opts.heartbeat, log: opts.log ?? ((l) => console.error(`[worker] ${l}`)) });
+  const log = opts.log ?? ((l: string) => console.error(`[worker] ${l}`));
   // Our own pool, not one graphile-worker makes: its own pool is ended without waiting and loses its error handler
   // on release, so a connection closed during shutdown (or a database restart) would crash the process.
   const pool = new pg.Pool({ connectionString: opts.connectionString, max: opts.concurrency + 2, application_name: 'bookflow-worker' });
-  const logPoolError = (err: Error) => (opts.log ?? console.error)(`worker pool: ${err.message}`);
+  const logPoolError = (err: Error) => log(`worker pool: ${err.message}`);
   pool.on('error', logPoolError);
   pool.on('connect', (client) => client.on('error', logPoolError));
-  const runner = await run({
-    pgPool: pool,
-    concurrency: opts.concurrency,
-    taskList: opts.taskList,
-    crontab: opts.crontab ?? '',
-    // Signals are ours: shutdown is ordered (HTTP, then worker, then pools, then Postgres).
-    noHandleSignals: true,
-    pollInterval: opts.pollInterval ?? 1000,
-    logger: quietLogger,
-    events,
-    ...(opts.preset ? { preset: opts.preset } : {}),
-  });
+  let stopping = false;
+
+  // Danger: graphile-worker (0.17) records the end of a job without awaiting it unless completions are batched, so
+  // losing the database at that moment (a restart, a failover) is an unhandled rejection that kills the process.
+  // Batched (a delay of 0 ms: no wait), the failure reaches its error handler instead, which shuts the worker pool
+  // down; so does a worker that dies. Such a pool holds jobs it will never finish and may hang in its shutdown, so we
+  // do not wait for it: we stop its heartbeat (leaving the row to go stale, so the reaper of a live pool releases its
+  // jobs within a minute, as for a crashed process) and start a new pool at once.
+  const abandoned: Runner[] = [];
+  async function startPool(): Promise<{ runner: Runner; heartbeat: Heartbeat }> {
+    const events = new EventEmitter();
+    const heartbeat = startHeartbeat({ ds: opts.ds, events, ...opts.heartbeat, log });
+    let runner: Runner | null = null;
+    let dead = false;
+    const died = (why: string) => {
+      if (dead || stopping) return;
+      dead = true;
+      if (runner) abandoned.push(runner);
+      void replace(heartbeat, why);
+    };
+    events.on('pool:gracefulShutdown', ({ message }: { message?: string }) => died(message ?? 'shutdown'));
+    try {
+      runner = await run({
+        pgPool: pool,
+        concurrency: opts.concurrency,
+        taskList: opts.taskList,
+        crontab: opts.crontab ?? '',
+        // Signals are ours: shutdown is ordered (HTTP, then worker, then pools, then Postgres).
+        noHandleSignals: true,
+        pollInterval: opts.pollInterval ?? 1000,
+        logger: quietLogger,
+        events,
+        preset: { ...opts.preset, worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0, ...opts.preset?.worker } },
+      });
+      void runner.promise.catch(() => {}).then(() => died('the runner stopped'));
+      return { runner, heartbeat };
+    } catch (err) {
+      await heartbeat.stop();
+      throw err;
+    }
+  }
+
+  async function replace(dead: Heartbeat, why: string): Promise<void> {
+    dead.abandon();
+    log(`the worker pool shut down by itself (${why}); starting a new one. The jobs it held are released once its heartbeat is stale.`);
+    for (let wait = 1000; !stopping; wait = Math.min(wait * 2, 30_000)) {
+      try {
+        const next = await startPool();
+        if (stopping) await next.runner.stop().finally(() => next.heartbeat.stop());
+        else current = next;
+        return;
+      } catch (err) {
+        log(`could not start a new worker pool yet (${err instanceof Error ? err.message : String(err)}); trying again in ${wait / 1000} s`);
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }
+  }
+
+  let current = await startPool();
   return {
     async stop() {
-      await runner.stop();
-      await heartbeat.stop();
+      stopping = true;
+      await current.runner.stop().catch((err) => log(`stopping the worker pool: ${String(err)}`));
+      await current.heartbeat.stop();
+      // Pools that shut down by themselves: make sure none is left half-way (bounded: they may be stuck).
+      await Promise.race([Promise.allSettled(abandoned.map((r) => r.kill())), new Promise((resolve) => setTimeout(resolve, 6000).unref())]);
       await pool.end();
     },
   };

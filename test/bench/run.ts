@@ -17,6 +17,7 @@ import { httpBookings } from './http.bench.js';
 import { insertAndEnqueue, noopThroughput } from './queue.bench.js';
 import { reminders } from './reminders.bench.js';
 import { waitlistLatency } from './waitlist.bench.js';
+import { webhookDeliveries } from './webhooks.bench.js';
 
 const log = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
@@ -96,6 +97,15 @@ async function main(): Promise<void> {
       const c = await oneBigTenant(b, { workflows: knob('BENCH_WORKFLOWS', 10_000), events: knob('BENCH_EVENTS', 3000) });
       issue3.c_oneBigTenant = c;
       log(`(c) ${c.eventsPerSecond} events/s`);
+    }
+    if (wanted('wh')) {
+      log('issue 5: webhook deliveries');
+      const wh = await webhookDeliveries(b, {
+        subscriptions: knob('BENCH_SUBSCRIPTIONS', 20), deliveries: knob('BENCH_DELIVERIES', 5000),
+        singleEndpoint: knob('BENCH_ONE_ENDPOINT', 500), backlog: knob('BENCH_BACKLOG', 10_000),
+      });
+      figures.issue5 = wh;
+      log(`issue 5: ${wh.throughput.deliveriesPerSecond} deliveries/s, backlog drained in ${wh.backlog.drainMs} ms`);
     }
     if (wanted('wl')) {
       log('issue 4: waitlist offer latency');

@@ -2,9 +2,11 @@
 // receiver), and one view over everything they received: each arrival as (channel, kind, booking, dedupe key).
 // Dedupe keys are what a receiver would de-duplicate on: the email Message-ID, the webhook-id header, and for SMS the
 // outbox message id in the StatusCallback URL (the phone user cannot de-duplicate; we can, to explain).
+import { SMTPServer } from 'smtp-server';
 import { startSmtpServer, type SmtpCapture } from '../../helpers/smtp.js';
 import { startTwilioServer, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, TEST_FROM, type TwilioServer } from '../../helpers/twilio.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../../helpers/webhook-receiver.js';
+import { log } from './log.js';
 
 export type Channel = 'email' | 'sms' | 'webhook' | 'subscription';
 
@@ -28,7 +30,30 @@ export interface Receivers {
   close(): Promise<void>;
 }
 
+/**
+ * test/helpers/smtp.ts registers no 'error' listener on its SMTPServer, so a client that dies mid-session (a SIGKILLed
+ * worker resets its pooled SMTP connection: ECONNRESET) would crash the driver with an unhandled 'error' event. Until
+ * the helper listens itself, an error nobody listens to is logged here instead.
+ */
+function keepSmtpErrorsFromCrashing(onError: (err: Error) => void): void {
+  const proto = SMTPServer.prototype as unknown as { emit(event: string, ...args: unknown[]): boolean; listenerCount(event: string): number; __guarded?: true };
+  if (proto.__guarded) return;
+  const emit = proto.emit;
+  proto.emit = function (this: typeof proto, event: string, ...args: unknown[]) {
+    if (event === 'error' && this.listenerCount('error') === 0) {
+      onError(args[0] as Error);
+      return false;
+    }
+    return emit.call(this, event, ...args);
+  };
+  proto.__guarded = true;
+}
+
 export async function startReceivers(): Promise<Receivers> {
+  let resets = 0;
+  keepSmtpErrorsFromCrashing((err) => {
+    if (++resets <= 3 || resets % 50 === 0) log(`SMTP receiver: ${err.message} (a sender went away mid-session; ${resets} so far)`);
+  });
   const smtp = await startSmtpServer();
   const twilio = await startTwilioServer();
   const webhooks = await startWebhookReceiver();
