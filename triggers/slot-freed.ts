@@ -19,6 +19,8 @@ export const slotFreed = defineTrigger<Config>({
   variables: contextVariables({
     resourceId: { type: 'string' }, locationId: { type: 'string' }, startTime: { type: 'string' }, endTime: { type: ['string', 'null'] },
     seats: { type: 'integer' }, reason: { type: 'string' }, bookingId: { type: ['string', 'null'] },
+    entryId: { type: ['string', 'null'], description: 'the waitlist entry whose offer ended (offer_* reasons)' },
+    occurrence: { type: ['string', 'null'], description: 'identifies the freed seat across the offers made for it' },
   }),
   sampleEvent: {
     id: '0', type: 'slot.freed', subjectType: 'resource', subjectId: sampleBooking.resourceId,

@@ -28,7 +28,11 @@ export function contextVariables(eventData: Record<string, JSONSchema> = {}, ext
     location: locationVars,
     service: serviceVars,
     tenant: tenantVars,
-    event: obj({ id: nstr(), type: str(), occurredAt: str(), data: { type: 'object', properties: eventData, additionalProperties: true } }),
+    // The event's data is closed: a typo such as {{event.data.resaon}} is refused when the workflow is saved.
+    event: obj({
+      id: nstr(), type: str(), occurredAt: str(),
+      data: { type: 'object', properties: { booking: bookingVars, customer: customerVars, ...eventData }, additionalProperties: false },
+    }),
     ...extra,
   });
 }

@@ -37,7 +37,10 @@ export function waitlistTrigger(type: EventType & `waitlist.${string}`, title: s
     listensTo: [type],
     matches: () => true,
     variables: contextVariables(
-      { entry: entryVars, memberId: s(), resourceId: s(), locationId: s(), ...(opts.booking ? { booking: bookingVars } : {}), requeued: s('boolean'), reason: s(['string', 'null']) },
+      {
+        entry: entryVars, memberId: s(), resourceId: s(), locationId: s(), bookingId: s(['string', 'null']), ...(opts.booking ? { booking: bookingVars } : {}),
+        offer: { type: 'object', properties: { expiresAt: s() } }, requeued: s('boolean'), reason: s(['string', 'null']), wasOffered: s('boolean'),
+      },
       { entry: entryVars, offer: offerVars },
     ),
     sampleEvent: {

@@ -144,6 +144,12 @@ describe('workflows API', () => {
     expect(typo.body.errors[0].message).to.include('event.data.payment.amont').and.include('sms step 1');
     const ok = await c.post('/api/workflows', { name: 'ok', enabled: false, trigger: { type: 'payment.completed' }, actions: [{ type: 'sms', config: { to: 'customer', body: body.replace(' {{event.data.payment.amont}}', '') } }] });
     expect(ok.status, JSON.stringify(ok.body)).to.equal(201);
+    // the event's own data is closed too: a misspelt field of it is refused, a declared one accepted
+    const misspelt = await c.post('/api/workflows', { name: 'tpl', trigger: { type: 'booking.status_changed' }, actions: [{ type: 'sms', config: { to: 'customer', body: 'now {{event.data.too}}' } }] });
+    expect(misspelt.status).to.equal(422);
+    expect(misspelt.body.errors[0].message).to.include('event.data.too').and.include('event.data.to');
+    const declared = await c.post('/api/workflows', { name: 'ok2', enabled: false, trigger: { type: 'booking.status_changed' }, actions: [{ type: 'sms', config: { to: 'customer', body: '{{event.data.from}} -> {{event.data.to}}' } }] });
+    expect(declared.status, JSON.stringify(declared.body)).to.equal(201);
   });
 
   it('accepts a webhook URL with a variable and calls the rendered URL', async () => {
