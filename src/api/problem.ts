@@ -2,6 +2,7 @@
 // invalid field; never a stack trace.
 import type { NextFunction, Request, Response } from 'express';
 import { DomainError, type FieldError } from '../domain/errors.js';
+import { isDatabaseUnavailable } from '../db/sql.js';
 
 const TITLES: Record<number, string> = {
   400: 'Invalid request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not found', 405: 'Method not allowed',
@@ -57,16 +58,6 @@ export function toProblem(err: unknown): Problem {
   }
   console.error('unhandled error while answering a request:', err);
   return problemOf(500, 'INTERNAL', 'something went wrong on our side; the error was logged');
-}
-
-const UNAVAILABLE_SQLSTATES = /^(57P0[123]|08...|53300)$/; // shutdown, cannot connect now, connection exception, too many connections
-
-/** The database went away (restart, failover, network): the client should retry, it did nothing wrong. */
-function isDatabaseUnavailable(err: unknown): boolean {
-  const e = err as { code?: unknown; driverError?: { code?: unknown }; message?: unknown };
-  const code = String(e?.driverError?.code ?? e?.code ?? '');
-  return UNAVAILABLE_SQLSTATES.test(code) || ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(code)
-    || /Connection terminated|terminating connection|Client has encountered a connection error/i.test(String(e?.message ?? ''));
 }
 
 export function errorHandler(err: unknown, _req: Request, res: Response, _next: NextFunction): void {

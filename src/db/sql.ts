@@ -46,3 +46,32 @@ export function pgCode(err: unknown): string | undefined {
   const code = e?.driverError?.code ?? e?.code;
   return typeof code === 'string' ? code : undefined;
 }
+
+const UNAVAILABLE_SQLSTATES = /^(57P0[123]|08...|53300)$/; // shutdown, cannot connect now, connection exception, too many connections
+
+/** The database went away (restart, failover, network): retry later; nothing was committed by the failed call. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const e = err as { code?: unknown; driverError?: { code?: unknown }; message?: unknown; name?: unknown };
+  const code = String(e?.driverError?.code ?? e?.code ?? '');
+  return UNAVAILABLE_SQLSTATES.test(code) || ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(code)
+    || /Connection terminated|terminating connection|Client has encountered a connection error/i.test(String(e?.message ?? ''))
+    // TypeORM releases a transaction's query runner when its connection dies; the transaction's next query then
+    // fails with this instead of the connection error (the transaction never committed).
+    || e?.name === 'QueryRunnerAlreadyReleasedError';
+}
+
+/**
+ * Retries `fn` while the database is unavailable, for up to `maxMs` (60 s). For writes that record what already
+ * happened outside (a message was sent): losing them would make a retry send it again.
+ */
+export async function whileDatabaseAway<T>(fn: () => Promise<T>, maxMs = 60_000): Promise<T> {
+  const deadline = Date.now() + maxMs;
+  for (let wait = 250; ; wait = Math.min(wait * 2, 5000)) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!isDatabaseUnavailable(err) || Date.now() + wait > deadline) throw err;
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+}

@@ -1,6 +1,7 @@
 // Sending through the outbox, once: store the message under its idempotency key BEFORE sending, so a retried
 // step finds it (and that it was sent) instead of sending again. Shared by every action that sends something.
 import { DeliveryError } from '../delivery/types.js';
+import { whileDatabaseAway } from '../db/sql.js';
 import { PermanentActionError, TransientActionError, type ActionInput, type OutboxMessage, type StepResult } from './contracts.js';
 
 export interface Delivery {
@@ -33,7 +34,8 @@ export async function deliverOnce(input: ActionInput<unknown>, d: Delivery): Pro
   }
   try {
     const res = await d.send(msg);
-    await input.outbox.markSent(msg.id, { providerId: res.providerId, status: 'sent', response: res.response });
+    // It went out: recording that must survive a short database outage, or the retry would send it again.
+    await whileDatabaseAway(() => input.outbox.markSent(msg.id, { providerId: res.providerId, status: 'sent', response: res.response }));
     return { outcome: 'sent', output: { ...output, ...res.output, providerId: res.providerId } };
   } catch (err) {
     if (!(err instanceof DeliveryError)) throw err;

@@ -88,6 +88,8 @@ export async function startSmtpServer(): Promise<SmtpCapture> {
       });
     },
   });
+  // A client that drops its connection (a killed worker) must not crash the process hosting this server.
+  server.on('error', () => {});
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -29,6 +29,7 @@ async function main(): Promise<number> {
   try {
     const stops: number[] = [];
     const downtimes: number[] = [];
+    const outages: { from: number; to: number }[] = [];
     const streamMs = (cfg.changes / cfg.rate) * 1000;
     const restarter = (async () => {
       for (let i = 1; i <= cfg.restarts; i++) {
@@ -39,6 +40,7 @@ async function main(): Promise<number> {
         await sleep(cfg.downMs);
         await world.db.start();
         downtimes.push(Date.now() - stops[stops.length - 1]);
+        outages.push({ from: stops[stops.length - 1], to: Date.now() });
         log(`Postgres is back after ${((Date.now() - stops[stops.length - 1]) / 1000).toFixed(1)} s`);
       }
     })();
@@ -67,7 +69,7 @@ async function main(): Promise<number> {
         `${world.procs.unexpectedExits.length} processes died`,
       ],
       v,
-      disruptions: stops,
+      disruptions: outages,
       extraFailures: [
         ...(stream.rejected.length ? [`${stream.rejected.length} changes rejected: ${stream.rejected.slice(0, 3).join(' | ')}`] : []),
         ...(stream.abandoned ? [`${stream.abandoned} changes abandoned`] : []),

@@ -64,7 +64,7 @@ async function main(): Promise<number> {
         `${kills.length} SIGKILLs of ${cfg.workers} workers`,
       ],
       v,
-      disruptions: kills.map((k) => k.at),
+      disruptions: kills.map((k) => ({ from: k.at, to: k.at })),
       extraFailures: [
         ...(stream.rejected.length ? [`${stream.rejected.length} changes rejected: ${stream.rejected.slice(0, 3).join(' | ')}`] : []),
         ...(stream.refused ? [`${stream.refused} API requests refused (the API never depends on a worker)`] : []),

@@ -72,7 +72,9 @@ export function processGroup(opts: { main: string; env: Record<string, string>; 
     unexpectedExits,
     start(name, mode, env = {}) {
       const out = fs.openSync(path.join(opts.logDir, `${name}.log`), 'a');
-      const child = spawn(process.execPath, [opts.main, mode], {
+      // RELIABILITY_NODE_ARGS: extra node flags for the Bookflow processes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+      const nodeArgs = (process.env.RELIABILITY_NODE_ARGS ?? '').split(' ').filter(Boolean);
+      const child = spawn(process.execPath, [...nodeArgs, opts.main, mode], {
         env: { ...process.env, ...opts.env, ...env }, stdio: ['ignore', out, out],
       });
       fs.closeSync(out);

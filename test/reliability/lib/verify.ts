@@ -134,10 +134,15 @@ export function compare(ledger: Map<string, string[]>, arrivals: Arrival[]): Com
   return { byChannel, lostSamples, unexpectedSamples };
 }
 
-/** For each resent message, the time from its first copy to the nearest disruption after it (ms), or null. */
-export function nearestDisruption(firstAt: number[], disruptions: number[]): (number | null)[] {
+export interface Disruption { from: number; to: number }
+
+/**
+ * For each resent message, how long before the disruption its first copy went out (ms; negative: while the database
+ * was down), or null when no disruption was under way or followed within `windowMs`.
+ */
+export function disruptionNear(firstAt: number[], disruptions: Disruption[], windowMs: number): (number | null)[] {
   return firstAt.map((t) => {
-    const after = disruptions.filter((d) => d >= t - 50).map((d) => d - t);
-    return after.length ? Math.min(...after) : null;
+    const d = disruptions.find((x) => t >= x.from - windowMs && t <= x.to + 50);
+    return d ? d.from - t : null;
   });
 }
