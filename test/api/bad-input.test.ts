@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { rows } from '../../src/db/sql.js';
+import { databaseChecksum } from '../helpers/db-state.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import type { Client } from '../helpers/client.js';
 import { booking, inHours, seedCatalog } from '../helpers/fixtures.js';
@@ -14,18 +14,7 @@ describe('bad input', () => {
   });
   after(async () => { await app.stop(); });
 
-  /** A checksum of every row of every Bookflow table and of the job queue. */
-  async function snapshot(): Promise<string> {
-    const tables = ['tenants', 'api_keys', 'locations', 'services', 'resources', 'customers', 'bookings', 'payments', 'events'];
-    const parts: string[] = [];
-    for (const t of tables) {
-      const [r] = await rows<{ h: string }>(app.ds, `SELECT md5(coalesce(string_agg(x::text, ',' ORDER BY x::text), '')) AS h FROM ${t} x`);
-      parts.push(`${t}:${r.h}`);
-    }
-    const [j] = await rows<{ n: number }>(app.ds, 'SELECT count(*)::int AS n FROM graphile_worker.jobs');
-    parts.push(`jobs:${j.n}`);
-    return parts.join(' ');
-  }
+  const snapshot = () => databaseChecksum(app.ds);
 
   function expectProblem(res: { status: number; body: any; headers: Headers }, status: number, pointer?: string): void {
     expect(res.status, JSON.stringify(res.body)).to.equal(status);

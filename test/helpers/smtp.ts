@@ -1,6 +1,7 @@
 // A real SMTP server for tests (smtp-server on 127.0.0.1, no TLS, no auth). Every accepted message is parsed with
 // mailparser and kept, so tests assert on what a mail server actually received.
 import { simpleParser, type AddressObject } from 'mailparser';
+import { waitForItem } from './wait.js';
 import { SMTPServer } from 'smtp-server';
 
 export interface CapturedEmail {
@@ -102,21 +103,7 @@ export async function startSmtpServer(): Promise<SmtpCapture> {
     url: `smtp://127.0.0.1:${address.port}`,
     messages,
     waitFor(predicate, timeoutMs = 10_000) {
-      return new Promise((resolve, reject) => {
-        const check = (): boolean => {
-          const found = messages.find(predicate);
-          if (found === undefined) return false;
-          clearTimeout(timer);
-          waiters.delete(check);
-          resolve(found);
-          return true;
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`No matching email within ${timeoutMs} ms (${messages.length} received)`));
-        }, timeoutMs);
-        if (!check()) waiters.add(check);
-      });
+      return waitForItem(messages, waiters, predicate, timeoutMs, 'email');
     },
     failNext(n, code, message, opts = {}) {
       failures = { remaining: n, code, message, at: opts.at ?? 'data' };

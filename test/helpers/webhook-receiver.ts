@@ -1,6 +1,7 @@
 // A real webhook receiver for tests: an HTTP server on 127.0.0.1 that verifies every request with the
 // `standardwebhooks` library (what a customer's receiver would use) and answers as the test tells it to.
 import http from 'node:http';
+import { waitForItem } from './wait.js';
 import { Webhook } from 'standardwebhooks';
 
 export interface ReceivedWebhook {
@@ -118,21 +119,7 @@ export async function startWebhookReceiver(opts: { secrets?: string[] } = {}): P
     url: `http://127.0.0.1:${address.port}`,
     requests,
     waitFor(predicate, timeoutMs = 10_000) {
-      return new Promise((resolve, reject) => {
-        const check = (): boolean => {
-          const found = requests.find(predicate);
-          if (found === undefined) return false;
-          clearTimeout(timer);
-          waiters.delete(check);
-          resolve(found);
-          return true;
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`No matching webhook within ${timeoutMs} ms (${requests.length} received)`));
-        }, timeoutMs);
-        if (!check()) waiters.add(check);
-      });
+      return waitForItem(requests, waiters, predicate, timeoutMs, 'webhook');
     },
     setSecrets(next) {
       secrets = [...next];

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { rows } from '../../src/db/sql.js';
+import { databaseChecksum } from '../helpers/db-state.js';
 import { queryAjv } from '../../src/api/validate.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import type { Client } from '../helpers/client.js';
@@ -89,15 +89,7 @@ describe('bad input generated from the OpenAPI document (fast-check)', () => {
   });
   after(async () => { await app.stop(); });
 
-  async function checksum(): Promise<string> {
-    const tables = await rows<{ tablename: string }>(app.ds, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('worker_heartbeats') ORDER BY tablename");
-    const parts: string[] = [];
-    for (const { tablename } of tables) {
-      const [r] = await rows<{ h: string }>(app.ds, `SELECT md5(coalesce(string_agg(x::text, ',' ORDER BY x::text), '')) AS h FROM "${tablename}" x`);
-      parts.push(`${tablename}:${r.h}`);
-    }
-    return parts.join(' ');
-  }
+  const checksum = () => databaseChecksum(app.ds);
 
   it('answers every malformed request with a 4xx problem naming the field, and writes nothing', async function () {
     this.timeout(300_000);
