@@ -5,6 +5,7 @@ import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { quietLogger } from '../db/data-source.js';
 import { startHeartbeat, type Heartbeat } from './heartbeat.js';
+import { nudgeAfterQueuedJobs } from './queue-nudge.js';
 
 export interface WorkerOptions {
   ds: DataSource;
@@ -16,23 +17,14 @@ export interface WorkerOptions {
   pollInterval?: number;
   heartbeat?: { intervalMs?: number; staleAfterMs?: number };
   /**
-   * graphile-worker settings in its preset format, e.g. `{ worker: { localQueue: { size: 16 }, completeJobBatchDelay: 0 } }`
-   * (see workerBatching). Unset: graphile-worker's defaults (no local queue, every job completed on its own).
-   * `concurrency` and `pollInterval` above win over the same settings here.
+   * More graphile-worker settings, in its preset format, e.g. `{ worker: { completeJobBatchDelay: 10 } }`. Unset:
+   * no local queue, and completions batched without delay (see startPool). `concurrency` and `pollInterval` above
+   * win over the same settings here. Danger: graphile-worker 0.17.3's `localQueue` runs jobs of one named
+   * queue concurrently (graphile/worker#621), and webhook endpoint isolation relies on named queues running one
+   * job at a time (src/webhooks/jobs.ts): do not enable it in production until that is fixed.
    */
   preset?: GraphileConfig.Preset;
   log?: (line: string) => void;
-}
-
-/**
- * The batching preset: a local queue of `localQueueSize` jobs fetched (and locked) per query, and completions and
- * failures of jobs that finish together written in one statement. Null (the default) keeps graphile-worker's
- * one-job-at-a-time behaviour. Danger: with a local queue, jobs wait locked in this process; if it is killed they
- * stay locked until the heartbeat reaper (./heartbeat.ts) releases them, which it does by the pool's id.
- */
-export function workerBatching(localQueueSize: number | null): GraphileConfig.Preset | undefined {
-  if (localQueueSize === null || localQueueSize < 2) return undefined;
-  return { worker: { localQueue: { size: localQueueSize }, completeJobBatchDelay: 0, failJobBatchDelay: 0 } };
 }
 
 export interface WorkerHandle {
@@ -60,6 +52,7 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
   async function startPool(): Promise<{ runner: Runner; heartbeat: Heartbeat }> {
     const events = new EventEmitter();
     const heartbeat = startHeartbeat({ ds: opts.ds, events, ...opts.heartbeat, log });
+    nudgeAfterQueuedJobs(events);
     let runner: Runner | null = null;
     let dead = false;
     const died = (why: string) => {

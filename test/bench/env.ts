@@ -2,6 +2,7 @@
 // baselines and for Bookflow), scale knobs from the environment, and small measuring helpers.
 //
 // Benchmarks never assert on timings: they print figures, and whether each issue's target was met.
+import fs from 'node:fs';
 import type { TaskList } from 'graphile-worker';
 import type { DataSource } from 'typeorm';
 import { loadConfig, type Config } from '../../src/config.js';
@@ -11,7 +12,7 @@ import type { Transports } from '../../src/engine/index.js';
 import { startWorker, type WorkerHandle } from '../../src/worker/runner.js';
 import { taskList } from '../../src/worker/tasks.js';
 
-/** An integer knob from the environment (BENCH_*), with its default: what the issues ask for. */
+/** A number from the environment (BENCH_*), with its default: what the issues ask for. */
 export function knob(name: string, dflt: number, min = 0): number {
   const v = process.env[name];
   if (v === undefined || v.trim() === '') return dflt;
@@ -22,12 +23,13 @@ export function knob(name: string, dflt: number, min = 0): number {
 
 /** graphile-worker settings shared by every worker of the run, baselines included. */
 export interface WorkerSettings {
+  /** Jobs run at once (8: BOOKFLOW_WORKER_CONCURRENCY's default). */
   concurrency: number;
-  /** graphile-worker's localQueue.size (jobs fetched and locked per query); below 2: no local queue. */
+  /** graphile-worker's localQueue.size (jobs fetched and locked per query); below 2: no local queue. (32: four per slot) */
   localQueueSize: number;
-  /** completeJobBatchDelay and failJobBatchDelay (ms): completions within this window go in one statement; -1: off. */
+  /** completeJobBatchDelay and failJobBatchDelay (ms): completions within this window go in one statement; -1: off. (0, as Bookflow) */
   batchDelayMs: number;
-  /** How often the worker looks for jobs whose run_at came (new jobs arrive through LISTEN at once). */
+  /** How often the worker looks for jobs whose run_at came (new jobs arrive through LISTEN at once). (1000, as Bookflow) */
   pollIntervalMs: number;
 }
 
@@ -35,8 +37,8 @@ export function workerSettings(): WorkerSettings {
   return {
     concurrency: knob('BENCH_CONCURRENCY', 8),
     localQueueSize: knob('BENCH_LOCAL_QUEUE_SIZE', 32),
-    batchDelayMs: knob('BENCH_BATCH_DELAY_MS', 10, -1),
-    pollIntervalMs: knob('BENCH_POLL_INTERVAL_MS', 200),
+    batchDelayMs: knob('BENCH_BATCH_DELAY_MS', 0, -1),
+    pollIntervalMs: knob('BENCH_POLL_INTERVAL_MS', 1000),
   };
 }
 
@@ -47,8 +49,8 @@ export interface Bench {
   log(line: string): void;
   /** A Bookflow configuration for this database; `env` adds variables (SMTP_URL, ...). */
   config(env?: Record<string, string>): Config;
-  /** Starts a graphile-worker through Bookflow's runner with the shared settings. */
-  startWorker(tasks: TaskList): Promise<WorkerHandle>;
+  /** Starts a graphile-worker through Bookflow's runner with the shared settings (or, for a labelled extra, others). */
+  startWorker(tasks: TaskList, override?: Partial<WorkerSettings>): Promise<WorkerHandle>;
   /** Bookflow's own task list with transports built from `config`. Close `transports.mailer` when done. */
   bookflowTasks(config: Config, extra?: { webhookRetrySchedule?: number[] }): { tasks: TaskList; transports: Transports };
 }
@@ -61,17 +63,20 @@ export function createBench(ds: DataSource, databaseUrl: string, log: (line: str
       DATABASE_URL: databaseUrl, BOOKFLOW_ADMIN_KEY: 'bench-platform-key-0123456789', BOOKFLOW_WEBHOOK_ALLOW_PRIVATE: 'true',
       PUBLIC_URL: 'http://127.0.0.1:1', ...env,
     }),
-    startWorker: (tasks) => startWorker({
-      ds, connectionString: databaseUrl, concurrency: worker.concurrency, taskList: tasks, pollInterval: worker.pollIntervalMs,
-      preset: {
-        worker: {
-          ...(worker.localQueueSize >= 2 ? { localQueue: { size: worker.localQueueSize } } : {}),
-          completeJobBatchDelay: worker.batchDelayMs,
-          failJobBatchDelay: worker.batchDelayMs,
+    startWorker: (tasks, override = {}) => {
+      const w = { ...worker, ...override };
+      return startWorker({
+        ds, connectionString: databaseUrl, concurrency: w.concurrency, taskList: tasks, pollInterval: w.pollIntervalMs,
+        preset: {
+          worker: {
+            ...(w.localQueueSize >= 2 ? { localQueue: { size: w.localQueueSize } } : {}),
+            completeJobBatchDelay: w.batchDelayMs,
+            failJobBatchDelay: w.batchDelayMs,
+          },
         },
-      },
-      log: (l) => log(`worker: ${l}`),
-    }),
+        log: (l) => log(`worker: ${l}`),
+      });
+    },
     bookflowTasks(config, extra = {}) {
       const transports = createTransports(config);
       const tasks = taskList({
@@ -117,6 +122,16 @@ export async function deleteJobs(ds: DataSource, tasks: string[]): Promise<numbe
   return r.length;
 }
 
+/**
+ * Refreshes the planner's statistics once a benchmark's data is in place, as autovacuum would soon after. Danger
+ * (found by this bench, see the report): while a tenant's rows are missing from the statistics (it grew since the
+ * last ANALYZE), Postgres may answer `WHERE tenant_id = $1 AND id = $2` through another (tenant_id, ...) index
+ * instead of the primary key, reading every row of that tenant: figures about the bench's setup, not Bookflow's.
+ */
+export async function analyze(ds: DataSource): Promise<void> {
+  await ds.query('ANALYZE');
+}
+
 /** Nearest-rank percentile of a sample (ms values in, ms out); null for an empty sample. */
 export function percentile(sorted: number[], p: number): number | null {
   if (!sorted.length) return null;
@@ -157,4 +172,51 @@ export async function pool<T>(items: T[], parallel: number, fn: (item: T, index:
     }
   };
   await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, lane));
+}
+
+/** utime + stime (ms) of the Postgres backends serving `database` right now (embedded or local server only). */
+function backendCpuMs(database: string): Map<string, number> {
+  const out = new Map<string, number>();
+  const tick = 1000 / 100; // USER_HZ
+  for (const pid of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (!cmd.startsWith('postgres: ') || !cmd.includes(` ${database} `)) continue;
+      const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      out.set(pid, (Number(fields[11]) + Number(fields[12])) * tick);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return out;
+}
+
+/**
+ * CPU time spent by this process and by the database's backends between start and stop: a cost per event that,
+ * unlike wall-clock throughput, hardly depends on what else the machine is doing. Backends that start and end
+ * inside the window are missed (pools keep theirs open). postgresMs is null when the database is not on this host.
+ */
+export function cpuMeter(databaseUrl: string): { stop(): { nodeMs: number; postgresMs: number | null } } {
+  const database = decodeURIComponent(new URL(databaseUrl).pathname.slice(1));
+  const local = ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(databaseUrl).hostname) && fs.existsSync('/proc/self/stat');
+  const before = local ? backendCpuMs(database) : new Map<string, number>();
+  const cpu0 = process.cpuUsage();
+  return {
+    stop() {
+      const cpu = process.cpuUsage(cpu0);
+      let pgMs: number | null = null;
+      if (local) {
+        pgMs = 0;
+        for (const [pid, ms] of backendCpuMs(database)) pgMs += ms - (before.get(pid) ?? 0);
+      }
+      return { nodeMs: Math.round((cpu.user + cpu.system) / 1000), postgresMs: pgMs };
+    },
+  };
+}
+
+/** CPU ms per unit of work, split by side. */
+export function cpuPer(c: { nodeMs: number; postgresMs: number | null }, n: number) {
+  const r = (x: number) => Math.round((x / n) * 100) / 100;
+  return { node: r(c.nodeMs), postgres: c.postgresMs === null ? null : r(c.postgresMs), total: c.postgresMs === null ? null : r(c.nodeMs + c.postgresMs) };
 }

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { createApp } from '../../src/api/app.js';
 import { createTransports } from '../../src/engine/transports.js';
 import type { CannonJob, CannonResult } from './autocannon-child.js';
-import { deleteJobs, perSecond, type Bench } from './env.js';
+import { analyze, cpuMeter, cpuPer, deleteJobs, perSecond, type Bench } from './env.js';
 import { benchTenant } from './fixtures.js';
 
 const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'autocannon-child.js');
@@ -25,6 +25,7 @@ function cannon(job: CannonJob): Promise<CannonResult> {
 
 export async function httpBookings(b: Bench, opts: { connections: number; durationMs: number }) {
   const t = await benchTenant(b.ds, 'bench-e', { resources: 200, customers: 200 });
+  await analyze(b.ds);
   const config = b.config();
   const transports = createTransports(config);
   const app = createApp({ ds: b.ds, config, adminKey: 'bench-platform-key-0123456789', transports });
@@ -35,11 +36,14 @@ export async function httpBookings(b: Bench, opts: { connections: number; durati
       url, apiKey: t.apiKey, connections: opts.connections, durationSeconds: seconds, resourceIds: t.resourceIds, customerIds: t.customerIds, base,
     });
     await cannon(job(Date.now() + 400 * 86_400_000, 2)); // warm-up: JIT, plans, pools
+    const cpu = cpuMeter(b.databaseUrl);
     const r = await cannon(job(Date.now() + 7 * 86_400_000, Math.max(1, Math.round(opts.durationMs / 1000))));
     const created = r.statusCodes['201'] ?? 0;
+    const used = cpu.stop();
     return {
       connections: opts.connections, requests: r.requests, created, non2xx: r.non2xx, errors: r.errors, statusCodes: r.statusCodes,
       ms: Math.round(r.durationMs), bookingsPerSecond: perSecond(created, r.durationMs), latencyMs: r.latencyMs,
+      cpuMsPerBooking: { ...cpuPer(used, created), note: 'node: the API server (autocannon runs in a child process, not counted)' },
     };
   } finally {
     server.closeAllConnections();

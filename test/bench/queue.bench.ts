@@ -1,21 +1,23 @@
-// The baselines (issue 3): what graphile-worker alone does on this machine, with the same settings Bookflow runs with.
+// The baselines (issue 3): what graphile-worker alone does on this machine, with the worker settings every benchmark
+// of the run uses.
 //  (a)  no-op jobs per second: a backlog of jobs, then a worker started and timed until it ran them all.
 //  (a2) "insert a row + add_job in one transaction" per second, on plain node-postgres connections: the floor under
 //       any API call that writes a change and enqueues its follow-up (Bookflow's transactional outbox).
 import pg from 'pg';
 import { addJobs } from '../../src/worker/jobs.js';
-import { deleteJobs, perSecond, type Bench } from './env.js';
+import { cpuMeter, cpuPer, deleteJobs, perSecond, type Bench } from './env.js';
 
 const NOOP = 'bench_noop';
 const A2_TASK = 'bench_a2';
 
-async function noopRun(b: Bench, n: number): Promise<number> {
+async function noopRun(b: Bench, n: number): Promise<{ ms: number; cpu: ReturnType<ReturnType<typeof cpuMeter>['stop']> }> {
   for (let i = 0; i < n; i += 5000) {
     await addJobs(b.ds, Array.from({ length: Math.min(5000, n - i) }, (_, k) => ({ task: NOOP, payload: { i: i + k } })));
   }
   let done = 0;
   let finished!: () => void;
   const all = new Promise<void>((resolve) => { finished = resolve; });
+  const cpu = cpuMeter(b.databaseUrl);
   const t0 = performance.now();
   const worker = await b.startWorker({
     [NOOP]: async () => {
@@ -24,17 +26,18 @@ async function noopRun(b: Bench, n: number): Promise<number> {
   });
   await all;
   const ms = performance.now() - t0;
+  const used = cpu.stop();
   await worker.stop();
-  return ms;
+  return { ms, cpu: used };
 }
 
-export async function noopThroughput(b: Bench, opts: { jobs: number }): Promise<{ jobs: number; ms: number; jobsPerSecond: number }> {
+export async function noopThroughput(b: Bench, opts: { jobs: number }) {
   await noopRun(b, Math.min(2000, opts.jobs)); // warm-up: JIT, prepared statements, the task row
-  const ms = await noopRun(b, opts.jobs);
-  return { jobs: opts.jobs, ms: Math.round(ms), jobsPerSecond: perSecond(opts.jobs, ms) };
+  const { ms, cpu } = await noopRun(b, opts.jobs);
+  return { jobs: opts.jobs, ms: Math.round(ms), jobsPerSecond: perSecond(opts.jobs, ms), cpuMsPerJob: cpuPer(cpu, opts.jobs) };
 }
 
-export async function insertAndEnqueue(b: Bench, opts: { clients: number; durationMs: number }): Promise<{ clients: number; transactions: number; ms: number; perSecond: number }> {
+export async function insertAndEnqueue(b: Bench, opts: { clients: number; durationMs: number }) {
   await b.ds.query('CREATE TABLE IF NOT EXISTS bench_rows (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, tenant_id text NOT NULL, data jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())');
   const client = new pg.Pool({ connectionString: b.databaseUrl, max: opts.clients, application_name: 'bench-a2' });
   try {
@@ -52,13 +55,14 @@ export async function insertAndEnqueue(b: Bench, opts: { clients: number; durati
     // Warm-up: connections and plans.
     await Promise.all(Array.from({ length: opts.clients * 10 }, (_, i) => one(i)));
     let n = 0;
+    const cpu = cpuMeter(b.databaseUrl);
     const t0 = performance.now();
     const deadline = t0 + opts.durationMs;
     await Promise.all(Array.from({ length: opts.clients }, async () => {
       while (performance.now() < deadline) await one(n++);
     }));
     const ms = performance.now() - t0;
-    return { clients: opts.clients, transactions: n, ms: Math.round(ms), perSecond: perSecond(n, ms) };
+    return { clients: opts.clients, transactions: n, ms: Math.round(ms), perSecond: perSecond(n, ms), cpuMsPerTransaction: cpuPer(cpu.stop(), n) };
   } finally {
     await client.end();
     await deleteJobs(b.ds, [A2_TASK]);

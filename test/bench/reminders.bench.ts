@@ -11,7 +11,7 @@ import { rows } from '../../src/db/sql.js';
 import { updateBooking } from '../../src/domain/bookings.js';
 import { createWorkflow } from '../../src/engine/workflows.js';
 import { timedJobKey } from '../../src/engine/schedule.js';
-import { drained, perSecond, pool, rssSampler, summary, until, type Bench } from './env.js';
+import { analyze, drained, perSecond, pool, rssSampler, summary, until, type Bench } from './env.js';
 import { benchTenant } from './fixtures.js';
 
 const OFFSET_MS = 3_600_000;
@@ -38,7 +38,7 @@ export async function reminders(b: Bench, opts: { bookings: number; moves: numbe
     FROM generate_series(0, $3::int - 1) n,
          LATERAL (SELECT to_timestamp(($4::float8 + (n / $2::int) * 2 * ${HOUR} + (n % $2::int) * $5::float8) / 1000.0) AS t) s`,
   [tenantId, resources, opts.bookings, base, stagger]);
-  await b.ds.query('ANALYZE bookings');
+  await analyze(b.ds);
 
   const { tasks, transports } = b.bookflowTasks(b.config());
   const worker = await b.startWorker(tasks);

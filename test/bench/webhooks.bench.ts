@@ -1,19 +1,26 @@
-// Issue 5: webhook subscription deliveries, signed, to a local receiver that verifies every signature with the
-// `standardwebhooks` library (test/helpers/webhook-receiver.ts).
-//  - throughput: booking events fan out to the tenant's subscriptions (a worker that runs only dispatch_event), then a
-//    full worker starts and the clock runs until every delivery succeeded. Each subscription is its own job queue
-//    (one delivery at a time per endpoint, by design), so the tenant has BENCH_SUBSCRIPTIONS of them;
-//  - one endpoint alone: the same for a single subscription, the rate one receiver gets;
-//  - backlog: the receiver answers 503 while 10,000 deliveries make their first attempt and wait for their retry;
-//    then it answers 200 again, the retries are made due, and the clock runs until the backlog has drained.
+// Issue 5: webhook subscription deliveries, signed, to local receivers that verify every signature with the
+// `standardwebhooks` library (test/helpers/webhook-receiver.ts), one receiver and secret per subscription.
+//  - throughput: booking events fan out to a tenant's BENCH_SUBSCRIPTIONS subscriptions (a worker that runs only
+//    dispatch_event), then a full worker starts and the clock runs until every delivery succeeded. Each subscription
+//    is its own job queue (one delivery at a time per endpoint, by design), hence several of them;
+//  - one endpoint: the same for a single subscription, with the shared bench settings and with Bookflow's own
+//    (no local queue), where its queue really runs one delivery at a time;
+//  - backlog: the receivers answer 503 while 10,000 deliveries make their first attempt and wait for their retry;
+//    then they answer 200 again, the retries are made due, and the clock runs until the backlog has drained.
+// maxInFlightPerEndpoint shows whether an endpoint got one delivery at a time: graphile-worker 0.17.3 breaks that
+// when its local queue is on (graphile/worker#621), so figures taken with it flatter one endpoint's rate.
+import type { TaskList } from 'graphile-worker';
 import { rows } from '../../src/db/sql.js';
 import { createBooking } from '../../src/domain/bookings.js';
 import { TASKS } from '../../src/engine/runs.js';
 import { WEBHOOK_DELIVER_TASK } from '../../src/webhooks/jobs.js';
 import { createSubscription } from '../../src/webhooks/subscriptions.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
-import { drained, perSecond, pool, until, type Bench } from './env.js';
+import { analyze, cpuMeter, cpuPer, drained, perSecond, pool, until, type Bench, type WorkerSettings } from './env.js';
 import { benchTenant, slot, type BenchTenant } from './fixtures.js';
+
+/** Bookflow's own worker settings (src/worker/runner.ts): no local queue, completions batched without delay. */
+const BOOKFLOW_SETTINGS: Partial<WorkerSettings> = { localQueueSize: 0, batchDelayMs: 0 };
 
 interface Counts { succeeded: number; pending: number; failed: number; attempted: number }
 
@@ -25,102 +32,127 @@ async function counts(b: Bench, tenantId: string): Promise<Counts> {
   return r;
 }
 
-/** A tenant with `subscriptions` subscriptions to booking.created, all pointing at the receiver. */
-async function subscribedTenant(b: Bench, id: string, receiver: WebhookReceiver, subscriptions: number): Promise<BenchTenant> {
+const verified = (receivers: WebhookReceiver[]) => receivers.reduce((n, r) => n + r.requests.filter((q) => q.verified).length, 0);
+const received = (receivers: WebhookReceiver[]) => receivers.reduce((n, r) => n + r.requests.length, 0);
+
+/** A tenant with one booking.created subscription per receiver; each receiver verifies with its subscription's secret. */
+async function subscribedTenant(b: Bench, id: string, receivers: WebhookReceiver[]): Promise<BenchTenant> {
   const t = await benchTenant(b.ds, id, { resources: 10, customers: 10 });
-  const secrets: string[] = [];
-  for (let i = 0; i < subscriptions; i++) {
-    const { secret } = await createSubscription(b.ds, id, { url: `${receiver.url}/${id}/${i}`, eventTypes: ['booking.created'] }, { allowPrivate: true });
-    secrets.push(secret);
+  for (const receiver of receivers) {
+    receiver.reset();
+    const { secret } = await createSubscription(b.ds, id, { url: `${receiver.url}/${id}`, eventTypes: ['booking.created'] }, { allowPrivate: true });
+    receiver.setSecrets([secret]);
   }
-  receiver.setSecrets(secrets); // the receiver tries each secret: a request verifies when one of them signed it
   return t;
 }
 
-/** Commits `events` bookings, then fans them out with a dispatch-only worker: deliveries wait, queued. */
-async function queueDeliveries(b: Bench, t: BenchTenant, events: number, opts: { base: number; expected: number; tasks: Record<string, unknown> }) {
-  await pool(Array.from({ length: events }, (_, k) => k), 8, async (k) => {
+/** Commits `events` bookings, then fans them out with a dispatch-only worker: the deliveries wait, queued. */
+async function queueDeliveries(b: Bench, t: BenchTenant, opts: { events: number; base: number; expected: number; tasks: TaskList }): Promise<void> {
+  await pool(Array.from({ length: opts.events }, (_, k) => k), 8, async (k) => {
     await createBooking(b.ds, { tenantId: t.id }, {
-      customerId: t.customerIds[k % t.customerIds.length], resourceId: t.resourceIds[k % t.resourceIds.length], ...slot(opts.base, Math.floor(k / t.resourceIds.length)),
+      customerId: t.customerIds[k % t.customerIds.length], resourceId: t.resourceIds[k % t.resourceIds.length],
+      ...slot(opts.base, Math.floor(k / t.resourceIds.length)),
     });
   });
-  const dispatchOnly = await b.startWorker({ [TASKS.dispatchEvent]: opts.tasks[TASKS.dispatchEvent] as never });
+  const dispatchOnly = await b.startWorker({ [TASKS.dispatchEvent]: opts.tasks[TASKS.dispatchEvent] });
   await drained(b.ds, { what: 'the fan-out', timeoutMs: 600_000, tasks: [TASKS.dispatchEvent] });
   await dispatchOnly.stop();
   const c = await counts(b, t.id);
   if (c.pending < opts.expected) throw new Error(`expected ${opts.expected} queued deliveries for ${t.id}, found ${c.pending}`);
+  await analyze(b.ds);
 }
 
-async function drainTimed(b: Bench, tenantId: string, total: number, tasks: Record<string, unknown>, what: string): Promise<number> {
+/** The most HTTP attempts one endpoint of the tenant had in flight at once, from the attempt log. */
+async function maxInFlightPerEndpoint(b: Bench, tenantId: string): Promise<number> {
+  const attempts = await rows<{ subscription_id: string; start: number; end: number }>(b.ds, `
+    SELECT d.subscription_id, extract(epoch FROM a.started_at) * 1000 AS start,
+           extract(epoch FROM a.started_at) * 1000 + coalesce(a.duration_ms, 0) AS end
+    FROM webhook_attempts a JOIN webhook_deliveries d ON d.tenant_id = a.tenant_id AND d.id = a.delivery_id
+    WHERE a.tenant_id = $1`, [tenantId]);
+  const bySub = new Map<string, [number, number][]>();
+  for (const a of attempts) bySub.set(a.subscription_id, [...(bySub.get(a.subscription_id) ?? []), [Number(a.start), 1], [Number(a.end), -1]]);
+  let max = 0;
+  for (const points of bySub.values()) {
+    let open = 0;
+    for (const [, step] of points.sort((x, y) => x[0] - y[0] || x[1] - y[1])) max = Math.max(max, (open += step));
+  }
+  return max;
+}
+
+/** Starts a worker and times it until every delivery of the tenant succeeded. */
+async function drainTimed(b: Bench, opts: { tenantId: string; total: number; tasks: TaskList; what: string; settings?: Partial<WorkerSettings> }) {
+  const cpu = cpuMeter(b.databaseUrl);
   const t0 = performance.now();
-  const worker = await b.startWorker(tasks as never);
+  const worker = await b.startWorker(opts.tasks, opts.settings);
   try {
-    await until(async () => (await counts(b, tenantId)).succeeded >= total, { what, timeoutMs: 900_000, intervalMs: 25 });
-    return performance.now() - t0;
+    await until(async () => (await counts(b, opts.tenantId)).succeeded >= opts.total, { what: opts.what, timeoutMs: 900_000, intervalMs: 100 });
+    const ms = performance.now() - t0;
+    return {
+      deliveries: opts.total, ms: Math.round(ms), deliveriesPerSecond: perSecond(opts.total, ms), cpuMsPerDelivery: cpuPer(cpu.stop(), opts.total),
+      maxInFlightPerEndpoint: await maxInFlightPerEndpoint(b, opts.tenantId),
+    };
   } finally {
     await worker.stop();
   }
 }
 
 export async function webhookDeliveries(b: Bench, opts: { subscriptions: number; deliveries: number; singleEndpoint: number; backlog: number }) {
-  const receiver = await startWebhookReceiver();
+  const receivers = await Promise.all(Array.from({ length: opts.subscriptions }, () => startWebhookReceiver()));
+  const first = receivers.slice(0, 1);
   // Retries wait an hour unless made due: the backlog's first attempts must not retry on their own meanwhile.
   const { tasks, transports } = b.bookflowTasks(b.config(), { webhookRetrySchedule: [3_600_000] });
   const base = Date.now() + 7 * 86_400_000;
   try {
-    // Throughput across subscriptions.
-    const many = await subscribedTenant(b, 'bench-wh', receiver, opts.subscriptions);
     const events = Math.ceil(opts.deliveries / opts.subscriptions);
     const total = events * opts.subscriptions;
     b.log(`webhooks: ${total} deliveries to ${opts.subscriptions} subscriptions`);
-    await queueDeliveries(b, many, events, { base, expected: total, tasks });
-    const ms = await drainTimed(b, many.id, total, tasks, `${total} deliveries`);
-    const verified = receiver.requests.filter((r) => r.verified).length;
-    const received = receiver.requests.length;
+    const many = await subscribedTenant(b, 'bench-wh', receivers);
+    await queueDeliveries(b, many, { events, base, expected: total, tasks });
+    const throughput = await drainTimed(b, { tenantId: many.id, total, tasks, what: `${total} deliveries` });
+    const signatures = { received: received(receivers), verified: verified(receivers) };
 
-    // One endpoint.
-    receiver.reset();
-    const one = await subscribedTenant(b, 'bench-wh-one', receiver, 1);
-    b.log(`webhooks: ${opts.singleEndpoint} deliveries to one subscription`);
-    await queueDeliveries(b, one, opts.singleEndpoint, { base, expected: opts.singleEndpoint, tasks });
-    const oneMs = await drainTimed(b, one.id, opts.singleEndpoint, tasks, `${opts.singleEndpoint} deliveries to one endpoint`);
+    b.log(`webhooks: ${opts.singleEndpoint} deliveries to one subscription, bench settings then Bookflow's`);
+    const one = await subscribedTenant(b, 'bench-wh-one', first);
+    await queueDeliveries(b, one, { events: opts.singleEndpoint, base, expected: opts.singleEndpoint, tasks });
+    const oneEndpoint = await drainTimed(b, { tenantId: one.id, total: opts.singleEndpoint, tasks, what: 'one endpoint' });
+    const serial = await subscribedTenant(b, 'bench-wh-serial', first);
+    await queueDeliveries(b, serial, { events: opts.singleEndpoint, base, expected: opts.singleEndpoint, tasks });
+    const oneEndpointBookflow = await drainTimed(b, { tenantId: serial.id, total: opts.singleEndpoint, tasks, what: 'one endpoint, Bookflow settings', settings: BOOKFLOW_SETTINGS });
 
-    // Backlog: receiver down, first attempts fail and wait; receiver back, retries made due, drain.
-    receiver.reset();
-    const lagging = await subscribedTenant(b, 'bench-wh-backlog', receiver, opts.subscriptions);
     const backlogEvents = Math.ceil(opts.backlog / opts.subscriptions);
     const backlog = backlogEvents * opts.subscriptions;
-    receiver.respondWith(503, { error: 'down for maintenance' });
-    b.log(`webhooks: receiver down, ${backlog} deliveries fail their first attempt`);
-    await queueDeliveries(b, lagging, backlogEvents, { base: base + 400 * 86_400_000, expected: backlog, tasks });
+    b.log(`webhooks: receivers down, ${backlog} deliveries fail their first attempt`);
+    const lagging = await subscribedTenant(b, 'bench-wh-backlog', receivers);
+    for (const r of receivers) r.respondWith(503, { error: 'down for maintenance' });
+    await queueDeliveries(b, lagging, { events: backlogEvents, base: base + 400 * 86_400_000, expected: backlog, tasks });
     const down = await b.startWorker(tasks);
     await until(async () => (await counts(b, lagging.id)).attempted >= backlog, { what: 'every first attempt to fail', timeoutMs: 900_000, intervalMs: 100 });
     await down.stop();
-    const failedFirst = await counts(b, lagging.id);
-    receiver.reset(); // answers 200 again
+    const afterFirstAttempt = await counts(b, lagging.id);
+    for (const r of receivers) r.reset(); // up again: 200
     const [due] = await rows<{ n: number }>(b.ds, `
       WITH d AS (
         UPDATE graphile_worker._private_jobs j SET run_at = now() FROM graphile_worker._private_tasks t
         WHERE t.id = j.task_id AND t.identifier = $1 AND j.locked_at IS NULL AND j.key LIKE $2 RETURNING 1
       ) SELECT count(*)::int AS n FROM d`, [WEBHOOK_DELIVER_TASK, `webhook:${lagging.id}:%`]);
-    b.log(`webhooks: receiver back, ${due.n} retries due now`);
-    const drainMs = await drainTimed(b, lagging.id, backlog, tasks, 'the backlog to drain');
-    const after = await counts(b, lagging.id);
+    b.log(`webhooks: receivers up, ${due.n} retries due now`);
+    const drain = await drainTimed(b, { tenantId: lagging.id, total: backlog, tasks, what: 'the backlog to drain' });
 
     return {
       subscriptions: opts.subscriptions,
-      throughput: {
-        deliveries: total, ms: Math.round(ms), deliveriesPerSecond: perSecond(total, ms), received, verifiedSignatures: verified,
+      throughput: { ...throughput, ...signatures },
+      oneEndpoint: { ...oneEndpoint, workerSettings: 'the bench settings (local queue on)' },
+      oneEndpointBookflowSettings: {
+        ...oneEndpointBookflow, workerSettings: BOOKFLOW_SETTINGS,
+        estimatedSecondsToDrainTheBacklogOnOneEndpoint: Math.round(opts.backlog / oneEndpointBookflow.deliveriesPerSecond),
       },
-      oneEndpoint: { deliveries: opts.singleEndpoint, ms: Math.round(oneMs), deliveriesPerSecond: perSecond(opts.singleEndpoint, oneMs) },
       backlog: {
-        deliveries: backlog, receiverDownAnswer: 503, afterFirstAttempt: failedFirst, retriesMadeDue: due.n,
-        drainMs: Math.round(drainMs), deliveriesPerSecond: perSecond(backlog, drainMs), after,
-        verifiedSignatures: receiver.requests.filter((r) => r.verified).length,
+        receiversAnswered: 503, afterFirstAttempt, retriesMadeDue: due.n, ...drain,
+        after: await counts(b, lagging.id), verifiedSignatures: verified(receivers),
       },
     };
   } finally {
     await transports.mailer.close();
-    await receiver.close();
+    await Promise.all(receivers.map((r) => r.close()));
   }
 }
