@@ -9,7 +9,8 @@ import { dispatchEvent } from './dispatch.js';
 import { cacheFor } from './engine-cache.js';
 import { runStep } from './run-step.js';
 import { TASKS } from './runs.js';
-import { fireTimed, reconcileBooking, reconcileWorkflow, scheduleWorkflowReconcile } from './schedule.js';
+import { fireTimed, reconcileBooking, reconcileCustomerBookings, reconcileWorkflow, scheduleWorkflowReconcile } from './schedule.js';
+import { onCustomerUpdated } from '../domain/customers.js';
 import { onWorkflowChange } from './workflows.js';
 import { PayloadError } from '../worker/payload.js';
 import './defaults.js';
@@ -19,6 +20,9 @@ import { fillFromWaitlist } from '../waitlist/index.js';
 // workflow change. Registered once, at load.
 onBookingChange((tx, origin, change) => reconcileBooking(tx, origin.tenantId, change.before, change.after));
 onWorkflowChange((tx, tenantId, workflowId) => scheduleWorkflowReconcile(tx, tenantId, workflowId));
+onCustomerUpdated(async (tx, origin, before, after) => {
+  if (before.language !== after.language) await reconcileCustomerBookings(tx, origin.tenantId, after.id);
+});
 
 export interface Transports {
   mailer: Mailer;

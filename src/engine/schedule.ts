@@ -81,8 +81,8 @@ const timingChanged = (a: Booking, b: Booking) => TIMING_FIELDS.some((f) => Stri
  * (or moved) inside a workflow's window follows the workflow's late policy: `send_now` runs at once, `skip`
  * records a `late:skip` run. A moment that already has a run is never run again.
  */
-export async function reconcileBooking(tx: EntityManager, tenantId: string, before: Booking | null, after: Booking | null): Promise<void> {
-  if (before && after && !timingChanged(before, after)) return;
+export async function reconcileBooking(tx: EntityManager, tenantId: string, before: Booking | null, after: Booking | null, opts: { force?: boolean } = {}): Promise<void> {
+  if (before && after && !opts.force && !timingChanged(before, after)) return;
   const workflows = (await cacheFor(tx.dataSource).current(tx, tenantId)).ofTypes(timedTriggerTypes).map((w: CachedWorkflow) => w.row);
   if (!workflows.length) return;
   const booking = after ?? before!;
@@ -189,4 +189,18 @@ export async function fireTimed(ds: DataSource, payload: unknown, opts: { graceM
       dedupeKey: dedupeKey(p.bookingId, moment), bookingId: p.bookingId, scheduledFor: moment, depth: 0,
     });
   });
+}
+
+/**
+ * A customer's language is part of a reminder's filters (a booking without its own language speaks the customer's):
+ * when it changes, reconcile the customer's current bookings in the same transaction.
+ */
+export async function reconcileCustomerBookings(tx: EntityManager, tenantId: string, customerId: string): Promise<void> {
+  const bookings = await rows<Record<string, unknown>>(tx, `
+    SELECT * FROM bookings WHERE tenant_id = $1 AND customer_id = $2 AND language IS NULL AND end_time > now()
+      AND status IN ('pending', 'confirmed') ORDER BY id LIMIT 1000`, [tenantId, customerId]);
+  for (const r of bookings) {
+    const b = toApi<Booking>(r);
+    await reconcileBooking(tx, tenantId, b, b, { force: true });
+  }
 }

@@ -92,6 +92,18 @@ describe('reminders (time-offset triggers)', () => {
     expect(await jobsOf(c)).to.deep.equal([]);
   });
 
+  it('follows the customer: a language filter is re-checked when the customer\'s language changes', async () => {
+    const c = await seededTenant(w.app);
+    const wf = await createWorkflow(c, { ...beforeStart(24, 'hours'), filters: { languages: ['nb'] } });
+    await settled(w.app);
+    const b = (await c.post('/api/bookings', booking({ customerId: 'm-2', ...slot() }))).body; // m-2 speaks en
+    expect(await jobOf(c, wf.id, b.id)).to.equal(undefined);
+    expect((await c.patch('/api/customers/m-2', { language: 'nb' })).status).to.equal(200);
+    expect(await jobOf(c, wf.id, b.id), 'now in Norwegian: a reminder is scheduled').to.not.equal(undefined);
+    await c.patch('/api/customers/m-2', { language: 'en' });
+    expect(await jobOf(c, wf.id, b.id), 'back to English: the reminder is removed').to.equal(undefined);
+  });
+
   it('late policy send_now: a booking made inside the window is reminded at once', async () => {
     const c = await seededTenant(w.app);
     const wf = await createWorkflow(c, beforeStart(24, 'hours', { latePolicy: 'send_now' }));
