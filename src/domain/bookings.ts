@@ -8,7 +8,7 @@ import type { Queryable } from '../db/data-source.js';
 import { one, transaction } from '../db/sql.js';
 import { freeSeats, HOLDING_STATUSES, lockResources } from './capacity.js';
 import { conflict, invalid, notFound } from './errors.js';
-import { record, type Origin, type SlotFreedReason } from './events.js';
+import { record, recordReadingWorkflowsVersion, type Origin, type SlotFreedReason } from './events.js';
 import { deleteRow, insertRow, listRows, toApi, updateRow, type Page } from './store.js';
 
 export const BOOKING_STATUSES = ['pending', 'confirmed', 'declined', 'cancelled', 'not_taken', 'completed'] as const;
@@ -65,8 +65,26 @@ const hooks: BookingHook[] = [];
 export function onBookingChange(hook: BookingHook): void {
   hooks.push(hook);
 }
-async function runHooks(tx: EntityManager, origin: Origin, change: BookingChange): Promise<void> {
-  for (const hook of hooks) await hook(tx, origin, change);
+
+/**
+ * While the hooks of a change run: the tenant's `workflows_version` as the statement that recorded the change's
+ * event read it, a statement or two earlier in the same transaction, with nothing in between that waits on a lock.
+ * The engine reads it here instead of in a statement of its own. Never kept past the hooks: a version read in one
+ * transaction, or before a lock wait, could miss a workflow committed meanwhile.
+ */
+const versionInHooks = new WeakMap<EntityManager, { tenantId: string; version: string }>();
+export function workflowsVersionInHooks(tx: EntityManager, tenantId: string): string | undefined {
+  const v = versionInHooks.get(tx);
+  return v?.tenantId === tenantId ? v.version : undefined;
+}
+
+async function runHooks(tx: EntityManager, origin: Origin, change: BookingChange, workflowsVersion: string): Promise<void> {
+  versionInHooks.set(tx, { tenantId: origin.tenantId, version: workflowsVersion });
+  try {
+    for (const hook of hooks) await hook(tx, origin, change);
+  } finally {
+    versionInHooks.delete(tx);
+  }
 }
 
 const toBooking = (r: Record<string, unknown>): Booking => toApi<Booking>(r);
@@ -113,8 +131,8 @@ export async function insertBooking(tx: EntityManager, origin: Origin, input: Bo
   const free = await freeSeats(tx, { tenantId, resourceId: input.resourceId, start: input.startTime, end: input.endTime, capacity: resource.capacity });
   if (free < seats) slotFull(seats, free);
   const booking = toBooking(await insertRow(tx, 'bookings', tenantId, { ...input, seats, status }, { idPrefix: 'bk', what: 'booking' }));
-  await record(tx, origin, { type: 'booking.created', subject: { type: 'booking', id: booking.id }, data: { booking } });
-  await runHooks(tx, origin, { before: null, after: booking });
+  const recorded = await recordReadingWorkflowsVersion(tx, origin, { type: 'booking.created', subject: { type: 'booking', id: booking.id }, data: { booking } });
+  await runHooks(tx, origin, { before: null, after: booking }, recorded.workflowsVersion);
   return booking;
 }
 
@@ -192,13 +210,13 @@ export async function updateBooking(ds: DataSource, origin: Origin, id: string, 
       if (free < next.seats) slotFull(next.seats, free);
     }
     const after = toBooking((await updateRow(tx, 'bookings', tenantId, id, patch, 'booking'))!);
-    await record(tx, origin, { type: 'booking.changed', subject: { type: 'booking', id }, data: { booking: after, changes } });
+    const recorded = await recordReadingWorkflowsVersion(tx, origin, { type: 'booking.changed', subject: { type: 'booking', id }, data: { booking: after, changes } });
     if (holdsCapacity(before.status)) {
       const locationId = locations.get(before.resourceId)!;
       if (moved) await recordFreed(tx, origin, before, 'rescheduled', before.seats, locationId);
       else if (after.seats < before.seats) await recordFreed(tx, origin, before, 'seats_reduced', before.seats - after.seats, locationId);
     }
-    await runHooks(tx, origin, { before, after });
+    await runHooks(tx, origin, { before, after }, recorded.workflowsVersion);
     return after;
   });
 }
@@ -229,14 +247,14 @@ export async function setBookingStatusIn(tx: EntityManager, origin: Origin, id: 
   const freeing = holdsCapacity(before.status) && !holdsCapacity(change.status);
   const locked = freeing ? await lockResources(tx, tenantId, [before.resourceId]) : null;
   const after = toBooking((await updateRow(tx, 'bookings', tenantId, id, { status: change.status }, 'booking'))!);
-  await record(tx, origin, {
+  const recorded = await recordReadingWorkflowsVersion(tx, origin, {
     type: 'booking.status_changed',
     subject: { type: 'booking', id },
     data: { booking: after, from: before.status, to: after.status, reason: change.reason ?? null },
   });
   const reason = FREEING_REASON[change.status];
   if (freeing && reason) await recordFreed(tx, origin, before, reason, before.seats, locked!.get(before.resourceId)!.location_id);
-  await runHooks(tx, origin, { before, after });
+  await runHooks(tx, origin, { before, after }, recorded.workflowsVersion);
   return after;
 }
 
@@ -249,8 +267,8 @@ export async function deleteBookingIn(tx: EntityManager, origin: Origin, id: str
   const before = await lockBooking(tx, tenantId, id);
   const locked = holdsCapacity(before.status) ? await lockResources(tx, tenantId, [before.resourceId]) : null;
   await deleteRow(tx, 'bookings', tenantId, id, 'booking');
-  await record(tx, origin, { type: 'booking.deleted', subject: { type: 'booking', id }, data: { booking: before } });
+  const recorded = await recordReadingWorkflowsVersion(tx, origin, { type: 'booking.deleted', subject: { type: 'booking', id }, data: { booking: before } });
   if (locked) await recordFreed(tx, origin, before, 'deleted', before.seats, locked.get(before.resourceId)!.location_id);
-  await runHooks(tx, origin, { before, after: null });
+  await runHooks(tx, origin, { before, after: null }, recorded.workflowsVersion);
   return before;
 }

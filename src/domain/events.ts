@@ -61,12 +61,7 @@ export interface NewEvent {
   data: Record<string, unknown>;
 }
 
-/**
- * Records an event and enqueues its `dispatch_event` job, both through the caller's transaction. MUST be called
- * with the manager of the transaction that made the change, never with the data source.
- */
-export async function record(tx: EntityManager, origin: Origin, event: NewEvent): Promise<string> {
-  const row = await one<{ id: string }>(tx, `
+const recordSql = (alsoWorkflowsVersion: boolean) => `
     WITH e AS (
       INSERT INTO events (tenant_id, type, subject_type, subject_id, data, depth, caused_by_run)
       VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -74,18 +69,38 @@ export async function record(tx: EntityManager, origin: Origin, event: NewEvent)
     )
     SELECT e.id::text AS id,
            (graphile_worker.add_job('dispatch_event', json_build_object('tenantId', $1::text, 'eventId', e.id::text),
-                                    max_attempts => 25)).id AS job_id
-    FROM e`,
-  [origin.tenantId, event.type, event.subject.type, event.subject.id, JSON.stringify(event.data), origin.depth ?? 0, origin.causedByRun ?? null]);
-  return row!.id;
+                                    max_attempts => 25)).id AS job_id${alsoWorkflowsVersion ? `,
+           coalesce((SELECT workflows_version::text FROM tenants WHERE id = $1), '0') AS workflows_version` : ''}
+    FROM e`;
+const RECORD = recordSql(false);
+const RECORD_READING_VERSION = recordSql(true);
+
+const recordParams = (origin: Origin, event: NewEvent) =>
+  [origin.tenantId, event.type, event.subject.type, event.subject.id, JSON.stringify(event.data), origin.depth ?? 0, origin.causedByRun ?? null];
+
+/**
+ * Records an event and enqueues its `dispatch_event` job, both through the caller's transaction. MUST be called
+ * with the manager of the transaction that made the change, never with the data source.
+ */
+export async function record(tx: EntityManager, origin: Origin, event: NewEvent): Promise<string> {
+  return (await one<{ id: string }>(tx, RECORD, recordParams(origin, event)))!.id;
 }
 
-interface EventRow {
+/**
+ * record(), also answering the tenant's `workflows_version` as this same statement read it: for work later in the
+ * same transaction that would otherwise read it in a statement of its own (the booking hooks).
+ */
+export async function recordReadingWorkflowsVersion(tx: EntityManager, origin: Origin, event: NewEvent): Promise<{ id: string; workflowsVersion: string }> {
+  const r = (await one<{ id: string; workflows_version: string }>(tx, RECORD_READING_VERSION, recordParams(origin, event)))!;
+  return { id: r.id, workflowsVersion: r.workflows_version };
+}
+
+export interface EventRow {
   id: string; tenant_id: string; type: EventType; subject_type: string; subject_id: string;
   data: Record<string, unknown>; depth: number; caused_by_run: string | null; occurred_at: Date; dispatched_at: Date | null;
 }
 
-const toEvent = (r: EventRow): DomainEvent => ({
+export const toEvent = (r: EventRow): DomainEvent => ({
   id: r.id,
   tenantId: r.tenant_id,
   type: r.type,

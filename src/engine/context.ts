@@ -1,5 +1,7 @@
 // Loading what a run sees: the booking as it is now (or its last state, once deleted), with its customer,
 // resource, location and service, the tenant, and the event. Also the "scope" filters are evaluated against.
+import type { PoolClient } from 'pg';
+import { DataSource, QueryRunnerAlreadyReleasedError } from 'typeorm';
 import type { Queryable } from '../db/data-source.js';
 import { one } from '../db/sql.js';
 import type { Booking } from '../domain/bookings.js';
@@ -11,16 +13,13 @@ export interface TenantInfo {
   id: string; name: string; timezone: string; defaultLanguage: string; adminEmail: string | null;
 }
 
-async function byId(db: Queryable, table: string, tenantId: string, id: unknown): Promise<Record<string, unknown> | null> {
-  if (typeof id !== 'string') return null;
-  const r = await one(db, `SELECT * FROM ${table} WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
-  return r ? toApi<Record<string, unknown>>(r) : null;
-}
+export interface TenantRow { id: string; name: string; timezone: string; default_language: string; admin_email: string | null }
+export const toTenantInfo = (t: TenantRow): TenantInfo =>
+  ({ id: t.id, name: t.name, timezone: t.timezone, defaultLanguage: t.default_language, adminEmail: t.admin_email });
 
 export async function loadTenant(db: Queryable, tenantId: string): Promise<TenantInfo | null> {
-  const t = await one<{ id: string; name: string; timezone: string; default_language: string; admin_email: string | null }>(db,
-    'SELECT id, name, timezone, default_language, admin_email FROM tenants WHERE id = $1', [tenantId]);
-  return t ? { id: t.id, name: t.name, timezone: t.timezone, defaultLanguage: t.default_language, adminEmail: t.admin_email } : null;
+  const t = await one<TenantRow>(db, 'SELECT id, name, timezone, default_language, admin_email FROM tenants WHERE id = $1', [tenantId]);
+  return t ? toTenantInfo(t) : null;
 }
 
 /** The booking an event is about, if any: its subject, or the booking named in its data. */
@@ -31,6 +30,42 @@ export function bookingIdOf(event: Pick<DomainEvent, 'subjectType' | 'subjectId'
   return typeof d.bookingId === 'string' ? d.bookingId : null;
 }
 
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+/**
+ * One statement on the connection of `db` (the transaction's own, or one from the pool), its rows as arrays with
+ * the name of every column. For a join that selects `x.*` of several tables: their column names collide, and an
+ * array row keeps them apart while every value is parsed exactly as `SELECT *` would parse it.
+ */
+async function arrayRows(db: Queryable, text: string, values: unknown[]): Promise<{ names: string[]; rows: unknown[][] }> {
+  const own = db instanceof DataSource ? undefined : db.queryRunner;
+  // As the runner's own query() does: a transaction whose connection died must not go on without it.
+  if (own?.isReleased) throw new QueryRunnerAlreadyReleasedError();
+  const runner = own ?? (db instanceof DataSource ? db : db.dataSource).createQueryRunner();
+  try {
+    const client = (await runner.connect()) as PoolClient;
+    const r = await client.query<unknown[]>({ text, values, rowMode: 'array' });
+    return { names: r.fields.map((f) => f.name), rows: r.rows };
+  } finally {
+    if (!own) await runner.release();
+  }
+}
+
+const CONTEXT_TABLES = ['booking', 'customer', 'resource', 'location', 'service'] as const;
+
+// The booking, then the rows it names, in one round trip. Each row is looked up by the key a lookup of its own would
+// use: the booking row's column when that row exists, else what the event carried ($3..$8, chosen in loadContext).
+const CONTEXT_SQL = `
+  SELECT b.tenant_id IS NOT NULL AS "#booking", b.*, c.tenant_id IS NOT NULL AS "#customer", c.*,
+         r.tenant_id IS NOT NULL AS "#resource", r.*, l.tenant_id IS NOT NULL AS "#location", l.*,
+         s.tenant_id IS NOT NULL AS "#service", s.*
+  FROM (SELECT 1) one
+  LEFT JOIN bookings b ON b.tenant_id = $1 AND b.id = $2::text
+  LEFT JOIN customers c ON c.tenant_id = $1 AND c.id = CASE WHEN b.id IS NULL THEN $3::text ELSE coalesce(b.customer_id, $4::text) END
+  LEFT JOIN resources r ON r.tenant_id = $1 AND r.id = CASE WHEN b.id IS NULL THEN $5::text ELSE coalesce(b.resource_id, $6::text) END
+  LEFT JOIN locations l ON l.tenant_id = $1 AND l.id = coalesce(r.location_id, $7::text)
+  LEFT JOIN services s ON s.tenant_id = $1 AND s.id = CASE WHEN b.id IS NULL THEN $8::text ELSE b.service_id END`;
+
 /**
  * Builds the run context. `booking` is the current row when it still exists, else the snapshot the event carried
  * (a deleted booking's last state).
@@ -40,12 +75,27 @@ export async function loadContext(db: Queryable, tenant: TenantInfo, src: {
 }): Promise<RunContext> {
   const ev = src.event ?? null;
   const data = (ev?.data ?? {}) as Record<string, any>;
-  let booking = (await byId(db, 'bookings', tenant.id, src.bookingId ?? (ev ? bookingIdOf(ev) : null))) as Booking | null;
-  if (!booking && data.booking && typeof data.booking === 'object') booking = data.booking as Booking;
-  const customer = (await byId(db, 'customers', tenant.id, booking?.customerId ?? data.customer?.id ?? data.memberId)) ?? (data.customer ?? null);
-  const resource = await byId(db, 'resources', tenant.id, booking?.resourceId ?? data.resourceId);
-  const location = await byId(db, 'locations', tenant.id, resource?.locationId ?? data.locationId);
-  const service = await byId(db, 'services', tenant.id, booking?.serviceId);
+  const snapshot = data.booking && typeof data.booking === 'object' ? data.booking as Partial<Booking> : null;
+  // The keys when the booking row is gone (from its snapshot, then the event), and when a column of it is null.
+  const { rows: [row], names } = await arrayRows(db, CONTEXT_SQL, [
+    tenant.id,
+    str(src.bookingId ?? (ev ? bookingIdOf(ev) : null)),
+    str(snapshot?.customerId ?? data.customer?.id ?? data.memberId), str(data.customer?.id ?? data.memberId),
+    str(snapshot?.resourceId ?? data.resourceId), str(data.resourceId),
+    str(data.locationId),
+    str(snapshot?.serviceId),
+  ]);
+  const found: Record<string, Record<string, unknown> | null> = {};
+  let current: Record<string, unknown> | null = null;
+  names.forEach((name, i) => {
+    if (name.startsWith('#')) {
+      current = row[i] === true ? {} : null;
+      found[name.slice(1)] = current;
+    } else if (current) current[name] = row[i];
+  });
+  const [bookingRow, customerRow, resource, location, service] = CONTEXT_TABLES.map((t) => (found[t] ? toApi<Record<string, unknown>>(found[t]!) : null));
+  const booking = (bookingRow ?? snapshot) as Booking | null;
+  const customer = customerRow ?? (data.customer ?? null);
   return {
     tenant,
     booking: booking as RunContext['booking'],

@@ -24,8 +24,16 @@ interface EventWithTenant {
   workflowsVersion: string;
 }
 
+/**
+ * Loads the event with its tenant and marks it dispatched, in one statement. The SELECT reads the snapshot taken
+ * before the UPDATE in the CTE, so the event is seen as it was (dispatchedAt still null on a first dispatch); the
+ * mark commits, or rolls back, with everything else this dispatch writes.
+ */
 async function loadEvent(tx: EntityManager, tenantId: string, eventId: string): Promise<EventWithTenant | null> {
   const r = await one<Record<string, unknown>>(tx, `
+    WITH mark AS (
+      UPDATE events SET dispatched_at = now() WHERE tenant_id = $1 AND id = $2 AND dispatched_at IS NULL
+    )
     SELECT e.*, t.name AS tenant_name, t.timezone AS tenant_timezone, t.default_language AS tenant_language,
            t.admin_email AS tenant_admin_email, t.workflows_version::text AS workflows_version
     FROM events e JOIN tenants t ON t.id = e.tenant_id
@@ -69,6 +77,5 @@ export async function dispatchEvent(ds: DataSource, cache: WorkflowCache, tenant
       });
     }
     for (const consumer of consumers) await consumer(tx, event);
-    await tx.query('UPDATE events SET dispatched_at = now() WHERE tenant_id = $1 AND id = $2 AND dispatched_at IS NULL', [tenantId, eventId]);
   });
 }

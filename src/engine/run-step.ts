@@ -3,18 +3,17 @@
 // PermanentActionError (and ConfigInvalidError) is recorded and not retried; anything else is retried with
 // graphile-worker's backoff until the action's attempt limit, then recorded as failed.
 import type { JobHelpers } from 'graphile-worker';
-import type { DataSource, EntityManager } from 'typeorm';
-import { one, transaction } from '../db/sql.js';
-import { getEvent } from '../domain/events.js';
-import { addJobs } from '../worker/jobs.js';
+import type { DataSource } from 'typeorm';
+import { one } from '../db/sql.js';
+import { toEvent, type DomainEvent, type EventRow } from '../domain/events.js';
 import { PayloadError } from '../worker/payload.js';
 import { TemplateError } from '../templates/index.js';
 import { ConfigInvalidError, PermanentActionError, TransientActionError, type ActionDeps, type ActionInput, type StepResult } from './contracts.js';
-import { enrichContext, loadContext, loadTenant } from './context.js';
+import { enrichContext, loadContext, toTenantInfo, type TenantInfo, type TenantRow } from './context.js';
 import { dbOutbox } from './outbox.js';
 import { actions } from './registry.js';
 import { renderField, renderPlain, resolveRecipient } from './render.js';
-import { finishRunIfDone, stepJob, TASKS } from './runs.js';
+import { completeStep, stepJob, TASKS, type StepUpdate } from './runs.js';
 import type { ActionStep } from './workflow-schema.js';
 
 export interface StepPayload {
@@ -36,27 +35,59 @@ interface RunRow { id: string; workflow_id: string; event_id: string | null; boo
 /** Outcomes that count as done without sending (`skipped:*`); anything else a module returns is success. */
 const stepStatus = (outcome: string): 'succeeded' | 'skipped' => (outcome.startsWith('skipped') ? 'skipped' : 'succeeded');
 
-async function complete(tx: EntityManager, p: StepPayload, run: RunRow, update: {
-  status: 'succeeded' | 'skipped' | 'failed'; outcome: string | null; output: Record<string, unknown>; errorCode?: string; errorMessage?: string;
-}): Promise<void> {
-  await tx.query(`
-    UPDATE run_steps SET status = $4, outcome = $5, output = $6, error_code = $7, error_message = $8, finished_at = now()
-    WHERE tenant_id = $1 AND run_id = $2 AND idx = $3`,
-  [p.tenantId, p.runId, p.step, update.status, update.outcome, JSON.stringify(update.output), update.errorCode ?? null, update.errorMessage ?? null]);
+async function complete(ds: DataSource, p: StepPayload, run: RunRow, update: StepUpdate): Promise<void> {
   const next = p.step + 1;
-  if (!p.only && next < run.actions.length) await addJobs(tx, [stepJob(p.tenantId, p.runId, next, run.actions[next].type)]);
-  else await finishRunIfDone(tx, p.tenantId, p.runId);
+  const nextJob = !p.only && next < run.actions.length ? stepJob(p.tenantId, p.runId, next, run.actions[next].type) : null;
+  await completeStep(ds, { tenantId: p.tenantId, runId: p.runId, idx: p.step }, update, nextJob);
+}
+
+interface Claimed {
+  run: RunRow;
+  /** Null once the tenant is gone. */
+  tenant: TenantInfo | null;
+  /** The run's event (null for a moment, or once the event is gone). */
+  event: DomainEvent | null;
+  /** The workflow's per-step secrets (null once the workflow is deleted). */
+  secrets: Record<string, Record<string, string>> | null;
+}
+
+/**
+ * Claims the step: a step already finished (a duplicate job), or one its run does not have, is not run again (null).
+ * The same statement reads what the step needs besides its context: the run, the tenant, the event and the
+ * workflow's secrets (none of them locked; only the step row is).
+ */
+type ClaimRow = RunRow & Omit<TenantRow, 'id'> & { has_tenant: boolean; secrets: Claimed['secrets'] } & { [K in keyof EventRow as `e_${K}`]: EventRow[K] | null };
+
+async function claimStep(ds: DataSource, p: StepPayload): Promise<Claimed | null> {
+  const r = await one<ClaimRow>(ds, `
+    UPDATE run_steps s SET status = 'running', attempts = s.attempts + 1, started_at = coalesce(s.started_at, now())
+    FROM runs r
+    LEFT JOIN tenants t ON t.id = r.tenant_id
+    LEFT JOIN workflows w ON w.tenant_id = r.tenant_id AND w.id = r.workflow_id
+    -- OFFSET 0 keeps this a primary-key lookup per run row: joined plainly, the planner may merge-join the events.
+    LEFT JOIN LATERAL (SELECT * FROM events WHERE tenant_id = r.tenant_id AND id = r.event_id OFFSET 0) e ON true
+    WHERE s.tenant_id = $1 AND s.run_id = $2 AND s.idx = $3 AND s.status IN ('pending', 'running')
+      AND r.tenant_id = $1 AND r.id = $2 AND jsonb_typeof(r.actions -> $3::int) <> 'null'
+    RETURNING r.id, r.workflow_id, r.event_id::text, r.booking_id, r.depth, r.actions, w.secrets,
+              t.id IS NOT NULL AS has_tenant, t.name, t.timezone, t.default_language, t.admin_email,
+              e.id AS e_id, e.tenant_id AS e_tenant_id, e.type AS e_type, e.subject_type AS e_subject_type, e.subject_id AS e_subject_id,
+              e.data AS e_data, e.depth AS e_depth, e.caused_by_run AS e_caused_by_run, e.occurred_at AS e_occurred_at,
+              e.dispatched_at AS e_dispatched_at`, [p.tenantId, p.runId, p.step]);
+  if (!r) return null;
+  const run: RunRow = { id: r.id, workflow_id: r.workflow_id, event_id: r.event_id, booking_id: r.booking_id, depth: r.depth, actions: r.actions };
+  const tenant = r.has_tenant ? toTenantInfo({ ...r, id: p.tenantId }) : null;
+  const event = r.e_id === null ? null : toEvent({
+    id: r.e_id, tenant_id: r.e_tenant_id!, type: r.e_type!, subject_type: r.e_subject_type!, subject_id: r.e_subject_id!, data: r.e_data!,
+    depth: r.e_depth!, caused_by_run: r.e_caused_by_run, occurred_at: r.e_occurred_at!, dispatched_at: r.e_dispatched_at,
+  });
+  return { run, tenant, event, secrets: r.secrets };
 }
 
 export async function runStep(ds: DataSource, actionDeps: ActionDeps, payload: unknown, helpers: Pick<JobHelpers, 'job'>): Promise<void> {
   const p = stepPayload(payload);
-  const run = await one<RunRow>(ds, 'SELECT id, workflow_id, event_id::text, booking_id, depth, actions FROM runs WHERE tenant_id = $1 AND id = $2', [p.tenantId, p.runId]);
-  if (!run || !run.actions[p.step]) return; // the tenant or run is gone
-  // Claim the step: a step already finished (a duplicate job) is not run again.
-  const claimed = await one(ds, `
-    UPDATE run_steps SET status = 'running', attempts = attempts + 1, started_at = coalesce(started_at, now())
-    WHERE tenant_id = $1 AND run_id = $2 AND idx = $3 AND status IN ('pending', 'running') RETURNING idx`, [p.tenantId, p.runId, p.step]);
-  if (!claimed) return;
+  const claimed = await claimStep(ds, p);
+  if (!claimed) return; // the tenant or run is gone, or the step is done
+  const { run, tenant, event, secrets } = claimed;
 
   const step = run.actions[p.step];
   const registered = actions.get(step.type);
@@ -66,11 +97,8 @@ export async function runStep(ds: DataSource, actionDeps: ActionDeps, payload: u
     if (!registered.validate(config)) {
       throw new ConfigInvalidError(`the stored config of this ${step.type} step no longer fits its schema (${registered.validate.errors?.[0]?.instancePath} ${registered.validate.errors?.[0]?.message}); edit the workflow`);
     }
-    const tenant = await loadTenant(ds, p.tenantId);
     if (!tenant) return;
-    const event = run.event_id ? await getEvent(ds, p.tenantId, run.event_id) : null;
-    const context = await enrichContext(ds, await loadContext(ds, tenant, { bookingId: run.booking_id, event: event ?? null }), { publicUrl: actionDeps.publicUrl });
-    const wf = await one<{ secrets: Record<string, Record<string, string>> }>(ds, 'SELECT secrets FROM workflows WHERE tenant_id = $1 AND id = $2', [p.tenantId, run.workflow_id]);
+    const context = await enrichContext(ds, await loadContext(ds, tenant, { bookingId: run.booking_id, event }), { publicUrl: actionDeps.publicUrl });
     const module = registered.module;
     const input: ActionInput<any> = {
       tenantId: p.tenantId,
@@ -84,10 +112,10 @@ export async function runStep(ds: DataSource, actionDeps: ActionDeps, payload: u
       renderString: (source) => renderPlain(source, context, actionDeps.publicUrl),
       recipient: (to, channel) => resolveRecipient(context, config, to, channel),
       outbox: dbOutbox(ds, { tenantId: p.tenantId, runId: p.runId, stepIdx: p.step, bookingId: context.booking?.id ?? null }),
-      secrets: wf?.secrets[step.id] ?? {},
+      secrets: secrets?.[step.id] ?? {},
     };
     const result: StepResult = await module.run(input, actionDeps);
-    await transaction(ds, (tx) => complete(tx, p, run, { status: stepStatus(result.outcome), outcome: result.outcome, output: result.output }));
+    await complete(ds, p, run, { status: stepStatus(result.outcome), outcome: result.outcome, output: result.output });
   } catch (caught) {
     // A template that no longer renders (it was valid when saved) cannot get better by retrying.
     const err = caught instanceof TemplateError ? new PermanentActionError('TEMPLATE_INVALID', caught.message) : caught;
@@ -97,7 +125,7 @@ export async function runStep(ds: DataSource, actionDeps: ActionDeps, payload: u
     const message = err instanceof Error ? err.message : String(err);
     const output = err instanceof PermanentActionError || err instanceof TransientActionError ? err.output : {};
     if (final) {
-      await transaction(ds, (tx) => complete(tx, p, run, { status: 'failed', outcome: null, output, errorCode: code, errorMessage: message }));
+      await complete(ds, p, run, { status: 'failed', outcome: null, output, errorCode: code, errorMessage: message });
       return;
     }
     await ds.query(`

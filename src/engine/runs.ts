@@ -1,7 +1,7 @@
 // Runs and their steps: recording decisions, starting step jobs, and reading the history back.
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { Queryable } from '../db/data-source.js';
-import { one, rows } from '../db/sql.js';
+import { one, pgCode, rows } from '../db/sql.js';
 import { notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { listRows, toApi, type Page } from '../domain/store.js';
@@ -43,46 +43,64 @@ export function stepJob(tenantId: string, runId: string, step: number, actionTyp
   };
 }
 
+/** A job as graphile_worker.job_spec reads it (the same record addJobs builds), tagged with the run it starts. */
+const jobRecord = (forRun: string, s: JobSpec) => ({
+  for_run: forRun, identifier: s.task, payload: s.payload, run_at: s.runAt?.toISOString() ?? null, max_attempts: s.maxAttempts ?? null,
+  job_key: s.jobKey ?? null, queue_name: s.queueName ?? null, priority: s.priority ?? null,
+});
+
 /**
  * Records one run per decision (unique per workflow and dedupe key: a retried dispatch adds nothing), creates the
- * steps of the runs that ran, and starts their first steps with one add_jobs call. Returns the new runs' ids.
+ * steps of the runs that ran, and starts their first steps with one add_jobs call, all in one statement. Only runs
+ * this statement inserted get steps and jobs. Returns the new runs' ids.
  */
 export async function recordRuns(tx: EntityManager, tenantId: string, decisions: Decision[], meta: RunMeta): Promise<{ runId: string; workflowId: string; decision: string }[]> {
   if (!decisions.length) return [];
-  const ids = decisions.map(() => newId('run'));
-  const inserted = await rows<{ id: string; workflow_id: string; decision: string; actions: ActionStep[] }>(tx, `
-    INSERT INTO runs (tenant_id, id, workflow_id, workflow_version, workflow_name, trigger_type, dedupe_key, event_id, booking_id,
-                      scheduled_for, depth, decision, reason, status, actions, finished_at)
-    SELECT $1, d.id, d.workflow_id, d.version, d.name, d.trigger_type, $2, $3::bigint, $4, $5::timestamptz, $6, d.decision, d.reason,
-           CASE WHEN d.decision = 'ran' THEN 'running' ELSE 'skipped' END,
-           CASE WHEN d.decision = 'ran' THEN d.actions ELSE '[]'::jsonb END,
-           CASE WHEN d.decision = 'ran' THEN NULL ELSE now() END
-    FROM jsonb_to_recordset($7::jsonb) AS d(id text, workflow_id text, version int, name text, trigger_type text, decision text, reason text, actions jsonb)
-    ON CONFLICT (tenant_id, workflow_id, dedupe_key) DO NOTHING
-    RETURNING id, workflow_id, decision, actions`,
-  [tenantId, meta.dedupeKey, meta.eventId ?? null, meta.bookingId ?? null, meta.scheduledFor?.toISOString() ?? null, meta.depth,
-    JSON.stringify(decisions.map((d, i) => ({
-      id: ids[i], workflow_id: d.workflow.id, version: d.workflow.version, name: d.workflow.name,
-      trigger_type: meta.triggerType ?? d.workflow.trigger_type, decision: d.decision, reason: d.reason, actions: d.workflow.actions,
-    })))]);
-
-  const ran = inserted.filter((r) => r.decision === 'ran');
-  const steps = ran.flatMap((r) => r.actions.map((a, idx) => ({ run_id: r.id, idx, action_type: a.type })));
-  if (steps.length) {
-    await tx.query(`
+  const runs = decisions.map((d) => ({
+    id: newId('run'), workflow_id: d.workflow.id, version: d.workflow.version, name: d.workflow.name,
+    trigger_type: meta.triggerType ?? d.workflow.trigger_type, decision: d.decision, reason: d.reason, actions: d.workflow.actions,
+  }));
+  const jobs = runs.filter((r) => r.decision === 'ran' && r.actions.length > 0).map((r) => jobRecord(r.id, stepJob(tenantId, r.id, 0, r.actions[0].type)));
+  // A run that ran without steps is finished at once (succeeded). add_jobs is called only when there is a job to add.
+  const inserted = await rows<{ id: string; workflow_id: string; decision: string }>(tx, `
+    WITH ins AS (
+      INSERT INTO runs (tenant_id, id, workflow_id, workflow_version, workflow_name, trigger_type, dedupe_key, event_id, booking_id,
+                        scheduled_for, depth, decision, reason, status, actions, finished_at)
+      SELECT $1, d.id, d.workflow_id, d.version, d.name, d.trigger_type, $2, $3::bigint, $4, $5::timestamptz, $6, d.decision, d.reason,
+             CASE WHEN d.decision <> 'ran' THEN 'skipped' WHEN jsonb_array_length(d.actions) = 0 THEN 'succeeded' ELSE 'running' END,
+             CASE WHEN d.decision = 'ran' THEN d.actions ELSE '[]'::jsonb END,
+             CASE WHEN d.decision = 'ran' AND jsonb_array_length(d.actions) > 0 THEN NULL ELSE now() END
+      FROM jsonb_to_recordset($7::jsonb) AS d(id text, workflow_id text, version int, name text, trigger_type text, decision text, reason text, actions jsonb)
+      ON CONFLICT (tenant_id, workflow_id, dedupe_key) DO NOTHING
+      RETURNING id, workflow_id, decision, actions
+    ), steps AS (
       INSERT INTO run_steps (tenant_id, run_id, idx, action_type, status)
-      SELECT $1, s.run_id, s.idx, s.action_type, 'pending' FROM jsonb_to_recordset($2::jsonb) AS s(run_id text, idx int, action_type text)`,
-    [tenantId, JSON.stringify(steps)]);
-  }
-  const empty = ran.filter((r) => r.actions.length === 0).map((r) => r.id);
-  if (empty.length) await tx.query("UPDATE runs SET status = 'succeeded', finished_at = now() WHERE tenant_id = $1 AND id = ANY($2)", [tenantId, empty]);
-  await addJobs(tx, ran.filter((r) => r.actions.length > 0).map((r) => stepJob(tenantId, r.id, 0, r.actions[0].type)));
+      SELECT $1, ins.id, a.ord - 1, a.step->>'type', 'pending'
+      FROM ins, jsonb_array_elements(ins.actions) WITH ORDINALITY AS a(step, ord)
+      WHERE ins.decision = 'ran'
+    ), jobs AS (
+      SELECT count(*) AS added
+      FROM (SELECT array_agg(json_populate_record(NULL::graphile_worker.job_spec, j)) AS specs
+            FROM json_array_elements($8::json) j WHERE j->>'for_run' IN (SELECT id FROM ins)) wanted,
+           LATERAL graphile_worker.add_jobs(wanted.specs)
+      WHERE wanted.specs IS NOT NULL
+    )
+    SELECT ins.id, ins.workflow_id, ins.decision FROM ins, jobs`,
+  [tenantId, meta.dedupeKey, meta.eventId ?? null, meta.bookingId ?? null, meta.scheduledFor?.toISOString() ?? null, meta.depth,
+    JSON.stringify(runs), JSON.stringify(jobs)]);
   return inserted.map((r) => ({ runId: r.id, workflowId: r.workflow_id, decision: r.decision }));
 }
 
-/** Sets a run's final status from its steps, once none is pending or running. */
-export async function finishRunIfDone(tx: EntityManager, tenantId: string, runId: string): Promise<void> {
-  await tx.query(`
+export interface StepUpdate {
+  status: 'succeeded' | 'skipped' | 'failed';
+  outcome: string | null;
+  output: Record<string, unknown>;
+  errorCode?: string;
+  errorMessage?: string;
+}
+
+// Sets run $2's final status from its steps' statuses (`st`, one row per step), once none is pending or running.
+const finishRunSql = (stepStatuses: string) => `
     UPDATE runs r SET
       status = CASE
         WHEN s.failed = 0 THEN 'succeeded'
@@ -90,10 +108,46 @@ export async function finishRunIfDone(tx: EntityManager, tenantId: string, runId
         ELSE 'partial' END,
       finished_at = now()
     FROM (SELECT count(*) AS total,
-                 count(*) FILTER (WHERE status = 'failed') AS failed,
-                 count(*) FILTER (WHERE status IN ('pending', 'running')) AS open
-          FROM run_steps WHERE tenant_id = $1 AND run_id = $2) s
-    WHERE r.tenant_id = $1 AND r.id = $2 AND s.open = 0`, [tenantId, runId]);
+                 count(*) FILTER (WHERE st = 'failed') AS failed,
+                 count(*) FILTER (WHERE st IN ('pending', 'running')) AS open
+          FROM (${stepStatuses}) steps) s
+    WHERE r.tenant_id = $1 AND r.id = $2 AND s.open = 0`;
+
+const RETRYABLE = new Set(['40001', '40P01']); // as transaction() in db/sql.ts
+
+/**
+ * Records a step's outcome, then starts `next` (the run's next step) or, without one, sets the run's final status
+ * once no step is open. One statement (one round trip, one commit): the run's status is computed from its steps with
+ * this step's new status, as a second statement in the same transaction would see them. A deadlock is retried, as
+ * transaction() does.
+ */
+export async function completeStep(ds: DataSource, step: { tenantId: string; runId: string; idx: number }, update: StepUpdate, next: JobSpec | null): Promise<void> {
+  const stepSql = `
+    WITH step AS (
+      UPDATE run_steps SET status = $4, outcome = $5, output = $6, error_code = $7, error_message = $8, finished_at = now()
+      WHERE tenant_id = $1 AND run_id = $2 AND idx = $3
+      RETURNING idx, status
+    )`;
+  const params: unknown[] = [step.tenantId, step.runId, step.idx, update.status, update.outcome, JSON.stringify(update.output),
+    update.errorCode ?? null, update.errorMessage ?? null];
+  let sql: string;
+  if (next) {
+    sql = `${stepSql}
+    SELECT count(*) FROM graphile_worker.add_jobs(ARRAY(SELECT json_populate_record(NULL::graphile_worker.job_spec, x) FROM json_array_elements($9::json) x))`;
+    params.push(JSON.stringify([jobRecord(step.runId, next)]));
+  } else {
+    sql = `${stepSql}${finishRunSql('SELECT coalesce(step.status, rs.status) AS st FROM run_steps rs LEFT JOIN step ON step.idx = rs.idx WHERE rs.tenant_id = $1 AND rs.run_id = $2')}`;
+  }
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ds.query(sql, params);
+      return;
+    } catch (err) {
+      const code = pgCode(err);
+      if (!code || !RETRYABLE.has(code) || attempt >= 5) throw err;
+      await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
+    }
+  }
 }
 
 export interface RunView {

@@ -8,7 +8,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Queryable } from '../db/data-source.js';
 import { one, rows, transaction } from '../db/sql.js';
-import type { Booking } from '../domain/bookings.js';
+import { workflowsVersionInHooks, type Booking } from '../domain/bookings.js';
 import { toApi } from '../domain/store.js';
 import { addJobs, removeJobs, type JobSpec } from '../worker/jobs.js';
 import { PayloadError } from '../worker/payload.js';
@@ -83,7 +83,11 @@ const timingChanged = (a: Booking, b: Booking) => TIMING_FIELDS.some((f) => Stri
  */
 export async function reconcileBooking(tx: EntityManager, tenantId: string, before: Booking | null, after: Booking | null, opts: { force?: boolean } = {}): Promise<void> {
   if (before && after && !opts.force && !timingChanged(before, after)) return;
-  const workflows = (await cacheFor(tx.dataSource).current(tx, tenantId)).ofTypes(timedTriggerTypes).map((w: CachedWorkflow) => w.row);
+  // In a booking change's hooks, the version its event's statement just read; else a read of our own.
+  const cache = cacheFor(tx.dataSource);
+  const version = workflowsVersionInHooks(tx, tenantId);
+  const tenantWorkflows = version === undefined ? await cache.current(tx, tenantId) : await cache.get(tx, tenantId, version);
+  const workflows = tenantWorkflows.ofTypes(timedTriggerTypes).map((w: CachedWorkflow) => w.row);
   if (!workflows.length) return;
   const booking = after ?? before!;
   if (!after) {
