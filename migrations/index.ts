@@ -9,6 +9,7 @@ import { WorkersAndDefaults1763800000007 } from './1763800000007-workers-and-def
 import { Waitlist1763800000008 } from './1763800000008-waitlist.js';
 import { OutboxClaims1763800000010 } from './1763800000010-outbox-claims.js';
 import { WebhookSubscriptions1763800000009 } from './1763800000009-webhook-subscriptions.js';
+import { WebhookDueIndex1763800000011 } from './1763800000011-webhook-due-index.js';
 
 export const migrations = [
   Tenants1763800000001,
@@ -21,4 +22,5 @@ export const migrations = [
   Waitlist1763800000008,
   WebhookSubscriptions1763800000009,
   OutboxClaims1763800000010,
+  WebhookDueIndex1763800000011,
 ];

@@ -1,126 +1,83 @@
-// webhook_deliver: one attempt of one delivery. Loads the delivery and its subscription by id, signs the stored body
-// afresh (the current timestamp; verifiers reject ones older than 5 minutes), sends it, and records the attempt with
-// what follows from it in one transaction: success, the next retry (a new run_at), or a final failure, and possibly
-// the endpoint's disabling.
-import type { DataSource, EntityManager } from 'typeorm';
-import { one, transaction } from '../db/sql.js';
-import { signatureHeaders } from '../delivery/signing.js';
-import { DeliveryError, type HttpSender } from '../delivery/types.js';
-import { addJobs } from '../worker/jobs.js';
-import { disableEndpoint, FAILING_DISABLE_AFTER_MS, type DisableReason } from './disable.js';
-import { deliveryJob, readDeliveryPayload } from './jobs.js';
-import { retryDelay } from './retry.js';
-import { signingSecrets, type SubscriptionRow } from './subscriptions.js';
+// webhook_deliver: one job of one delivery, which sends a batch: its own delivery and the other deliveries of the same
+// endpoint that are due (./claim.ts), a few requests at a time, each signed afresh; then records every attempt with
+// what follows from it (./record.ts). Per-job costs (the job itself, the read, the write) are shared by the batch.
+import type { DataSource } from 'typeorm';
+import type { HttpSender } from '../delivery/types.js';
+import { attemptOnce } from './attempt.js';
+import { claimBatch, type ClaimedDelivery } from './claim.js';
+import { readDeliveryPayload } from './jobs.js';
+import { recordAttempts, type Sent } from './record.js';
 
-/** Whole-attempt deadline: connect, send, and the answer. */
-export const ATTEMPT_TIMEOUT_MS = 15_000;
-/** How much of a response body the delivery log keeps. */
-const LOGGED_BODY_CHARS = 2048;
+/**
+ * Deliveries one job sends at most (16): its own and up to 15 others of its endpoint that are due. Only while the
+ * endpoint is not failing: a failing endpoint gets one delivery per job, as a probe, until it answers again.
+ */
+export const BATCH_SIZE = 16;
+/**
+ * Requests in flight to one endpoint at once (4). Deliveries were never promised in order (receivers order them by
+ * `sequence`); a few at a time keep a receiver's latency from capping its throughput without hammering it.
+ */
+export const ENDPOINT_CONCURRENCY = 4;
+/** No request of a batch starts later than this after the batch did (30 s); the rest go back to the queue. */
+export const BATCH_SEND_BUDGET_MS = 30_000;
 
 export interface DeliverDeps {
   ds: DataSource;
   http: HttpSender;
   /** Waits before each retry (config.webhookRetrySchedule). */
   retrySchedule: readonly number[];
-}
-
-interface Loaded extends Pick<SubscriptionRow, 'url' | 'enabled' | 'secret' | 'previous_secrets'> {
-  id: string; subscription_id: string; payload: string; status: string;
-}
-
-interface Attempt {
-  startedAt: Date;
-  ok: boolean;
-  statusCode: number | null;
-  durationMs: number;
-  responseBody: string | null;
-  errorCode: string | null;
-  error: string | null;
-  /** Retrying cannot help (a refused address, an invalid URL). */
-  final: boolean;
+  /** BATCH_SIZE and ENDPOINT_CONCURRENCY unless set (tests set them). */
+  batch?: { size?: number; concurrency?: number };
 }
 
 export async function deliver(deps: DeliverDeps, payload: unknown): Promise<void> {
   const { tenantId, deliveryId } = readDeliveryPayload(payload);
-  const d = await one<Loaded>(deps.ds, `
-    SELECT d.id, d.subscription_id, d.payload, d.status, s.url, s.enabled, s.secret, s.previous_secrets
-    FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.tenant_id = d.tenant_id AND s.id = d.subscription_id
-    WHERE d.tenant_id = $1 AND d.id = $2`, [tenantId, deliveryId]);
-  if (!d || d.status !== 'pending') return; // deleted with its subscription, or finished by an earlier job
-  if (!d.enabled) {
+  const batch = await claimBatch(deps.ds, { tenantId, deliveryId, more: (deps.batch?.size ?? BATCH_SIZE) - 1 });
+  const [own] = batch;
+  if (!own) return; // deleted with its subscription, or finished by an earlier job
+  if (!own.enabled) { // then no other delivery was taken
     await deps.ds.query(`
       UPDATE webhook_deliveries SET status = 'failed', last_error = $3, next_attempt_at = NULL, finished_at = now(), updated_at = now()
       WHERE tenant_id = $1 AND id = $2 AND status = 'pending'`,
     [tenantId, deliveryId, 'ENDPOINT_DISABLED: the subscription is disabled; enable it and replay this delivery']);
     return;
   }
-  const attempt = await attemptOnce(deps.http, d);
-  await transaction(deps.ds, (tx) => recordAttempt(tx, deps, { tenantId, delivery: d, attempt }));
+  const { sent, unsent, ownError } = await sendBatch(deps.http, batch, { concurrency: deps.batch?.concurrency ?? ENDPOINT_CONCURRENCY });
+  const release = unsent.map((d) => d.jobId).filter((id): id is string => id !== null);
+  await recordAttempts(deps.ds, { tenantId, subscriptionId: own.subscription_id, sent, release, retrySchedule: deps.retrySchedule });
+  if (ownError !== undefined) throw ownError; // not the endpoint's failure (a bug): graphile-worker retries this job
 }
 
-async function attemptOnce(http: HttpSender, d: Loaded): Promise<Attempt> {
-  const startedAt = new Date();
-  const t0 = performance.now();
-  try {
-    // The webhook-id is the delivery id: the same on every retry and replay, so receivers can de-duplicate.
-    const signed = signatureHeaders({ id: d.id, timestamp: new Date(), payload: d.payload, secrets: signingSecrets(d, Date.now()) });
-    const res = await http.send({
-      url: d.url, method: 'POST', headers: { 'content-type': 'application/json', ...signed }, body: d.payload, timeoutMs: ATTEMPT_TIMEOUT_MS,
-    });
-    const ok = res.status >= 200 && res.status < 300;
-    const redirected = res.status >= 300 && res.status < 400;
-    return {
-      startedAt, ok, statusCode: res.status, durationMs: res.durationMs, responseBody: res.body.slice(0, LOGGED_BODY_CHARS),
-      errorCode: ok ? null : `HTTP_${res.status}`,
-      error: ok ? null : redirected ? `the endpoint redirected (${res.status}); redirects are not followed` : `the endpoint answered ${res.status}`,
-      final: false,
-    };
-  } catch (err) {
-    if (!(err instanceof DeliveryError)) throw err; // not the endpoint's failure: graphile-worker retries the job
-    return {
-      startedAt, ok: false, statusCode: err.detail.status ?? null, durationMs: Math.round(performance.now() - t0), responseBody: null,
-      errorCode: err.code, error: err.message, final: err.permanent,
-    };
-  }
-}
-
-async function recordAttempt(tx: EntityManager, deps: DeliverDeps, a: { tenantId: string; delivery: Loaded; attempt: Attempt }): Promise<void> {
-  const { tenantId, delivery, attempt } = a;
-  const cur = await one<{ attempt_count: number; schedule_step: number }>(tx,
-    'SELECT attempt_count, schedule_step FROM webhook_deliveries WHERE tenant_id = $1 AND id = $2 FOR UPDATE', [tenantId, delivery.id]);
-  if (!cur) return; // the subscription was deleted meanwhile
-  const n = cur.attempt_count + 1;
-  await tx.query(`
-    INSERT INTO webhook_attempts (tenant_id, delivery_id, n, started_at, duration_ms, status_code, response_body, error_code, error)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-  [tenantId, delivery.id, n, attempt.startedAt, attempt.durationMs, attempt.statusCode, attempt.responseBody, attempt.errorCode, attempt.error]);
-  const lastError = attempt.errorCode ? `${attempt.errorCode}: ${attempt.error}` : null;
-
-  if (attempt.ok) {
-    await tx.query(`
-      UPDATE webhook_deliveries SET status = 'succeeded', attempt_count = $3, schedule_step = schedule_step + 1, last_status_code = $4,
-        last_error = NULL, next_attempt_at = NULL, finished_at = now(), updated_at = now()
-      WHERE tenant_id = $1 AND id = $2`, [tenantId, delivery.id, n, attempt.statusCode]);
-    await tx.query('UPDATE webhook_subscriptions SET failing_since = NULL WHERE tenant_id = $1 AND id = $2 AND failing_since IS NOT NULL',
-      [tenantId, delivery.subscription_id]);
-    return;
-  }
-
-  // Evaluated on every failed attempt: the streak starts at its first failure and ends at the next success.
-  const streak = await one<{ overdue: boolean }>(tx, `
-    UPDATE webhook_subscriptions SET failing_since = COALESCE(failing_since, $3)
-    WHERE tenant_id = $1 AND id = $2
-    RETURNING failing_since <= now() - make_interval(secs => $4) AS overdue`,
-  [tenantId, delivery.subscription_id, attempt.startedAt, FAILING_DISABLE_AFTER_MS / 1000]);
-  const disable: DisableReason | null = attempt.statusCode === 410 ? 'gone' : streak?.overdue ? 'failing' : null;
-  const step = cur.schedule_step + 1;
-  const wait = disable || attempt.final ? null : retryDelay(deps.retrySchedule, step);
-  const next = wait === null ? null : new Date(Date.now() + wait);
-  await tx.query(`
-    UPDATE webhook_deliveries SET status = $3, attempt_count = $4, schedule_step = $5, last_status_code = $6, last_error = $7,
-      next_attempt_at = $8, finished_at = CASE WHEN $3 = 'failed' THEN now() END, updated_at = now()
-    WHERE tenant_id = $1 AND id = $2`,
-  [tenantId, delivery.id, next ? 'pending' : 'failed', n, step, attempt.statusCode, lastError, next]);
-  if (next) await addJobs(tx, [deliveryJob({ tenantId, subscriptionId: delivery.subscription_id, deliveryId: delivery.id, runAt: next })]);
-  if (disable) await disableEndpoint(tx, tenantId, delivery.subscription_id, { reason: disable, lastStatusCode: attempt.statusCode, lastError });
+/**
+ * Sends the batch in order, `concurrency` at a time. After a failed attempt no new request starts (the endpoint may
+ * be down: the rest would only wait for their timeouts), nor after BATCH_SEND_BUDGET_MS; those are `unsent`. So is a
+ * taken delivery whose attempt threw (a bug, not the endpoint's failure): its own job runs it again, and throws there.
+ */
+async function sendBatch(http: HttpSender, batch: ClaimedDelivery[], opts: { concurrency: number }) {
+  const started = Date.now();
+  const sent: Sent[] = [];
+  const unsent: ClaimedDelivery[] = [];
+  let ownError: unknown;
+  let stop = false;
+  let next = 0;
+  const lane = async () => {
+    for (let k = next++; k < batch.length; k = next++) {
+      const delivery = batch[k];
+      if (stop || Date.now() - started > BATCH_SEND_BUDGET_MS) {
+        unsent.push(delivery);
+        continue;
+      }
+      try {
+        const attempt = await attemptOnce(http, delivery);
+        sent.push({ delivery, attempt });
+        if (!attempt.ok) stop = true;
+      } catch (err) {
+        stop = true;
+        if (k === 0) ownError = err;
+        else unsent.push(delivery);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency, batch.length)) }, lane));
+  return { sent, unsent, ownError };
 }

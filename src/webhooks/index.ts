@@ -7,10 +7,12 @@
 //                 the `webhook-id` header, the same on every attempt, retry and replay.
 //   attempt       one HTTP request of a delivery, signed afresh; logged with its time, status, duration and answer.
 //   series        the attempts of a delivery from its first attempt (or a replay) along the retry schedule.
+//   batch         what one webhook_deliver job sends: its own delivery and other due deliveries of the same endpoint,
+//                 whose jobs it holds back meanwhile (a lease: they run by themselves if the batch never records).
 //
 // An event's way: dispatch_event -> fanOut (in the dispatch transaction: deliveries + their jobs) -> webhook_deliver
-// (one attempt per job, each endpoint in its own job queue) -> success, a retry at a later run_at, or failure; a 410
-// or 5 days of failures disable the endpoint and record `webhook.endpoint_disabled`.
+// (one attempt of each delivery in its batch, each endpoint in its own job queue) -> success, a retry at a later
+// run_at, or failure; a 410 or 5 days of failures disable the endpoint and record `webhook.endpoint_disabled`.
 import type { TaskList } from 'graphile-worker';
 import { DEFAULT_WEBHOOK_RETRY_SCHEDULE } from '../config.js';
 import { onDispatch } from '../engine/dispatch.js';

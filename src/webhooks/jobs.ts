@@ -1,4 +1,5 @@
-// The one graphile-worker job of a webhook delivery: its task name, payload, key and queue.
+// The one graphile-worker job of a webhook delivery: its task name, payload, key and queue. Another delivery's job
+// may send it in a batch (./claim.ts), but every pending delivery keeps its own job until it is finished.
 import type { JobSpec } from '../worker/jobs.js';
 import { PayloadError } from '../worker/payload.js';
 
@@ -16,11 +17,14 @@ export const deliveryJobKey = (tenantId: string, deliveryId: string): string => 
 
 /**
  * Endpoint isolation: every delivery to one subscription goes through that subscription's own graphile-worker job
- * queue, and graphile-worker runs the jobs of a queue one at a time. However slow or dead an endpoint is (each attempt
- * is capped at 15 s), it holds at most one worker slot; every other endpoint, of this tenant or another, keeps being
- * served by the remaining slots. The price is that one endpoint is sent to serially, which also keeps a struggling
- * receiver from being hammered. A job waiting for its retry does not hold the queue: later deliveries go first.
- * The tenant id is length-prefixed because ids may contain ':' ("a:b" + "c" must not share a queue with "a" + "b:c").
+ * queue, and graphile-worker runs the jobs of a queue one at a time. A job sends a batch of its endpoint's due
+ * deliveries (./deliver.ts: up to BATCH_SIZE, ENDPOINT_CONCURRENCY requests in flight), so however slow or dead an
+ * endpoint is (each attempt is capped at 15 s, a batch stops starting requests after 30 s), it holds at most one
+ * worker slot and has at most ENDPOINT_CONCURRENCY requests open; every other endpoint, of this tenant or another,
+ * keeps being served by the remaining slots. A failing endpoint gets one delivery per job until it answers again,
+ * which also keeps a struggling receiver from being hammered. A job waiting for its retry does not hold the queue:
+ * later deliveries go first. The tenant id is length-prefixed because ids may contain ':' ("a:b" + "c" must not
+ * share a queue with "a" + "b:c").
  */
 export const endpointQueue = (tenantId: string, subscriptionId: string): string => `webhooks:${tenantId.length}:${tenantId}:${subscriptionId}`;
 

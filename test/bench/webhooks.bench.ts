@@ -130,11 +130,14 @@ export async function webhookDeliveries(b: Bench, opts: { subscriptions: number;
     await down.stop();
     const afterFirstAttempt = await counts(b, lagging.id);
     for (const r of receivers) r.reset(); // up again: 200
+    // As if their time had come: a retry's job and its delivery share the time (run_at, next_attempt_at).
     const [due] = await rows<{ n: number }>(b.ds, `
       WITH d AS (
         UPDATE graphile_worker._private_jobs j SET run_at = now() FROM graphile_worker._private_tasks t
         WHERE t.id = j.task_id AND t.identifier = $1 AND j.locked_at IS NULL AND j.key LIKE $2 RETURNING 1
-      ) SELECT count(*)::int AS n FROM d`, [WEBHOOK_DELIVER_TASK, `webhook:${lagging.id}:%`]);
+      ), dl AS (
+        UPDATE webhook_deliveries SET next_attempt_at = now() WHERE tenant_id = $3 AND status = 'pending'
+      ) SELECT count(*)::int AS n FROM d`, [WEBHOOK_DELIVER_TASK, `webhook:${lagging.id}:%`, lagging.id]);
     b.log(`webhooks: receivers up, ${due.n} retries due now`);
     const drain = await drainTimed(b, { tenantId: lagging.id, total: backlog, tasks, what: 'the backlog to drain' });
 
