@@ -1,4 +1,5 @@
 // The express app: JSON API under /api, health probes, OpenAPI and its reference page.
+import compression from 'compression';
 import express, { type Request, type Response } from 'express';
 import { createRequire } from 'node:module';
 import { migrationsApplied } from '../db/data-source.js';
@@ -55,7 +56,7 @@ export function createApp(deps: ApiDeps, opts: AppOptions = {}): express.Express
   const openapi = buildOpenApi(routes, { version: VERSION, basePath: '/api' });
   app.get('/api/openapi.json', (_req, res) => { res.json(openapi); });
   const swaggerDir = (require('swagger-ui-dist') as { getAbsoluteFSPath(): string }).getAbsoluteFSPath();
-  app.use('/api/docs/assets', express.static(swaggerDir, { index: false }));
+  app.use('/api/docs/assets', compression(), express.static(swaggerDir, { index: false }));
   app.get(['/api/docs', '/api/docs/'], (_req, res) => { res.type('html').send(REFERENCE_PAGE); });
 
   mountSmsCallbacks(app, deps, deps.transports.sms);

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import compression from 'compression';
 import express, { type Express, type Response } from 'express';
 
 /** dist/src/ui/serve.js -> dist/ui (and .build-ui/src/ui/serve.js -> .build-ui/ui): next to the compiled server. */
@@ -31,8 +32,9 @@ function securityHeaders(res: Response): void {
 
 export function mountUi(app: Express, opts: { dir?: string } = {}): void {
   const dir = opts.dir ?? UI_DIR;
-  // Asset names carry a content hash: cache them for good.
-  app.use('/ui', express.static(path.join(dir, 'assets'), {
+  // Asset names carry a content hash: cache them for good. Compressed for the browsers that ask (the bundle is
+  // ~740 KB, ~240 KB gzipped): a first visit over a slow link should not wait for the raw file.
+  app.use('/ui', compression(), express.static(path.join(dir, 'assets'), {
     index: false, immutable: true, maxAge: '365d', fallthrough: true,
     setHeaders: (res) => res.setHeader('X-Content-Type-Options', 'nosniff'),
   }));

@@ -11,7 +11,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** The compiled tests live in <out>/test/ui; the server serves <out>/ui (see src/ui/serve.ts). */
-const UI_DIR = path.resolve(here, '../../ui');
+export const UI_DIR = path.resolve(here, '../../ui');
 const REPO = path.resolve(here, '../../..');
 export const ARTIFACTS = path.join(REPO, 'test/artifacts');
 
