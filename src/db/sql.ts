@@ -24,20 +24,28 @@ export async function one<T = Record<string, unknown>>(db: Queryable, sql: strin
 const RETRYABLE = new Set(['40001', '40P01']); // serialization_failure, deadlock_detected
 
 /**
- * Runs `fn` in one transaction. Deadlocks and serialization failures are retried a bounded number of times
- * (with a little jitter), never surfaced to the client as a 500.
+ * Runs `fn` (one transaction, or one statement: its own implicit transaction) again after a deadlock or a
+ * serialization failure, a bounded number of times with a little jitter; any other error goes to the caller.
  */
-export async function transaction<T>(ds: DataSource, fn: (tx: EntityManager) => Promise<T>, opts: { attempts?: number } = {}): Promise<T> {
+export async function retryConflicts<T>(fn: () => Promise<T>, opts: { attempts?: number } = {}): Promise<T> {
   const attempts = opts.attempts ?? 5;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await ds.transaction(fn);
+      return await fn();
     } catch (err) {
       const code = pgCode(err);
       if (!code || !RETRYABLE.has(code) || attempt >= attempts) throw err;
       await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
     }
   }
+}
+
+/**
+ * Runs `fn` in one transaction. Deadlocks and serialization failures are retried a bounded number of times
+ * (with a little jitter), never surfaced to the client as a 500.
+ */
+export async function transaction<T>(ds: DataSource, fn: (tx: EntityManager) => Promise<T>, opts: { attempts?: number } = {}): Promise<T> {
+  return retryConflicts(() => ds.transaction(fn), opts);
 }
 
 /** The SQLSTATE of a Postgres error, also when TypeORM wrapped it. */

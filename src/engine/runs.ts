@@ -1,7 +1,7 @@
 // Runs and their steps: recording decisions, starting step jobs, and reading the history back.
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Queryable } from '../db/data-source.js';
-import { one, pgCode, rows } from '../db/sql.js';
+import { one, retryConflicts, rows } from '../db/sql.js';
 import { notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { listRows, toApi, type Page } from '../domain/store.js';
@@ -113,8 +113,6 @@ const finishRunSql = (stepStatuses: string) => `
           FROM (${stepStatuses}) steps) s
     WHERE r.tenant_id = $1 AND r.id = $2 AND s.open = 0`;
 
-const RETRYABLE = new Set(['40001', '40P01']); // as transaction() in db/sql.ts
-
 /**
  * Records a step's outcome, then starts `next` (the run's next step) or, without one, sets the run's final status
  * once no step is open. One statement (one round trip, one commit): the run's status is computed from its steps with
@@ -138,16 +136,7 @@ export async function completeStep(ds: DataSource, step: { tenantId: string; run
   } else {
     sql = `${stepSql}${finishRunSql('SELECT coalesce(step.status, rs.status) AS st FROM run_steps rs LEFT JOIN step ON step.idx = rs.idx WHERE rs.tenant_id = $1 AND rs.run_id = $2')}`;
   }
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await ds.query(sql, params);
-      return;
-    } catch (err) {
-      const code = pgCode(err);
-      if (!code || !RETRYABLE.has(code) || attempt >= 5) throw err;
-      await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
-    }
-  }
+  await retryConflicts(() => ds.query(sql, params));
 }
 
 export interface RunView {

@@ -3,7 +3,7 @@
 // (the common case) that is one SQL statement; with failures, one transaction.
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Queryable } from '../db/data-source.js';
-import { one, pgCode, transaction } from '../db/sql.js';
+import { one, retryConflicts, transaction } from '../db/sql.js';
 import { addJobs } from '../worker/jobs.js';
 import { disableEndpoint, FAILING_DISABLE_AFTER_MS, type DisableReason } from './disable.js';
 import type { Attempt } from './attempt.js';
@@ -38,7 +38,9 @@ const endOf = (a: Attempt): number => a.startedAt.getTime() + a.durationMs;
 export async function recordAttempts(ds: DataSource, o: RecordOptions): Promise<void> {
   if (o.sent.every((s) => s.attempt.ok)) {
     const outcomes = o.sent.map((s): Outcome => ({ id: s.delivery.id, status: 'succeeded', next: null }));
-    await retryDeadlock(() => writeOutcomes(ds, { ...o, outcomes, endsStreak: o.sent.length > 0 }));
+    // A deadlock is retried: a subscription being deleted locks the subscription then its deliveries, this
+    // statement its deliveries then (ending a streak) the subscription.
+    await retryConflicts(() => writeOutcomes(ds, { ...o, outcomes, endsStreak: o.sent.length > 0 }));
     return;
   }
   await transaction(ds, async (tx) => {
@@ -128,19 +130,4 @@ async function writeOutcomes(db: Queryable | EntityManager, o: RecordOptions & {
     )
     SELECT (SELECT n FROM completed) AS completed, (SELECT n FROM released) AS released`,
   [o.tenantId, JSON.stringify(rowsJson), o.endsStreak, o.subscriptionId, finished, o.release]);
-}
-
-/**
- * Runs one statement again after a deadlock, as transaction() does: a subscription being deleted locks the
- * subscription then its deliveries, the success statement its deliveries then (ending a streak) the subscription.
- */
-async function retryDeadlock<T>(fn: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (attempt >= 5 || !['40001', '40P01'].includes(pgCode(err) ?? '')) throw err;
-      await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
-    }
-  }
 }
