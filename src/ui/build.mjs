@@ -76,7 +76,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   }
   const started = Date.now();
   buildUi({ outdir, dev: args.includes('--dev') }).then(
-    (r) => console.log(`admin UI built in ${Date.now() - started} ms: ${path.relative(process.cwd(), r.outdir) || '.'}/index.html`),
+    (r) => console.error(`admin UI built in ${Date.now() - started} ms: ${path.relative(process.cwd(), r.outdir) || '.'}/index.html`),
     (err) => {
       console.error(`the admin UI build failed: ${err.message}`);
       process.exit(1);
