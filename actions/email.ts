@@ -19,7 +19,7 @@ export const email = defineAction<Config>({
     type: 'object',
     properties: {
       to: recipientSchema('email'),
-      address: { type: 'string', format: 'email', title: 'Fixed address', description: 'when "Send to" is fixed' },
+      address: { type: 'string', format: 'email', title: 'Fixed address', description: 'when "Send to" is fixed', 'x-shown-when': { to: ['fixed'] } },
       subject: { type: 'string', minLength: 1, maxLength: 500, title: 'Subject', 'x-templated': true },
       html: { type: 'string', minLength: 1, maxLength: 50000, title: 'Body (HTML)', 'x-templated': true, 'x-widget': 'textarea' },
       variants: variantsSchema(['subject', 'html']),

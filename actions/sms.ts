@@ -17,7 +17,7 @@ export const sms = defineAction<Config>({
     type: 'object',
     properties: {
       to: recipientSchema('sms'),
-      phone: { type: 'string', pattern: '^\\+[1-9][0-9]{6,14}$', title: 'Fixed number (E.164)', description: 'when "Send to" is fixed' },
+      phone: { type: 'string', pattern: '^\\+[1-9][0-9]{6,14}$', title: 'Fixed number (E.164)', description: 'when "Send to" is fixed', 'x-shown-when': { to: ['fixed'] } },
       body: { type: 'string', minLength: 1, maxLength: 1600, title: 'Message', 'x-templated': true, 'x-widget': 'textarea' },
       variants: variantsSchema(['body']),
     },

@@ -7,7 +7,7 @@ import type { ErrorSchema, RegistryFieldsType, RegistryWidgetsType } from '@rjsf
 import type { FieldError } from '../lib/api';
 import type { Helper, JSONSchema } from '../lib/types';
 import { buttonTemplates, translateString, WrapIfAdditional } from './templates';
-import { hasNoFields, uiSchemaFor } from './ui-schema';
+import { hasNoFields, shownWhenKeys, uiSchemaFor } from './ui-schema';
 import type { Variable } from './variables';
 import { JsonField, TemplateVars, TemplateWidget } from './widgets';
 
@@ -44,7 +44,9 @@ export interface ModuleFormProps {
 }
 
 export const ModuleForm = memo(function ModuleForm({ idPrefix, schema, value, onChange, errors, variables, helpers, columns }: ModuleFormProps) {
-  const uiSchema = useMemo(() => uiSchemaFor(schema), [schema]);
+  // Rebuilt when a value that shows or hides a field changes (x-shown-when), not on every keystroke.
+  const showKey = JSON.stringify(shownWhenKeys(schema).map((k) => value?.[k]));
+  const uiSchema = useMemo(() => uiSchemaFor(schema, value), [schema, showKey]); // eslint-disable-line react-hooks/exhaustive-deps
   const extraErrors = useMemo(() => toErrorSchema(errors), [errors]);
   const vars = useMemo(() => ({ variables, helpers }), [variables, helpers]);
   if (hasNoFields(schema)) return <p className="muted small no-settings">No settings needed.</p>;

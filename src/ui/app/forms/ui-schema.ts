@@ -7,6 +7,8 @@
 //   an added entry (additionalProperties: translations, headers) is named by a language tag or a name
 //   a field without a title borrows the title of the top-level field with the same name (translations), else its
 //   name in words;  'x-order' -> ui:order
+//   'x-shown-when': { to: ['fixed'] } on a field -> hidden unless its sibling `to` has one of those values (a value
+//   it holds meanwhile is kept, and the server ignores it)
 import type { UiSchema } from '@rjsf/utils';
 import { humanize } from '../lib/format';
 import type { JSONSchema } from '../lib/types';
@@ -23,7 +25,14 @@ const keyLabel = (s: JSONSchema): string => (/\[a-z\]\{2,3\}/.test(String(s.prop
 /** Lower-case identifiers become words; anything else (POST, en-GB) is shown as written. */
 export const enumLabel = (v: unknown): string => (typeof v === 'string' && /^[a-z][a-z0-9_]*$/.test(v) ? humanize(v) : String(v));
 
-function build(schema: JSONSchema, titles: Record<string, string>, name?: string): UiSchema {
+/** Whether a field with 'x-shown-when' is shown for these sibling values (a missing value counts as the default). */
+function shown(schema: JSONSchema, siblings: Record<string, unknown>, props: Record<string, JSONSchema>): boolean {
+  const when = schema?.['x-shown-when'] as Record<string, unknown[]> | undefined;
+  if (!when || typeof when !== 'object') return true;
+  return Object.entries(when).every(([key, values]) => Array.isArray(values) && values.includes(siblings[key] ?? props[key]?.default));
+}
+
+function build(schema: JSONSchema, titles: Record<string, string>, name?: string, data?: unknown): UiSchema {
   const ui: UiSchema = {};
   if (!schema || typeof schema !== 'object') return ui;
   if (!schema.title && name) ui['ui:title'] = titles[name] ?? humanize(name);
@@ -45,7 +54,11 @@ function build(schema: JSONSchema, titles: Record<string, string>, name?: string
 
   if (types.includes('object') || schema.properties) {
     const props: Record<string, JSONSchema> = schema.properties ?? {};
-    for (const [key, prop] of Object.entries(props)) ui[key] = build(prop, titles, key);
+    const values = (data && typeof data === 'object' ? data : {}) as Record<string, unknown>;
+    for (const [key, prop] of Object.entries(props)) {
+      ui[key] = build(prop, titles, key, values[key]);
+      if (!shown(prop, values, props)) ui[key]['ui:widget'] = 'hidden';
+    }
     if (schema.additionalProperties && typeof schema.additionalProperties === 'object') {
       const entry = build(schema.additionalProperties, titles);
       ui.additionalProperties = { ...entry, 'ui:options': { ...(entry['ui:options'] as object | undefined), keyLabel: keyLabel(schema) } };
@@ -57,12 +70,17 @@ function build(schema: JSONSchema, titles: Record<string, string>, name?: string
   return ui;
 }
 
-export function uiSchemaFor(schema: JSONSchema): UiSchema {
+/** The uiSchema of a form; `data`, its current value, decides which 'x-shown-when' fields show. */
+export function uiSchemaFor(schema: JSONSchema, data?: Record<string, unknown>): UiSchema {
   const titles: Record<string, string> = {};
   for (const [key, prop] of Object.entries<JSONSchema>(schema?.properties ?? {})) if (prop?.title) titles[key] = prop.title;
-  return { ...build(schema, titles), 'ui:submitButtonOptions': { norender: true } };
+  return { ...build(schema, titles, undefined, data), 'ui:submitButtonOptions': { norender: true } };
 }
 
 /** True when the schema asks for nothing (e.g. "A booking is added" has no settings). */
 export const hasNoFields = (schema: JSONSchema): boolean =>
   !schema || (typesOf(schema).includes('object') && Object.keys(schema.properties ?? {}).length === 0 && !schema.additionalProperties);
+
+/** The top-level fields whose values show or hide others ('x-shown-when'). */
+export const shownWhenKeys = (schema: JSONSchema): string[] => [...new Set(Object.values<JSONSchema>(schema?.properties ?? {})
+  .flatMap((p) => (p?.['x-shown-when'] && typeof p['x-shown-when'] === 'object' ? Object.keys(p['x-shown-when']) : [])))];
