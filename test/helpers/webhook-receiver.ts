@@ -33,6 +33,8 @@ export interface WebhookReceiver {
   redirectTo(url: string): void;
   /** Answer 410 Gone from now on (the receiver asks to be unsubscribed). */
   gone(): void;
+  /** The most requests this receiver had open at once (received, not yet answered) since it started or was reset. */
+  readonly peakInFlight: number;
   /** Forget requests and go back to answering 200 at once. Secrets are kept. */
   reset(): void;
   close(): Promise<void>;
@@ -75,8 +77,12 @@ export async function startWebhookReceiver(opts: { secrets?: string[] } = {}): P
   let queued: Answer[] = [];
   let standing: Answer = OK;
   let delayMs = 0;
+  let inFlight = 0;
+  let peakInFlight = 0;
 
   const server = http.createServer((req, res) => {
+    peakInFlight = Math.max(peakInFlight, ++inFlight);
+    res.once('close', () => { inFlight--; });
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -118,6 +124,7 @@ export async function startWebhookReceiver(opts: { secrets?: string[] } = {}): P
   return {
     url: `http://127.0.0.1:${address.port}`,
     requests,
+    get peakInFlight() { return peakInFlight; },
     waitFor(predicate, timeoutMs = 10_000) {
       return waitForItem(requests, waiters, predicate, timeoutMs, 'webhook');
     },
@@ -144,6 +151,7 @@ export async function startWebhookReceiver(opts: { secrets?: string[] } = {}): P
       queued = [];
       standing = OK;
       delayMs = 0;
+      peakInFlight = inFlight;
     },
     close() {
       for (const t of timers) clearTimeout(t);
