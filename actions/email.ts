@@ -30,6 +30,7 @@ export const email = defineAction<Config>({
   templatedFields: ['subject', 'html'],
   htmlField: 'html',
   maxAttempts: 6,
+  channel: 'email',
   validate: (c) => (c.to === 'fixed' && !c.address ? [{ pointer: '/address', message: 'a fixed recipient needs an address' }] : []),
   async run(input, deps) {
     const r = input.recipient(input.config.to, 'email');

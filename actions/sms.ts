@@ -26,6 +26,7 @@ export const sms = defineAction<Config>({
   },
   templatedFields: ['body'],
   maxAttempts: 6,
+  channel: 'sms',
   validate: (c) => (c.to === 'fixed' && !c.phone ? [{ pointer: '/phone', message: 'a fixed recipient needs a phone number' }] : []),
   async run(input, deps) {
     const r = input.recipient(input.config.to, 'sms');

@@ -59,6 +59,7 @@ export const webhook = defineAction<Config>({
   },
   templatedFields: [],
   maxAttempts: 8,
+  channel: 'webhook',
   secrets: ['signing'],
   templates: (c) => {
     const out = [{ pointer: '/url', source: c.url }];

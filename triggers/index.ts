@@ -7,6 +7,7 @@ import { bookingCreated } from './booking-created.js';
 import { bookingDeleted } from './booking-deleted.js';
 import { bookingStatusChanged } from './booking-status-changed.js';
 import { customerCreated } from './customer-created.js';
+import { messageFailed } from './message-failed.js';
 import { paymentCompleted } from './payment-completed.js';
 import { slotFreed } from './slot-freed.js';
 import { waitlistJoined } from './waitlist-joined.js';
@@ -36,4 +37,5 @@ export const triggers: TriggerModule<any>[] = [
   waitlistExpired,
   waitlistCancelled,
   webhookEndpointDisabled,
+  messageFailed,
 ];

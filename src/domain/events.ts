@@ -15,6 +15,7 @@ export const EVENT_TYPES = {
   'customer.created': 'A customer was created.',
   'payment.completed': 'A payment reached the status `completed`.',
   'slot.freed': 'Capacity on a resource freed up over an interval (`reason` says why).',
+  'message.failed': 'An email, SMS or webhook call of a workflow step did not reach its recipient: the step failed for good (`stage`: sending), or the SMS provider reported it undelivered or failed (`stage`: delivery).',
   'webhook.endpoint_disabled': 'A webhook subscription was disabled because its endpoint answered 410 Gone or failed for 5 days (`reason`: gone or failing).',
   'waitlist.joined': 'A member joined the waitlist for a full slot.',
   'waitlist.offered': 'A freed seat is held for a waitlist entry until `offer.expiresAt`; the member can accept or decline.',

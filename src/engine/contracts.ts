@@ -142,6 +142,11 @@ export interface ActionModule<Config = Record<string, unknown>> {
   templates?(config: Config): { pointer: string; source: string }[];
   /** Extra checks at save time beyond the schema (e.g. a fixed recipient needs an address). Returns messages per JSON pointer. */
   validate?(config: Config): { pointer: string; message: string }[];
+  /**
+   * The channel this action sends on, for actions that send messages: when such a step fails for good, or its
+   * message is reported undelivered, Bookflow records `message.failed` (src/engine/failures.ts).
+   */
+  channel?: 'email' | 'sms' | 'webhook';
   /** Secrets to generate when a workflow with this action is saved (names), returned once in the save response. */
   secrets?: string[];
   run(input: ActionInput<Config>, deps: ActionDeps): Promise<StepResult>;

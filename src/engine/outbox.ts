@@ -2,11 +2,12 @@
 // is sent, so a retried step finds it (and whether it went out) instead of sending twice. Visible in the API and UI.
 import type { DataSource } from 'typeorm';
 import type { Queryable } from '../db/data-source.js';
-import { one } from '../db/sql.js';
+import { one, transaction } from '../db/sql.js';
 import { notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { listRows, toApi, type Page } from '../domain/store.js';
 import type { Outbox, OutboxMessage } from './contracts.js';
+import { recordMessageFailed, type MessageFailure } from './failures.js';
 
 interface MessageRow { id: string; status: OutboxMessage['status']; provider_id: string | null; attempts: number }
 const toMessage = (r: MessageRow): OutboxMessage => ({ id: r.id, status: r.status, providerId: r.provider_id, attempts: r.attempts });
@@ -94,16 +95,36 @@ export async function getMessage(db: Queryable, tenantId: string, id: string): P
   return toView(r);
 }
 
-/** A provider's delivery report (e.g. Twilio: delivered, undelivered, failed). */
-export async function recordDeliveryStatus(db: Queryable, tenantId: string, id: string, providerStatus: string): Promise<boolean> {
+/**
+ * A provider's delivery report (e.g. Twilio: delivered, undelivered, failed, with its error code as `providerError`,
+ * e.g. TWILIO_30003). A report that a message did not arrive records `message.failed` (stage `delivery`) with it,
+ * once: a repeated report changes nothing.
+ */
+export async function recordDeliveryStatus(ds: DataSource, tenantId: string, id: string, providerStatus: string, providerError?: string): Promise<boolean> {
   const status = providerStatus === 'delivered' ? 'delivered' : providerStatus === 'undelivered' ? 'undelivered' : providerStatus === 'failed' ? 'failed' : null;
-  const r = await one(db, `
-    UPDATE messages SET provider_status = $3, status = COALESCE($4, status), updated_at = now()
-    WHERE tenant_id = $1 AND id = $2 RETURNING id, run_id, step_idx`, [tenantId, id, providerStatus, status]);
-  if (r && r.run_id !== null) {
-    await db.query(`
-      UPDATE run_steps SET output = jsonb_set(coalesce(output, '{}'), '{deliveryStatus}', to_jsonb($4::text))
-      WHERE tenant_id = $1 AND run_id = $2 AND idx = $3`, [tenantId, r.run_id, r.step_idx, providerStatus]);
-  }
-  return Boolean(r);
+  return transaction(ds, async (tx) => {
+    // Locked first, so of two reports of the same loss the second sees the first's status.
+    const before = await one<{ status: string }>(tx, 'SELECT status FROM messages WHERE tenant_id = $1 AND id = $2 FOR UPDATE', [tenantId, id]);
+    if (!before) return false;
+    const r = (await one<{ id: string; run_id: string | null; step_idx: number | null; channel: MessageFailure['channel'] }>(tx, `
+      UPDATE messages SET provider_status = $3, status = COALESCE($4, status), updated_at = now()
+      WHERE tenant_id = $1 AND id = $2 RETURNING id, run_id, step_idx, channel`,
+    [tenantId, id, providerStatus, status]))!;
+    if (r.run_id !== null) {
+      await tx.query(`
+        UPDATE run_steps SET output = jsonb_set(coalesce(output, '{}'), '{deliveryStatus}', to_jsonb($4::text))
+        WHERE tenant_id = $1 AND run_id = $2 AND idx = $3`, [tenantId, r.run_id, r.step_idx, providerStatus]);
+      const lost = status === 'undelivered' || status === 'failed';
+      if (lost && before.status !== 'undelivered' && before.status !== 'failed') {
+        await recordMessageFailed(tx, {
+          tenantId, runId: r.run_id, stepIdx: r.step_idx!, stage: 'delivery', channel: r.channel, messageId: r.id,
+          error: {
+            code: providerError ?? `PROVIDER_${status.toUpperCase()}`,
+            message: `the provider reported the message ${status} after it was sent${providerError ? ` (${providerError})` : ''}`,
+          },
+        });
+      }
+    }
+    return true;
+  });
 }

@@ -3,13 +3,14 @@
 // PermanentActionError (and ConfigInvalidError) is recorded and not retried; anything else is retried with
 // graphile-worker's backoff until the action's attempt limit, then recorded as failed.
 import type { JobHelpers } from 'graphile-worker';
-import type { DataSource } from 'typeorm';
-import { one } from '../db/sql.js';
+import type { DataSource, EntityManager } from 'typeorm';
+import { one, transaction } from '../db/sql.js';
 import { toEvent, type DomainEvent, type EventRow } from '../domain/events.js';
 import { PayloadError } from '../worker/payload.js';
 import { TemplateError } from '../templates/index.js';
 import { ConfigInvalidError, PermanentActionError, TransientActionError, type ActionDeps, type ActionInput, type StepResult } from './contracts.js';
 import { enrichContext, loadContext, toTenantInfo, type TenantInfo, type TenantRow } from './context.js';
+import { recordMessageFailed } from './failures.js';
 import { dbOutbox } from './outbox.js';
 import { actions } from './registry.js';
 import { renderField, renderPlain, resolveRecipient } from './render.js';
@@ -35,10 +36,10 @@ interface RunRow { id: string; workflow_id: string; event_id: string | null; boo
 /** Outcomes that count as done without sending (`skipped:*`); anything else a module returns is success. */
 const stepStatus = (outcome: string): 'succeeded' | 'skipped' => (outcome.startsWith('skipped') ? 'skipped' : 'succeeded');
 
-async function complete(ds: DataSource, p: StepPayload, run: RunRow, update: StepUpdate): Promise<void> {
+async function complete(db: DataSource | EntityManager, p: StepPayload, run: RunRow, update: StepUpdate): Promise<void> {
   const next = p.step + 1;
   const nextJob = !p.only && next < run.actions.length ? stepJob(p.tenantId, p.runId, next, run.actions[next].type) : null;
-  await completeStep(ds, { tenantId: p.tenantId, runId: p.runId, idx: p.step }, update, nextJob);
+  await completeStep(db, { tenantId: p.tenantId, runId: p.runId, idx: p.step }, update, nextJob);
 }
 
 interface Claimed {
@@ -125,7 +126,17 @@ export async function runStep(ds: DataSource, actionDeps: ActionDeps, payload: u
     const message = err instanceof Error ? err.message : String(err);
     const output = err instanceof PermanentActionError || err instanceof TransientActionError ? err.output : {};
     if (final) {
-      await complete(ds, p, run, { status: 'failed', outcome: null, output, errorCode: code, errorMessage: message });
+      const failed: StepUpdate = { status: 'failed', outcome: null, output, errorCode: code, errorMessage: message };
+      const channel = registered?.module.channel;
+      if (!channel) {
+        await complete(ds, p, run, failed);
+        return;
+      }
+      // A message that will not be sent: say so (message.failed) with the step's failure, or not at all.
+      await transaction(ds, async (tx) => {
+        await complete(tx, p, run, failed);
+        await recordMessageFailed(tx, { tenantId: p.tenantId, runId: p.runId, stepIdx: p.step, stage: 'sending', channel, error: { code, message } });
+      });
       return;
     }
     await ds.query(`

@@ -1,5 +1,5 @@
 // Runs and their steps: recording decisions, starting step jobs, and reading the history back.
-import type { DataSource, EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { Queryable } from '../db/data-source.js';
 import { one, retryConflicts, rows } from '../db/sql.js';
 import { notFound } from '../domain/errors.js';
@@ -116,10 +116,9 @@ const finishRunSql = (stepStatuses: string) => `
 /**
  * Records a step's outcome, then starts `next` (the run's next step) or, without one, sets the run's final status
  * once no step is open. One statement (one round trip, one commit): the run's status is computed from its steps with
- * this step's new status, as a second statement in the same transaction would see them. A deadlock is retried, as
- * transaction() does.
+ * this step's new status, as a second statement in the same transaction would see them.
  */
-export async function completeStep(ds: DataSource, step: { tenantId: string; runId: string; idx: number }, update: StepUpdate, next: JobSpec | null): Promise<void> {
+export async function completeStep(db: DataSource | EntityManager, step: { tenantId: string; runId: string; idx: number }, update: StepUpdate, next: JobSpec | null): Promise<void> {
   const stepSql = `
     WITH step AS (
       UPDATE run_steps SET status = $4, outcome = $5, output = $6, error_code = $7, error_message = $8, finished_at = now()
@@ -136,7 +135,9 @@ export async function completeStep(ds: DataSource, step: { tenantId: string; run
   } else {
     sql = `${stepSql}${finishRunSql('SELECT coalesce(step.status, rs.status) AS st FROM run_steps rs LEFT JOIN step ON step.idx = rs.idx WHERE rs.tenant_id = $1 AND rs.run_id = $2')}`;
   }
-  await retryConflicts(() => ds.query(sql, params));
+  // In a caller's transaction, that transaction retries; on its own, this statement does.
+  if (db instanceof DataSource) await retryConflicts(() => db.query(sql, params));
+  else await db.query(sql, params);
 }
 
 export interface RunView {

@@ -195,7 +195,7 @@ describe('actions end to end', () => {
     const b2 = (await c.post('/api/bookings', booking(slot()))).body;
     const failed = await eventually(async () => (await c.get(`/api/bookings/${b2.id}/runs`)).body.items.find((r: { status: string }) => r.status === 'failed'));
     expect(failed.steps[0]).to.include({ status: 'failed', errorCode: 'SMTP_REJECTED', attempts: 1 });
-    expect((await c.get(`/api/messages?bookingId=${b2.id}`)).body.items[0].status).to.equal('failed');
+    expect((await c.get(`/api/messages?runId=${failed.id}`)).body.items[0].status).to.equal('failed');
 
     // retry: the failed step runs again and the email goes out
     const retried = await c.post(`/api/runs/${failed.id}/retry`);

@@ -66,6 +66,21 @@ describe('webhook deliveries of every event type', () => {
         await ok(c.patch('/api/settings/waitlist', { mode: 'offer' }));
       }
     },
+    'message.failed': async () => {
+      // A webhook action to an endpoint that refuses it (a permanent failure): its message did not get through.
+      const wf = await c.post('/api/workflows', {
+        name: 'refused', trigger: { type: 'booking.created' },
+        actions: [{ type: 'webhook', config: { url: `${gone.url}/refuses`, body: { booking: '{{booking.id}}' } } }],
+      });
+      expect(wf.status, JSON.stringify(wf.body)).to.equal(201);
+      gone.respondWith(422, { error: 'no' }, { times: 1 });
+      try {
+        const b = await newBooking();
+        await eventually(async () => (await c.get('/api/events?type=message.failed')).body.items.some((e: { data: { bookingId: string } }) => e.data.bookingId === b.id));
+      } finally {
+        await ok(c.delete(`/api/workflows/${wf.body.id}`));
+      }
+    },
     'webhook.endpoint_disabled': async () => {
       gone.gone();
       const doomed = await subscribe(c, { url: `${gone.url}/doomed`, eventTypes: ['customer.created'] });

@@ -38,7 +38,8 @@ export function mountSmsCallbacks(app: Express, deps: ApiDeps, sms: SmsSender): 
         return;
       }
       const status = String(params.MessageStatus ?? params.SmsStatus ?? '');
-      const found = await recordDeliveryStatus(deps.ds, String(req.params.tenantId), String(req.params.messageId), status);
+      const errorCode = /^\d{1,10}$/.test(params.ErrorCode ?? '') ? `TWILIO_${params.ErrorCode}` : undefined;
+      const found = await recordDeliveryStatus(deps.ds, String(req.params.tenantId), String(req.params.messageId), status, errorCode);
       if (!found) sendProblem(res, problemOf(404, 'NOT_FOUND', 'no such message'));
       else res.status(204).end();
     } catch (err) {
