@@ -63,7 +63,7 @@ function job(tenantId: string, wf: WorkflowRow, bookingId: string, moment: Date,
 }
 
 /** The scope of a booking for filters: its resource's location and its language (booking, customer, tenant). */
-async function bookingScope(db: Queryable, tenantId: string, b: Booking): Promise<Scope> {
+export async function bookingScope(db: Queryable, tenantId: string, b: Booking): Promise<Scope> {
   const r = await one<{ location_id: string | null; language: string }>(db, `
     SELECT res.location_id, coalesce($3, c.language, t.default_language) AS language
     FROM tenants t LEFT JOIN resources res ON res.tenant_id = t.id AND res.id = $2

@@ -33,6 +33,11 @@ describe('Daily operations (admin UI, headless Chromium)', function () {
       actions: [{ type: 'email', config: { to: 'customer', subject: 'Booked: {{service.name}}', html: '<p>Hi {{customer.name}}, see you {{formatDate booking.startTime}}.</p>' } }],
     });
     expect(wf.status, JSON.stringify(wf.body)).to.equal(201);
+    const bergen = await c.post('/api/workflows', {
+      name: 'Bergen reminder', trigger: { type: 'booking.before_start', config: { offset: { amount: 2, unit: 'hours' } } }, filters: { locationIds: ['bergen'] },
+      actions: [{ type: 'sms', config: { to: 'customer', body: 'See you soon' } }],
+    });
+    expect(bergen.status, JSON.stringify(bergen.body)).to.equal(201);
     const start = inDays(5);
     const bk = await c.post('/api/bookings', { customerId: 'anna', resourceId: 'court-1', serviceId: 'court-hour', startTime: start, endTime: plusHour(start) });
     expect(bk.status).to.equal(201);
@@ -50,8 +55,15 @@ describe('Daily operations (admin UI, headless Chromium)', function () {
     // ... and the run behind it, in the booking's history.
     await page.goto(`${app.url}/#/bookings/${bk.body.id}`);
     await page.getByRole('heading', { name: 'Runs about this booking' }).waitFor();
-    await page.locator('table', { hasText: 'Booking confirmation' }).waitFor();
+    await page.getByRole('region', { name: 'Runs about this booking' }).locator('table', { hasText: 'Booking confirmation' }).waitFor();
+    // The workflows seen from this booking: what applies, and why the Bergen reminder (which never ran) does not.
+    const workflows = page.getByRole('table', { name: 'Workflows for this booking' });
+    const applies = workflows.getByRole('row', { name: /Booking confirmation/ });
+    expect(await applies.innerText()).to.include('When a booking is added').and.include('Applies');
+    const excluded = workflows.getByRole('row', { name: /Bergen reminder/ });
+    expect(await excluded.innerText()).to.include('Does not apply').and.include('at a location this workflow does not cover');
     await screenshot(page, '07-booking');
+    await c.post(`/api/workflows/${bergen.body.id}/disable`);
   });
 
   it('tests a saved workflow against a booking: every message it would send, nothing sent', async () => {

@@ -1,5 +1,6 @@
 import { createBooking, deleteBooking, getBooking, listBookings, setBookingStatus, updateBooking } from '../../domain/bookings.js';
 import { invalid } from '../../domain/errors.js';
+import { bookingWorkflows } from '../../engine/booking-workflows.js';
 import { previewDelete, previewStatusChange } from '../../waitlist/preview.js';
 import { defineRoute, type RouteSpec } from '../route.js';
 import * as S from '../schemas.js';
@@ -8,6 +9,20 @@ const DRY_RUN = {
   type: 'boolean', default: false,
   description: 'answer what would happen (the booking as it would be, and which waitlist entry would get the freed seat, until when) without changing anything',
 };
+
+const nstr = { type: ['string', 'null'] };
+const bookingWorkflowsSchema = S.object({
+  items: {
+    type: 'array',
+    items: S.object({
+      workflowId: S.id, name: S.name, triggerType: { type: 'string' }, trigger: { type: 'string', description: 'the trigger in words' },
+      enabled: { type: 'boolean' }, builtin: { type: 'boolean' }, applies: { type: 'boolean' }, reason: nstr,
+      moment: { ...nstr, description: 'time-offset triggers: when it runs for this booking' },
+      scheduledFor: { ...nstr, description: 'time-offset triggers: when its waiting job is due; null when none waits' },
+    }),
+  },
+  truncated: { type: 'boolean', description: 'more than 500 workflows have booking triggers; the rest are left out' },
+}, ['items', 'truncated']);
 
 function checkInterval(startTime: string, endTime: string): void {
   if (new Date(endTime).getTime() <= new Date(startTime).getTime()) {
@@ -40,6 +55,16 @@ export const bookingRoutes: RouteSpec[] = [
     summary: 'Get a booking', params: S.idParam,
     responses: { 200: { description: 'the booking', schema: S.booking } },
     handler: async ({ deps, tenantId, params }) => ({ body: await getBooking(deps.ds, tenantId, params.id) }),
+  }),
+  defineRoute({
+    method: 'get', path: '/bookings/:id/workflows', tag: 'Bookings', access: 'tenant',
+    summary: 'Which workflows apply to this booking as it is now, why the others do not, and when its reminders are due',
+    description: 'Every workflow with a booking trigger (enabled or not; those that apply first; at most 500): `applies`, or the '
+      + '`reason` it does not (`disabled`, `filter:location`, `filter:service`, `filter:resource`, `filter:status`, `filter:language`). '
+      + 'For time-offset triggers, `moment` is when it runs for this booking and `scheduledFor` when its waiting job is due (null: no job).',
+    params: S.idParam,
+    responses: { 200: { description: 'the workflows and their decision for this booking', schema: bookingWorkflowsSchema } },
+    handler: async ({ deps, tenantId, params }) => ({ body: await bookingWorkflows(deps.ds, tenantId, params.id) }),
   }),
   defineRoute({
     method: 'patch', path: '/bookings/:id', tag: 'Bookings', access: 'tenant',

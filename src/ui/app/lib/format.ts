@@ -75,6 +75,7 @@ export function reasonText(reason: string | null | undefined): string {
     'trigger:no_match': 'The trigger\'s settings did not match this event',
     'loop:depth': 'Stopped: workflows were triggering each other in a chain',
     'workflow:disabled': 'The workflow was disabled',
+    disabled: 'The workflow is switched off',
   };
   if (known[reason]) return known[reason];
   if (kind === 'stale') return `Nothing sent: the booking changed since this was scheduled (${humanize(detail ?? '')})`;

@@ -1,5 +1,5 @@
-// One booking: its details, its status (changeable), every run about it ("why did or didn't they get a message?")
-// and every message sent about it.
+// One booking: its details, its status (changeable), the workflows that apply to it and why the others do not, every
+// run about it ("why did or didn't they get a message?") and every message sent about it.
 import { useState } from 'react';
 import { api } from '../../lib/api';
 import { formatDateTime, formatRange, humanize, statusTone } from '../../lib/format';
@@ -11,6 +11,7 @@ import { Badge, Button, ErrorBanner, KeyValues, Loading, PageHeader } from '../.
 import { useToast } from '../../components/Toasts';
 import { MessageList } from '../outbox/MessageList';
 import { RunTable } from '../runs/RunTable';
+import { BookingWorkflows } from './BookingWorkflows';
 import { NEXT, StatusDialog } from './StatusDialog';
 
 export function BookingPage({ id }: { id: string }) {
@@ -53,6 +54,10 @@ export function BookingPage({ id }: { id: string }) {
           ['Booked', formatDateTime(b.createdAt, tz)],
           ['Id', <code>{b.id}</code>],
         ]} />
+      </section>
+      <section className="section" aria-labelledby="booking-workflows">
+        <h2 id="booking-workflows" className="section-title">Workflows for this booking</h2>
+        <BookingWorkflows bookingId={b.id} status={b.status} tz={tz} />
       </section>
       <section className="section" aria-labelledby="booking-runs">
         <h2 id="booking-runs" className="section-title">Runs about this booking</h2>

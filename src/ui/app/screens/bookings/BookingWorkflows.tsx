@@ -1,0 +1,58 @@
+// The tenant's workflows seen from one booking: which apply to it as it is now, why the others do not (a filter, or
+// switched off: cases the run history cannot show, because nothing ran), and when its reminders are due.
+import { api } from '../../lib/api';
+import { formatDateTime, reasonText } from '../../lib/format';
+import { href } from '../../lib/router';
+import { useLoad } from '../../lib/use-api';
+import { Badge, Empty, ErrorBanner, Loading } from '../../components/ui';
+
+interface BookingWorkflow {
+  workflowId: string; name: string; trigger: string; enabled: boolean; builtin: boolean;
+  applies: boolean; reason: string | null; moment: string | null; scheduledFor: string | null;
+}
+
+function when(w: BookingWorkflow, tz: string): string {
+  if (!w.moment) return '';
+  if (w.scheduledFor) return `Scheduled for ${formatDateTime(w.scheduledFor, tz)}`;
+  if (!w.applies) return `Would run ${formatDateTime(w.moment, tz)}`;
+  return Date.parse(w.moment) <= Date.now() ? `Its moment has passed (${formatDateTime(w.moment, tz)})` : `Due ${formatDateTime(w.moment, tz)}`;
+}
+
+export function BookingWorkflows({ bookingId, status, tz }: { bookingId: string; status: string; tz: string }) {
+  // Reloaded when the booking's status changes: filters and reminders follow it.
+  const list = useLoad((signal) => api.get<{ items: BookingWorkflow[]; truncated: boolean }>(`/bookings/${encodeURIComponent(bookingId)}/workflows`, { signal }), [bookingId, status]);
+  if (list.loading && !list.data) return <Loading label="Loading workflows…" />;
+  if (list.error || !list.data) return <ErrorBanner error={list.error} title="Workflows could not be loaded" onRetry={() => list.reload()} />;
+  const items = list.data.items;
+  if (!items.length) return <Empty icon="workflow" title="No booking workflows">No workflow reacts to bookings yet.</Empty>;
+  return (
+    <div className="table-wrap card">
+      <table className="table" aria-label="Workflows for this booking">
+        <thead>
+          <tr>
+            <th scope="col">Workflow</th>
+            <th scope="col">When</th>
+            <th scope="col">For this booking</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((w) => (
+            <tr key={w.workflowId}>
+              <td>
+                <a href={href('workflows', w.workflowId)}>{w.name}</a>
+                {w.builtin ? <span className="muted small"> · built-in</span> : null}
+              </td>
+              <td className="small">{w.trigger}</td>
+              <td>
+                <Badge tone={w.applies ? 'success' : 'neutral'}>{w.applies ? 'Applies' : 'Does not apply'}</Badge>
+                {w.reason ? <div className="small muted">{reasonText(w.reason)}</div> : null}
+                {w.moment ? <div className="small muted">{when(w, tz)}</div> : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {list.data.truncated ? <p className="muted small table-more">Showing the first 500 workflows.</p> : null}
+    </div>
+  );
+}
