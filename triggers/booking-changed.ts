@@ -25,5 +25,10 @@ export const bookingChanged = defineTrigger<Config>({
     data: { booking: sampleBooking, changes: { startTime: { from: '2026-01-15T09:00:00.000Z', to: sampleBooking.startTime } } },
     depth: 0, causedByRun: null, occurredAt: sampleBooking.updatedAt, dispatchedAt: null,
   },
+  sampleData: (c, b) => {
+    const field = c.fields?.[0] ?? 'startTime';
+    const now = (b as unknown as Record<string, unknown> | null)?.[field] ?? (sampleBooking as unknown as Record<string, unknown>)[field] ?? null;
+    return { changes: { [field]: { from: field === 'startTime' ? '2026-01-15T09:00:00.000Z' : null, to: now } } };
+  },
   describe: (c) => (c.fields?.length ? `When a booking's ${c.fields.join(' or ')} changes` : 'When a booking is changed'),
 });

@@ -26,5 +26,11 @@ export const bookingStatusChanged = defineTrigger<Config>({
     data: { booking: sampleBooking, from: 'pending', to: 'confirmed', reason: null },
     depth: 0, causedByRun: null, occurredAt: sampleBooking.updatedAt, dispatchedAt: null,
   },
+  // The booking's own status when the workflow waits for it, else the first wanted one; a "from" other than that.
+  sampleData: (c, b) => {
+    const to = c.to?.length ? (b && c.to.includes(b.status) ? b.status : c.to[0]) : (b?.status ?? 'confirmed');
+    const from = c.from?.length ? c.from.find((s) => s !== to) ?? c.from[0] : b && b.status !== to ? b.status : to === 'pending' ? 'confirmed' : 'pending';
+    return { from, to, ...(b ? { booking: { ...b, status: to } } : {}) };
+  },
   describe: (c) => `When a booking goes from ${c.from?.length ? c.from.join('/') : 'any status'} to ${c.to?.length ? c.to.join('/') : 'any status'}`,
 });

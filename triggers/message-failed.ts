@@ -44,5 +44,10 @@ export const messageFailed = defineTrigger<Config>({
     },
     depth: 1, causedByRun: 'run_sample', occurredAt: sampleBooking.updatedAt, dispatchedAt: null,
   },
+  sampleData: (c) => {
+    const channel = c.channels?.[0] ?? 'sms';
+    const recipient = channel === 'email' ? 'kari@example.com' : channel === 'webhook' ? 'https://example.com/hooks/bookflow' : '+4790000000';
+    return { channel, recipient, run: { id: 'run_sample', stepIndex: 0, actionType: channel } };
+  },
   describe: (c) => (c.channels?.length ? `When a message could not be delivered (${c.channels.join(', ')})` : 'When a message could not be delivered'),
 });

@@ -27,5 +27,6 @@ export const slotFreed = defineTrigger<Config>({
     data: { resourceId: sampleBooking.resourceId, locationId: 'loc-sample', startTime: sampleBooking.startTime, endTime: sampleBooking.endTime, seats: 1, reason: 'cancelled', bookingId: sampleBooking.id },
     depth: 0, causedByRun: null, occurredAt: sampleBooking.updatedAt, dispatchedAt: null,
   },
+  sampleData: (c) => ({ reason: c.reasons?.[0] ?? 'cancelled' }),
   describe: (c) => (c.reasons?.length ? `When a slot frees up (${c.reasons.join(', ')})` : 'When a slot frees up'),
 });

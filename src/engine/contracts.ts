@@ -40,6 +40,12 @@ export interface TriggerModule<Config = Record<string, unknown>> {
   variables: JSONSchema;
   /** For previews, dry runs and the contract test. */
   sampleEvent: Omit<DomainEvent, 'tenantId'>;
+  /**
+   * Event data that fits this config, merged over `sampleEvent.data` in dry runs, so a preview shows the event the
+   * workflow really waits for (a change to "cancelled", not the sample's "confirmed"). `booking` is the booking the
+   * dry run is for, if any.
+   */
+  sampleData?(config: Config, booking: Booking | null): Record<string, unknown>;
   /** Describes a config in words, for lists: "24 hours before start". */
   describe(config: Config): string;
 }

@@ -46,25 +46,33 @@ export async function dryRun(ds: DataSource, opts: { tenantId: string; workflow:
   const tenant = await loadTenant(ds, opts.tenantId);
   if (!tenant) throw notFound('tenant', opts.tenantId);
   const trigger = triggers.get(opts.workflow.trigger.type)!.module;
+  const config = (opts.workflow.trigger.config ?? {}) as never;
+  const sample = trigger.sampleEvent;
   let context: RunContext;
   if (opts.bookingId) {
-    const sample = trigger.sampleEvent;
     context = await loadContext(ds, tenant, { bookingId: opts.bookingId, eventType: sample.type });
     if (!context.booking) throw notFound('booking', opts.bookingId, '/bookingId');
-    const event: DomainEvent = { ...sample, tenantId: tenant.id, data: { ...sample.data, booking: context.booking } };
-    context.event = { id: null, type: event.type, occurredAt: new Date().toISOString(), data: event.data };
   } else {
     context = sampleContext(tenant);
-    context.event = { id: null, type: trigger.sampleEvent.type, occurredAt: trigger.sampleEvent.occurredAt, data: trigger.sampleEvent.data };
   }
+  // The event this workflow waits for, about this booking: the sample, fitted to the trigger's config (a change to
+  // the status it wants), with the booking as that event would leave it.
+  const fitted = trigger.sampleData?.(config, context.booking) ?? {};
+  if (fitted.booking) context.booking = fitted.booking as RunContext['booking'];
+  const event: DomainEvent = {
+    ...sample, tenantId: tenant.id, data: { ...sample.data, ...fitted, ...(context.booking ? { booking: context.booking } : {}) },
+  };
+  context.event = { id: null, type: event.type, occurredAt: opts.bookingId ? new Date().toISOString() : sample.occurredAt, data: event.data };
   if (opts.language) {
     if (context.booking) context.booking = { ...context.booking, language: opts.language };
     if (context.customer) context.customer = { ...context.customer, language: opts.language };
   }
   await enrichContext(ds, context, { publicUrl: opts.publicUrl });
   const scope = scopeOf(context);
-  const reason = opts.bookingId ? filterReason(opts.workflow.filters, scope, trigger.defaultStatuses) : null;
-  const moment = trigger.schedule && context.booking ? trigger.schedule(context.booking, opts.workflow.trigger.config as never) : null;
+  // Time-offset triggers wait for a moment, not an event: there is nothing to match.
+  const reason = trigger.listensTo.length && !trigger.matches(event, config) ? 'trigger:no_match'
+    : opts.bookingId ? filterReason(opts.workflow.filters, scope, trigger.defaultStatuses) : null;
+  const moment = trigger.schedule && context.booking ? trigger.schedule(context.booking, config) : null;
 
   const deps: ActionDeps = { ...capturing(opts.publicUrl), fillFromWaitlist: (origin, slot) => previewFill(ds, origin, slot as never) };
   const steps: DryRunStep[] = [];

@@ -95,6 +95,25 @@ describe('dry runs', () => {
     await nothingSent();
   });
 
+  it('previews the event the trigger waits for: a change to the wanted status, the changed field, the freed reason', async () => {
+    const test = async (trigger: Record<string, unknown>, body: string) => {
+      const res = await c.post('/api/workflows/test', { workflow: { trigger, actions: [{ type: 'sms', config: { to: 'customer', body } }] }, bookingId: b.id });
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      return res.body as { decision: string; reason: string | null; steps: { output: { body: string } }[] };
+    };
+    // b is pending: a workflow for cancellations shows the move from pending to cancelled, with the booking as it would be.
+    const cancelled = await test({ type: 'booking.status_changed', config: { to: ['cancelled'] } }, '{{event.data.from}} -> {{event.data.to}} ({{booking.status}})');
+    expect(cancelled).to.include({ decision: 'would_run', reason: null });
+    expect(cancelled.steps[0].output.body).to.equal('pending -> cancelled (cancelled)');
+    const fromConfirmed = await test({ type: 'booking.status_changed', config: { from: ['confirmed'], to: ['completed', 'not_taken'] } }, '{{event.data.from}} -> {{event.data.to}}');
+    expect(fromConfirmed.steps[0].output.body).to.equal('confirmed -> completed');
+    const notes = await test({ type: 'booking.changed', config: { fields: ['notes'] } }, '{{#if event.data.changes.notes}}notes changed{{else}}no notes{{/if}}');
+    expect(notes.steps[0].output.body).to.equal('notes changed');
+    const freed = await test({ type: 'slot.freed', config: { reasons: ['not_taken'] } }, 'freed: {{event.data.reason}}');
+    expect(freed.steps[0].output.body).to.equal('freed: not_taken');
+    await nothingSent();
+  });
+
   it('picks the language variant given as `language`', async () => {
     const wf = await createWorkflow(c, { enabled: false, trigger: { type: 'booking.created' }, actions: steps(w.hooks.url).slice(0, 1) });
     const en = await c.post(`/api/workflows/${wf.id}/test`, { bookingId: b.id, language: 'en-GB' });
