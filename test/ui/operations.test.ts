@@ -149,4 +149,37 @@ describe('Daily operations (admin UI, headless Chromium)', function () {
     await page.getByText('Booking is now cancelled').waitFor();
     expect((await c.get(`/api/bookings/${held.body.id}`)).body.status).to.equal('cancelled');
   });
+
+  it('adds a booking by hand at the location\'s local time (winter and summer), and shows why a full slot is refused', async () => {
+    const { app, c, page } = t;
+    await signIn(page, app.url, c.key!);
+    await page.getByRole('link', { name: 'Bookings' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Bookings' }).waitFor();
+    const add = async (local: string) => {
+      await page.getByRole('button', { name: 'New booking' }).click();
+      const dialog = page.getByRole('dialog', { name: 'New booking' });
+      await dialog.getByLabel('Customer').selectOption({ label: 'Anna Berg' });
+      await dialog.getByLabel('Resource').selectOption({ label: 'Court 2 · Bergen Harbour' });
+      expect(await dialog.getByText('Local time at the location (Europe/Oslo)').count()).to.equal(1);
+      await dialog.getByLabel('Starts').fill(local);
+      await dialog.getByRole('button', { name: 'Add booking' }).click();
+      return dialog;
+    };
+    // Oslo is UTC+1 in January and UTC+2 in June; the browser here runs in UTC, so a wrong zone would show.
+    for (const [local, utc] of [['2027-01-15T10:00', '2027-01-15T09:00:00.000Z'], ['2027-06-15T10:00', '2027-06-15T08:00:00.000Z']]) {
+      await add(local);
+      await page.getByRole('heading', { level: 1, name: 'Anna Berg · Court 2' }).waitFor();
+      const id = decodeURIComponent(new URL(page.url()).hash.split('/').pop()!);
+      const saved = (await c.get(`/api/bookings/${id}`)).body;
+      expect(saved).to.include({ customerId: 'anna', resourceId: 'court-2', startTime: utc, status: 'confirmed', seats: 1 });
+      expect(Date.parse(saved.endTime) - Date.parse(saved.startTime)).to.equal(60 * 60_000); // the service's duration
+      await page.getByRole('link', { name: 'Bookings' }).first().click();
+    }
+    // The same slot again: court 2 holds one seat.
+    const dialog = await add('2027-01-15T10:00');
+    await dialog.getByRole('alert').getByText('The booking was not added').waitFor();
+    expect(await dialog.getByRole('alert').innerText()).to.include('no free seat').and.include('SLOT_FULL');
+    await screenshot(page, '17-new-booking-full');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+  });
 });

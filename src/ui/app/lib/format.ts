@@ -130,3 +130,26 @@ export function localInput(d: Date): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
+
+/** The UTC offset (ms) of `timeZone` at the instant `t`. */
+function zoneOffset(t: number, timeZone: string): number {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', {
+    timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+  }).formatToParts(new Date(t)).map((p) => [p.type, p.value]));
+  const wall = Date.UTC(+parts.year, +parts.month - 1, +parts.day, +parts.hour, +parts.minute, +parts.second);
+  return wall - Math.floor(t / 1000) * 1000;
+}
+
+/**
+ * A wall-clock time ("2026-03-29T02:30", as <input type="datetime-local"> gives it) in `timeZone`, as an ISO
+ * instant: a booking at 10:00 in Oslo is 10:00 in Oslo, whatever the browser's zone. A time that does not exist
+ * (skipped by a DST change) moves forward by the gap, as clocks do.
+ */
+export function zonedToIso(local: string, timeZone: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(local);
+  if (!m) throw new Error(`not a date and time: ${local}`);
+  const wall = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5]);
+  let t = wall - zoneOffset(wall, timeZone);
+  t = wall - zoneOffset(t, timeZone); // once more: the offset at the instant itself (near a DST change)
+  return new Date(t).toISOString();
+}

@@ -1,13 +1,14 @@
-// Bookings by start time, filtered by status, location, resource and dates; change a status or delete from here.
+// Bookings by start time, filtered by status, location, resource and dates; add one, change a status or delete from here.
 import { useId, useState } from 'react';
 import { api, qs, type Page } from '../../lib/api';
 import { formatRange, humanize, STATUSES, statusTone } from '../../lib/format';
-import { href } from '../../lib/router';
+import { href, navigate } from '../../lib/router';
 import { useTenant } from '../../lib/tenant';
 import type { Booking } from '../../lib/types';
 import { useLoad } from '../../lib/use-api';
 import { Badge, Button, Empty, ErrorBanner, Loading, PageHeader } from '../../components/ui';
 import { useToast } from '../../components/Toasts';
+import { NewBookingDialog } from './NewBookingDialog';
 import { NEXT, StatusDialog } from './StatusDialog';
 
 interface Filter { status: string; locationId: string; resourceId: string; from: string; to: string }
@@ -22,6 +23,7 @@ export function BookingList() {
   const [filter, setFilter] = useState<Filter>({ status: '', locationId: '', resourceId: '', from: '', to: '' });
   const [extra, setExtra] = useState<{ items: Booking[]; cursor: string | null } | null>(null);
   const [dialog, setDialog] = useState<{ booking: Booking; mode: 'status' | 'delete' } | null>(null);
+  const [adding, setAdding] = useState(false);
   const ids = { status: useId(), location: useId(), resource: useId(), from: useId(), to: useId() };
   const query = qs({
     status: filter.status, locationId: filter.locationId, resourceId: filter.resourceId, from: dayStart(filter.from), to: dayEnd(filter.to), limit: 50,
@@ -46,7 +48,8 @@ export function BookingList() {
 
   return (
     <>
-      <PageHeader title="Bookings" description="Every booking, by start time. Changing a status here runs the workflows that listen for it." />
+      <PageHeader title="Bookings" description="Every booking, by start time. Adding one or changing a status here runs the workflows that listen for it."
+        actions={<Button variant="primary" icon="plus" onClick={() => setAdding(true)}>New booking</Button>} />
       <form className="toolbar filters" aria-label="Filter bookings" onSubmit={(e) => e.preventDefault()}>
         <div className="field">
           <label className="field-label" htmlFor={ids.status}>Status</label>
@@ -83,7 +86,7 @@ export function BookingList() {
       {list.error ? <ErrorBanner error={list.error} title="Bookings could not be loaded" onRetry={() => list.reload()} /> : null}
       {list.data && rows.length === 0 ? (
         <Empty icon="bookings" title={filtered ? 'No booking matches these filters' : 'No bookings yet'}>
-          {filtered ? 'Try a wider date range or another status.' : 'Bookings made through the API (or your booking site) appear here.'}
+          {filtered ? 'Try a wider date range or another status.' : 'Bookings made through the API (or your booking site) appear here; add one by hand with New booking.'}
         </Empty>
       ) : null}
       {rows.length ? (
@@ -122,6 +125,14 @@ export function BookingList() {
           </table>
           {cursor ? <div className="table-more"><Button onClick={more}>Load more</Button></div> : null}
         </div>
+      ) : null}
+      {adding ? (
+        <NewBookingDialog onClose={() => setAdding(false)}
+          onDone={(b) => {
+            setAdding(false);
+            toast('Booking added');
+            navigate(`/bookings/${encodeURIComponent(b.id)}`);
+          }} />
       ) : null}
       {dialog ? (
         <StatusDialog booking={dialog.booking} mode={dialog.mode} onClose={() => setDialog(null)}
