@@ -28,9 +28,9 @@ function configure(ajv: Ajv2020): Ajv2020 {
 }
 
 /** Bodies: exact types, no coercion; defaults filled in. */
-export const bodyAjv = configure(new Ajv2020({ allErrors: true, strict: false, useDefaults: true }));
+export const bodyAjv = configure(new Ajv2020({ allErrors: true, strict: false, useDefaults: true, verbose: true }));
 /** Query strings and path parameters arrive as strings: coerce them to the schema's types. */
-export const queryAjv = configure(new Ajv2020({ allErrors: true, strict: false, useDefaults: true, coerceTypes: 'array' }));
+export const queryAjv = configure(new Ajv2020({ allErrors: true, strict: false, useDefaults: true, coerceTypes: 'array', verbose: true }));
 
 /** ajv errors -> one FieldError per invalid field, each with a JSON pointer to it. */
 export function fieldErrors(errors: ErrorObject[] | null | undefined, where: FieldError['in']): FieldError[] {
@@ -49,6 +49,9 @@ export function fieldErrors(errors: ErrorObject[] | null | undefined, where: Fie
       message = `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
     } else if (e.keyword === 'format' && (e.params as { format: string }).format === 'timezone') {
       message = 'must be an IANA time zone such as Europe/Oslo';
+    } else if (e.keyword === 'pattern' && typeof (e.parentSchema as { description?: unknown } | undefined)?.description === 'string') {
+      // "must be E.164, e.g. +4791234567" says more to a person than the regular expression does.
+      message = `must be ${(e.parentSchema as { description: string }).description}`;
     }
     const key = `${pointer} ${message}`;
     if (seen.has(key)) continue;

@@ -63,6 +63,14 @@ describe('bad input', () => {
     });
   }
 
+  it('says what a malformed value should look like, not the regular expression', async () => {
+    const res = await c.request('POST', '/api/customers', { name: 'x', phone: '91234567', language: 'Norsk' });
+    expectProblem(res, 400, '/phone');
+    const message = (pointer: string) => res.body.errors.find((e: { pointer: string }) => e.pointer === pointer)?.message;
+    expect(message('/phone')).to.equal('must be E.164, e.g. +4791234567');
+    expect(message('/language')).to.equal('must be a BCP 47 language tag, e.g. nb or en-GB');
+  });
+
   it('answers 400 INVALID_JSON for a body that is not JSON', async () => {
     const before = await snapshot();
     const res = await c.request('POST', '/api/customers', '{"name": "x",');
