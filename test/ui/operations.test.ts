@@ -182,4 +182,39 @@ describe('Daily operations (admin UI, headless Chromium)', function () {
     await screenshot(page, '17-new-booking-full');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
   });
+
+  it('corrects a customer from their booking: a bad number is refused at its field, and the workflows follow a new language', async () => {
+    const { app, c, page } = t;
+    const wf = await c.post('/api/workflows', {
+      name: 'English confirmation', trigger: { type: 'booking.created' }, filters: { languages: ['en'] },
+      actions: [{ type: 'email', config: { to: 'customer', subject: 'Booked', html: 'x' } }],
+    });
+    expect(wf.status, JSON.stringify(wf.body)).to.equal(201);
+    const start = inDays(12);
+    const bk = await c.post('/api/bookings', { customerId: 'ola', resourceId: 'court-1', serviceId: 'court-hour', startTime: start, endTime: plusHour(start) });
+    expect(bk.status).to.equal(201);
+    await signIn(page, app.url, c.key!);
+    await page.goto(`${app.url}/#/bookings/${bk.body.id}`);
+    const workflows = page.getByRole('table', { name: 'Workflows for this booking' });
+    expect(await workflows.getByRole('row', { name: /English confirmation/ }).innerText()).to.include('Does not apply').and.include('language');
+
+    await page.getByRole('button', { name: 'Edit customer Ola Nilsen' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Edit Ola Nilsen' });
+    await dialog.getByLabel('Phone').fill('12345');
+    await dialog.getByRole('button', { name: 'Save customer' }).click();
+    await dialog.getByText('The customer was not saved').waitFor();
+    await screenshot(page, '18-edit-customer');
+    expect(await dialog.getByLabel('Phone').getAttribute('aria-invalid')).to.equal('true');
+    expect((await c.get('/api/customers/ola')).body.phone, 'nothing written').to.equal('+4793333333');
+
+    await dialog.getByLabel('Phone').fill('+4799999999');
+    await dialog.getByLabel('Language').fill('en');
+    await dialog.getByRole('checkbox', { name: 'SMS' }).check();
+    await dialog.getByRole('button', { name: 'Save customer' }).click();
+    await page.getByText('Ola Nilsen saved').waitFor();
+    expect((await c.get('/api/customers/ola')).body).to.deep.include({ phone: '+4799999999', language: 'en', optOut: ['sms'] });
+    await page.getByText('+4799999999').waitFor();
+    await workflows.getByRole('row', { name: /English confirmation/ }).getByText('Applies').waitFor();
+    await c.post(`/api/workflows/${wf.body.id}/disable`);
+  });
 });

@@ -149,7 +149,7 @@ export interface Settings {
 export interface Location { id: string; name: string; timezone: string }
 export interface Service { id: string; name: string; durationMinutes: number }
 export interface Resource { id: string; name: string; locationId: string; capacity: number; email: string | null; phone: string | null }
-export interface Customer { id: string; name: string; email: string | null; phone: string | null; language: string | null; tier: string | null }
+export interface Customer { id: string; name: string; email: string | null; phone: string | null; language: string | null; tier: string | null; optOut: string[] }
 
 export interface Booking {
   id: string;

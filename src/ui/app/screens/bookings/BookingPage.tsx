@@ -12,13 +12,15 @@ import { useToast } from '../../components/Toasts';
 import { MessageList } from '../outbox/MessageList';
 import { RunTable } from '../runs/RunTable';
 import { BookingWorkflows } from './BookingWorkflows';
+import { CustomerDialog } from './CustomerDialog';
 import { NEXT, StatusDialog } from './StatusDialog';
 
 export function BookingPage({ id }: { id: string }) {
   const tenant = useTenant();
   const toast = useToast();
   const booking = useLoad((signal) => api.get<Booking>(`/bookings/${encodeURIComponent(id)}`, { signal }), [id]);
-  const [dialog, setDialog] = useState<'status' | 'delete' | null>(null);
+  const [dialog, setDialog] = useState<'status' | 'delete' | 'customer' | null>(null);
+  const [customerVersion, setCustomerVersion] = useState(0);
   const tz = booking.data ? tenant.zoneOf(booking.data.resourceId) : tenant.settings.timezone;
 
   if (booking.loading && !booking.data) return <Loading label="Loading the booking…" />;
@@ -45,7 +47,10 @@ export function BookingPage({ id }: { id: string }) {
       <section className="card" aria-label="Booking details">
         <KeyValues items={[
           ['Status', <Badge tone={statusTone(b.status)}>{humanize(b.status)}</Badge>],
-          ['Customer', <>{tenant.name('customer', b.customerId)}{customer?.email ? <span className="muted"> · {customer.email}</span> : null}{customer?.phone ? <span className="muted"> · {customer.phone}</span> : null}</>],
+          ['Customer', <>
+            {tenant.name('customer', b.customerId)}{customer?.email ? <span className="muted"> · {customer.email}</span> : null}{customer?.phone ? <span className="muted"> · {customer.phone}</span> : null}
+            {customer ? <Button size="sm" variant="ghost" className="inline-action" onClick={() => setDialog('customer')} aria-label={`Edit customer ${customer.name}`}>Edit</Button> : null}
+          </>],
           ['Resource', tenant.name('resource', b.resourceId)],
           ['Service', b.serviceId ? tenant.name('service', b.serviceId) : '—'],
           ['Seats', String(b.seats)],
@@ -57,7 +62,7 @@ export function BookingPage({ id }: { id: string }) {
       </section>
       <section className="section" aria-labelledby="booking-workflows">
         <h2 id="booking-workflows" className="section-title">Workflows for this booking</h2>
-        <BookingWorkflows bookingId={b.id} status={b.status} tz={tz} />
+        <BookingWorkflows key={customerVersion} bookingId={b.id} status={b.status} tz={tz} />
       </section>
       <section className="section" aria-labelledby="booking-runs">
         <h2 id="booking-runs" className="section-title">Runs about this booking</h2>
@@ -67,7 +72,15 @@ export function BookingPage({ id }: { id: string }) {
         <h2 id="booking-messages" className="section-title">Messages about this booking</h2>
         <MessageList query={{ bookingId: b.id }} emptyText="Nothing was sent about this booking." />
       </section>
-      {dialog ? (
+      {dialog === 'customer' && customer ? (
+        <CustomerDialog customer={customer} onClose={() => setDialog(null)}
+          onSaved={(c) => {
+            setDialog(null);
+            toast(`${c.name} saved`);
+            setCustomerVersion((v) => v + 1); // a language or opt-out change can change which workflows apply
+          }} />
+      ) : null}
+      {dialog === 'status' || dialog === 'delete' ? (
         <StatusDialog booking={b} mode={dialog} onClose={() => setDialog(null)}
           onDone={(nb) => {
             setDialog(null);
