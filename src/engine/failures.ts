@@ -75,8 +75,9 @@ registerDefaultWorkflow({
           + '{{#if customer.name}} for {{customer.name}}{{/if}}'
           + '{{#if booking.startTime}} (booking on {{formatDate booking.startTime}}){{/if}}.</p>'
           + '<p>Reason: {{event.data.error.message}} ({{event.data.error.code}})</p>'
-          + '<p>The run {{event.data.run.id}} shows the message and every attempt. Once the cause is fixed (the address, '
-          + 'the number or the endpoint), a failed step can be retried from there (POST /api/runs/{{event.data.run.id}}/retry).</p>',
+          + '<p><a href="{{url "/#/runs/" event.data.run.id}}">The run</a> shows the message and every attempt. Once the cause '
+          + 'is fixed (the address, the number or the endpoint), a failed step can be retried from there '
+          + '(or with POST /api/runs/{{event.data.run.id}}/retry).</p>',
       },
     }],
   },

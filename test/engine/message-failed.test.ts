@@ -54,7 +54,8 @@ describe('message.failed: undelivered messages are reported', () => {
 
     const mail = await w.smtp.waitFor((m) => m.subject === 'Not delivered: sms to +4791234567');
     expect(mail.to).to.deep.equal(['boss@club.example']);
-    expect(mail.html).to.include('<b>Booking SMS</b>').and.include('Kari Nordmann').and.include('21211').and.include(run.id);
+    expect(mail.html).to.include('<b>Booking SMS</b>').and.include('Kari Nordmann').and.include('21211');
+    expect(mail.html, 'a link to the run in the admin UI').to.include(`href="${w.app.config.publicUrl}/#/runs/${run.id}"`);
     await off(wf.id);
   });
 
