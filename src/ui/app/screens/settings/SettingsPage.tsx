@@ -63,7 +63,7 @@ export function SettingsPage() {
           <Field label="Business name" errors={errs('name')}>
             {(p) => <input {...p} className="input" value={form.name} onChange={set('name')} maxLength={200} />}
           </Field>
-          <Field label="Admin email" errors={errs('adminEmail')} hint="Workflows can send to this address (“Send to: admin”).">
+          <Field label="Admin email" errors={errs('adminEmail')} hint="Workflows can send to this address (“Send to: admin”); Bookflow tells it when a message could not be delivered or a webhook endpoint was disabled.">
             {(p) => <input {...p} className="input" type="email" value={form.adminEmail} onChange={set('adminEmail')} placeholder="bookings@example.com" />}
           </Field>
           <Field label="Time zone" errors={errs('timezone')} hint="Dates in messages use a location's own zone; this one is used where there is none.">
