@@ -11,6 +11,7 @@ import { WorkflowList } from './screens/workflows/WorkflowList';
 import { WorkflowPage } from './screens/workflows/WorkflowPage';
 import { BookingList } from './screens/bookings/BookingList';
 import { BookingPage } from './screens/bookings/BookingPage';
+import { CustomerList } from './screens/customers/CustomerList';
 import { Outbox } from './screens/outbox/Outbox';
 import { RunList } from './screens/runs/RunList';
 import { RunPage } from './screens/runs/RunPage';
@@ -91,6 +92,8 @@ function Screen({ route }: { route: Route }) {
       return <WorkflowPage key={id} id={id === 'new' ? null : id} tab={sub === 'runs' ? 'runs' : 'builder'} />;
     case 'bookings':
       return id ? <BookingPage key={id} id={id} /> : <BookingList />;
+    case 'customers':
+      return <CustomerList />;
     case 'outbox':
       return <Outbox />;
     case 'runs':

@@ -13,6 +13,7 @@ export function Shell({ section, children }: { section: string; children: ReactN
   const nav: NavItem[] = [
     { section: 'workflows', label: 'Workflows', icon: 'workflow' },
     { section: 'bookings', label: 'Bookings', icon: 'bookings' },
+    { section: 'customers', label: 'Customers', icon: 'users' },
     ...(tenant.features.waitlist ? [{ section: 'waitlist', label: 'Waitlist', icon: 'waitlist' }] : []),
     { section: 'outbox', label: 'Outbox', icon: 'outbox' },
     { section: 'runs', label: 'Runs', icon: 'runs' },

@@ -12,7 +12,7 @@ import { useToast } from '../../components/Toasts';
 import { MessageList } from '../outbox/MessageList';
 import { RunTable } from '../runs/RunTable';
 import { BookingWorkflows } from './BookingWorkflows';
-import { CustomerDialog } from './CustomerDialog';
+import { CustomerDialog } from '../customers/CustomerDialog';
 import { NEXT, StatusDialog } from './StatusDialog';
 
 export function BookingPage({ id }: { id: string }) {

@@ -1,6 +1,7 @@
-// Correcting a customer from their booking: the address, number, language, tier and channels they opted out of.
-// Where an admin lands after "a message could not be delivered": fix the number here, then retry the failed run.
-// PATCH /api/customers/:id; the server's per-field errors show at their field.
+// A customer's details: the address, number, language, tier and channels they opted out of. Opened from the
+// customer list (also to add one) and from a booking, where an admin lands after "a message could not be
+// delivered": fix the number here, then retry the failed run. POST /api/customers or PATCH /api/customers/:id; the
+// server's per-field errors show at their field.
 import { useState } from 'react';
 import { api, ApiError, type FieldError } from '../../lib/api';
 import { useTenant } from '../../lib/tenant';
@@ -10,14 +11,14 @@ import { Button, ErrorBanner, Field } from '../../components/ui';
 
 const CHANNELS = [['email', 'Email'], ['sms', 'SMS']] as const;
 
-export function CustomerDialog({ customer, onClose, onSaved }: { customer: Customer; onClose(): void; onSaved(c: Customer): void }) {
+export function CustomerDialog({ customer, onClose, onSaved }: { customer: Customer | null; onClose(): void; onSaved(c: Customer): void }) {
   const tenant = useTenant();
-  const [name, setName] = useState(customer.name);
-  const [email, setEmail] = useState(customer.email ?? '');
-  const [phone, setPhone] = useState(customer.phone ?? '');
-  const [language, setLanguage] = useState(customer.language ?? '');
-  const [tier, setTier] = useState(customer.tier ?? '');
-  const [optOut, setOptOut] = useState<string[]>(customer.optOut ?? []);
+  const [name, setName] = useState(customer?.name ?? '');
+  const [email, setEmail] = useState(customer?.email ?? '');
+  const [phone, setPhone] = useState(customer?.phone ?? '');
+  const [language, setLanguage] = useState(customer?.language ?? '');
+  const [tier, setTier] = useState(customer?.tier ?? '');
+  const [optOut, setOptOut] = useState<string[]>(customer?.optOut ?? []);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [errors, setErrors] = useState<FieldError[]>([]);
@@ -29,9 +30,10 @@ export function CustomerDialog({ customer, onClose, onSaved }: { customer: Custo
     setErrors([]);
     const blank = (s: string) => (s.trim() ? s.trim() : null);
     try {
-      const saved = await api.patch<Customer>(`/customers/${encodeURIComponent(customer.id)}`, {
-        name: name.trim(), email: blank(email), phone: blank(phone), language: blank(language), tier: blank(tier), optOut,
-      });
+      const body = { name: name.trim(), email: blank(email), phone: blank(phone), language: blank(language), tier: blank(tier), optOut };
+      const saved = customer
+        ? await api.patch<Customer>(`/customers/${encodeURIComponent(customer.id)}`, body)
+        : await api.post<Customer>('/customers', body);
       await tenant.refresh();
       onSaved(saved);
     } catch (err) {
@@ -43,7 +45,7 @@ export function CustomerDialog({ customer, onClose, onSaved }: { customer: Custo
   }
 
   return (
-    <Dialog open title={`Edit ${customer.name}`} onClose={onClose}
+    <Dialog open title={customer ? `Edit ${customer.name}` : 'New customer'} onClose={onClose}
       footer={<><Button onClick={onClose}>Cancel</Button><Button variant="primary" busy={busy} onClick={save}>Save customer</Button></>}>
       <ErrorBanner error={error} title="The customer was not saved" />
       <form className="form-grid" onSubmit={(e) => { e.preventDefault(); void save(); }}>
