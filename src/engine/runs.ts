@@ -174,9 +174,12 @@ export async function getRun(db: Queryable, tenantId: string, id: string): Promi
 }
 
 /** Runs newest first, with their steps. */
-export async function listRuns(db: Queryable, tenantId: string, f: { workflowId?: string; bookingId?: string; decision?: string; cursor?: string; limit: number }): Promise<Page<RunView>> {
+export async function listRuns(db: Queryable, tenantId: string, f: {
+  workflowId?: string; bookingId?: string; decision?: string; status?: string[]; cursor?: string; limit: number;
+}): Promise<Page<RunView>> {
   const page = await listRows(db, 'runs', tenantId, {
     where: { workflowId: f.workflowId, bookingId: f.bookingId, decision: f.decision },
+    conditions: f.status?.length ? [['status = ANY(?)', f.status]] : [],
     orderBy: 'createdAt', descending: true, cursor: f.cursor, limit: f.limit,
   });
   const ids = page.items.map((r) => r.id as string);

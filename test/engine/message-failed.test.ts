@@ -52,6 +52,15 @@ describe('message.failed: undelivered messages are reported', () => {
     expect(ev.data.message).to.include({ status: 'failed' });
     expect(ev.causedByRun).to.equal(run.id);
 
+    // "Show me what failed": the runs list filters by status.
+    const failedRuns = (await c.get('/api/runs?status=failed&status=partial&limit=500')).body.items as { id: string; status: string }[];
+    expect(failedRuns.map((r) => r.id)).to.include(run.id);
+    expect(failedRuns.every((r) => r.status === 'failed' || r.status === 'partial')).to.equal(true);
+    expect((await c.get('/api/runs?status=succeeded&limit=500')).body.items.map((r: { id: string }) => r.id)).to.not.include(run.id);
+    const bad = await c.get('/api/runs?status=broken');
+    expect(bad.status).to.equal(400);
+    expect(bad.body.errors[0].pointer).to.equal('/status/0');
+
     const mail = await w.smtp.waitFor((m) => m.subject === 'Not delivered: sms to +4791234567');
     expect(mail.to).to.deep.equal(['boss@club.example']);
     expect(mail.html).to.include('<b>Booking SMS</b>').and.include('Kari Nordmann').and.include('21211');

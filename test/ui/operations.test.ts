@@ -111,6 +111,14 @@ describe('Daily operations (admin UI, headless Chromium)', function () {
     expect(run?.status, 'the run failed').to.equal('failed');
 
     await signIn(page, app.url, c.key!);
+    // Among all runs, only those with a failed step.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Runs' }).click();
+    await page.getByLabel('Show').selectOption({ label: 'Runs with a failed step' });
+    await page.waitForFunction(() => {
+      const rows = [...document.querySelectorAll('table tbody tr')];
+      return rows.some((tr) => tr.textContent?.includes('Notify our server')) && rows.every((tr) => /Failed|Partial/.test(tr.textContent ?? ''));
+    }, undefined, { timeout: 15_000 });
+
     await page.goto(`${app.url}/#/workflows/${wf.body.id}/runs`);
     await page.getByRole('link', { name: 'Run history' }).waitFor();
     await page.locator('table').getByText('Failed').first().waitFor();

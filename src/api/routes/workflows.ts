@@ -56,7 +56,14 @@ async function lastRuns(db: Queryable, tenantId: string, ids: string[]): Promise
   return new Map(rs.map((r) => [r.workflow_id, { id: r.id, decision: r.decision, reason: r.reason, status: r.status, createdAt: r.created_at.toISOString() }]));
 }
 
-const runsQuery = S.object({ ...S.pageQuery, decision: { type: 'string', enum: ['ran', 'skipped'] } });
+const runsQuery = S.object({
+  ...S.pageQuery,
+  decision: { type: 'string', enum: ['ran', 'skipped'] },
+  status: {
+    type: 'array', items: { type: 'string', enum: ['running', 'succeeded', 'partial', 'failed', 'skipped'] }, uniqueItems: true,
+    description: 'only runs with one of these statuses (repeat the parameter: status=failed&status=partial)',
+  },
+});
 
 export const workflowRoutes: RouteSpec[] = [
   defineRoute({

@@ -1,4 +1,4 @@
-// Every run of every workflow, newest first, optionally only those that ran or were skipped.
+// Every run of every workflow, newest first, optionally only those that ran, were skipped, or have a failed step.
 import { useId, useState } from 'react';
 import { PageHeader } from '../../components/ui';
 import { RunTable } from './RunTable';
@@ -16,10 +16,13 @@ export function RunList() {
             <option value="">All runs</option>
             <option value="ran">Runs that ran</option>
             <option value="skipped">Runs that were skipped</option>
+            <option value="failed">Runs with a failed step</option>
           </select>
         </div>
       </div>
-      <RunTable path="/runs" decision={decision || undefined} emptyText="Runs appear here as soon as a workflow's trigger fires, for example when a booking is created." />
+      <RunTable path="/runs" decision={decision === 'ran' || decision === 'skipped' ? decision : undefined}
+        status={decision === 'failed' ? ['failed', 'partial'] : undefined}
+        emptyText={decision === 'failed' ? 'No run has a failed step.' : 'Runs appear here as soon as a workflow\'s trigger fires, for example when a booking is created.'} />
     </>
   );
 }

@@ -14,8 +14,8 @@ export function runOutcome(r: Run): { label: string; tone: ReturnType<typeof sta
   return { label: humanize(r.status), tone: statusTone(r.status) };
 }
 
-export function RunTable({ path, showWorkflow = true, showBooking = true, emptyText, decision }: {
-  path: string; showWorkflow?: boolean; showBooking?: boolean; emptyText: string; decision?: string;
+export function RunTable({ path, showWorkflow = true, showBooking = true, emptyText, decision, status }: {
+  path: string; showWorkflow?: boolean; showBooking?: boolean; emptyText: string; decision?: string; status?: string[];
 }) {
   const tenant = useTenant();
   const [pages, setPages] = useState<Run[]>([]);
@@ -23,20 +23,21 @@ export function RunTable({ path, showWorkflow = true, showBooking = true, emptyT
   const [more, setMore] = useState(false);
   const extra = useRef(0);
   extra.current = pages.length;
-  useEffect(() => setPages([]), [path, decision]);
+  const filter = `${decision ? `&decision=${decision}` : ''}${(status ?? []).map((x) => `&status=${x}`).join('')}`;
+  useEffect(() => setPages([]), [path, filter]);
   const sep = path.includes('?') ? '&' : '?';
   const first = useLoad(async (signal) => {
-    const p = await api.get<Page<Run>>(`${path}${sep}limit=50${decision ? `&decision=${decision}` : ''}`, { signal });
+    const p = await api.get<Page<Run>>(`${path}${sep}limit=50${filter}`, { signal });
     // Polling refreshes the first page; pages loaded with "Load more" keep their own cursor.
     if (extra.current === 0) setCursor(p.nextCursor);
     return p.items;
-  }, [path, decision], { pollMs: 5000 });
+  }, [path, filter], { pollMs: 5000 });
 
   async function loadMore() {
     if (!cursor) return;
     setMore(true);
     try {
-      const p = await api.get<Page<Run>>(`${path}${sep}limit=50&cursor=${encodeURIComponent(cursor)}${decision ? `&decision=${decision}` : ''}`);
+      const p = await api.get<Page<Run>>(`${path}${sep}limit=50&cursor=${encodeURIComponent(cursor)}${filter}`);
       setPages((x) => [...x, ...p.items]);
       setCursor(p.nextCursor);
     } finally {
