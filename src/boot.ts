@@ -13,6 +13,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded.js';
 import { DEMO_TENANT, seedDemo } from './domain/demo.js';
 import { createTransports } from './engine/transports.js';
 import { installDefaultsForAllTenants } from './engine/defaults.js';
+import { seedDemoWorkflows } from './engine/demo-workflows.js';
 import { startWorker, type WorkerHandle } from './worker/runner.js';
 import { crontab, taskList } from './worker/tasks.js';
 
@@ -67,6 +68,7 @@ export async function startBookflow(config: Config, mode: Mode, log: (line: stri
       const demoFile = path.join(config.dataDir, 'demo-key');
       const created = await seedDemo(ds);
       if (created) {
+        await seedDemoWorkflows(ds, DEMO_TENANT);
         fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o711 });
         fs.writeFileSync(demoFile, created, { mode: 0o600 });
       }

@@ -24,6 +24,21 @@ describe('service lifecycle (embedded Postgres)', () => {
       expect((await demo.get('/api/settings')).body.id).to.equal('demo');
       const created = await demo.post('/api/customers', { id: 'keep-me', name: 'Persistent' });
       expect(created.status).to.equal(201);
+      // The demo's own workflows at work: a first booking gets its confirmation (in Kari's language, captured in
+      // the outbox with no mail server configured) and its reminder scheduled.
+      const start = new Date(Date.now() + 3 * 86_400_000);
+      start.setUTCHours(9, 0, 0, 0);
+      const booking = await demo.post('/api/bookings', { customerId: 'm-1', resourceId: 'court-1', serviceId: 'court-hour', startTime: start.toISOString(), endTime: new Date(start.getTime() + 3_600_000).toISOString() });
+      expect(booking.status, JSON.stringify(booking.body)).to.equal(201);
+      let mail: { status: string; subject: string } | undefined;
+      for (let i = 0; i < 300 && !mail; i++) { // up to 30 s on a busy machine
+        mail = (await demo.get(`/api/messages?bookingId=${booking.body.id}&channel=email`)).body.items[0];
+        if (!mail) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(mail, 'the confirmation').to.include({ status: 'captured' });
+      expect(mail!.subject).to.match(/^Bestilt: Court 1, /);
+      const workflows = (await demo.get(`/api/bookings/${booking.body.id}/workflows`)).body.items as { name: string; scheduledFor: string | null }[];
+      expect(workflows.find((w) => w.name === 'Reminder the day before')?.scheduledFor).to.equal(new Date(start.getTime() - 86_400_000).toISOString());
       expect((await new Client(first.url!, null).get('/readyz')).status).to.equal(200);
       port = Number(new URL(first.databaseUrl).port);
     } finally {
@@ -41,6 +56,8 @@ describe('service lifecycle (embedded Postgres)', () => {
       expect((await demo.get('/api/customers/keep-me')).body.name).to.equal('Persistent');
       const tenants = await new Client(second.url!, second.adminKey).get('/api/tenants');
       expect(tenants.body.items.filter((t: { id: string }) => t.id === 'demo')).to.have.length(1);
+      const workflows = (await demo.get('/api/workflows?limit=500')).body.items as { name: string }[];
+      expect(workflows.filter((w) => w.name === 'Booking confirmation'), 'seeded once, on the first start').to.have.length(1);
     } finally {
       await second.stop();
     }
