@@ -32,7 +32,8 @@ describe('service lifecycle (embedded Postgres)', () => {
       expect(booking.status, JSON.stringify(booking.body)).to.equal(201);
       let mail: { status: string; subject: string } | undefined;
       for (let i = 0; i < 300 && !mail; i++) { // up to 30 s on a busy machine
-        mail = (await demo.get(`/api/messages?bookingId=${booking.body.id}&channel=email`)).body.items[0];
+        // Stored as pending first, then marked captured: wait for the final state.
+        mail = (await demo.get(`/api/messages?bookingId=${booking.body.id}&channel=email`)).body.items.find((m: { status: string }) => m.status !== 'pending');
         if (!mail) await new Promise((r) => setTimeout(r, 100));
       }
       expect(mail, 'the confirmation').to.include({ status: 'captured' });
