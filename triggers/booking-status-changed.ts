@@ -1,4 +1,4 @@
-import { BOOKING_STATUSES } from '../src/domain/bookings.js';
+import { BOOKING_STATUSES, TRANSITIONS, type BookingStatus } from '../src/domain/bookings.js';
 import { defineTrigger } from '../src/engine/contracts.js';
 import { sampleBooking } from '../src/engine/samples.js';
 import { contextVariables } from '../src/engine/variables.js';
@@ -26,10 +26,16 @@ export const bookingStatusChanged = defineTrigger<Config>({
     data: { booking: sampleBooking, from: 'pending', to: 'confirmed', reason: null },
     depth: 0, causedByRun: null, occurredAt: sampleBooking.updatedAt, dispatchedAt: null,
   },
-  // The booking's own status when the workflow waits for it, else the first wanted one; a "from" other than that.
+  // "to": the booking's own status when the workflow waits for it, else the first wanted one. "from": a wanted one
+  // other than "to", else a status that moves to it; a real move (TRANSITIONS) wherever the config allows one.
   sampleData: (c, b) => {
-    const to = c.to?.length ? (b && c.to.includes(b.status) ? b.status : c.to[0]) : (b?.status ?? 'confirmed');
-    const from = c.from?.length ? c.from.find((s) => s !== to) ?? c.from[0] : b && b.status !== to ? b.status : to === 'pending' ? 'confirmed' : 'pending';
+    const after = (s: string) => TRANSITIONS[s as BookingStatus]?.[0];
+    const before = (s: string) => BOOKING_STATUSES.find((x) => TRANSITIONS[x].includes(s as BookingStatus));
+    let to = b && (!c.to?.length || c.to.includes(b.status)) ? b.status : c.to?.[0] ?? 'confirmed';
+    // Nothing moves to a pending booking: with no "to" wanted, preview its next move instead.
+    if (!c.to?.length && !before(to) && after(to)) to = after(to)!;
+    const from = c.from?.find((s) => s !== to) ?? c.from?.[0] ?? before(to) ?? 'confirmed';
+    if (from === to && !c.to?.length) to = after(from) ?? before(from) ?? 'cancelled';
     return { from, to, ...(b ? { booking: { ...b, status: to } } : {}) };
   },
   describe: (c) => `When a booking goes from ${c.from?.length ? c.from.join('/') : 'any status'} to ${c.to?.length ? c.to.join('/') : 'any status'}`,
