@@ -13,6 +13,7 @@ import { customerRoutes } from './routes/customers.js';
 import { eventRoutes } from './routes/events.js';
 import { paymentRoutes } from './routes/payments.js';
 import { tenantRoutes } from './routes/tenants.js';
+import { testMessageRoutes } from './routes/test-message.js';
 import { messageRoutes, mountSmsCallbacks } from './routes/messages.js';
 import { workflowRoutes } from './routes/workflows.js';
 import { mountUi } from '../ui/serve.js';
@@ -26,7 +27,7 @@ const VERSION = (require('../../../package.json') as { version: string }).versio
 
 /** Every REST route, in the order OpenAPI lists them. Features add theirs through `extraRoutes`. */
 export const coreRoutes: RouteSpec[] = [
-  ...tenantRoutes, ...catalogRoutes, ...customerRoutes, ...bookingRoutes, ...paymentRoutes, ...eventRoutes,
+  ...tenantRoutes, ...testMessageRoutes, ...catalogRoutes, ...customerRoutes, ...bookingRoutes, ...paymentRoutes, ...eventRoutes,
   ...workflowRoutes, ...messageRoutes, ...webhookRoutes, ...waitlistRoutes,
 ];
 

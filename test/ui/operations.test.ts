@@ -225,4 +225,23 @@ describe('Daily operations (admin UI, headless Chromium)', function () {
     await workflows.getByRole('row', { name: /English confirmation/ }).getByText('Applies').waitFor();
     await c.post(`/api/workflows/${wf.body.id}/disable`);
   });
+
+  it('checks delivery from Settings: with no mail server configured it says which settings are missing', async () => {
+    const { app, c, page } = t;
+    await c.patch('/api/settings', { adminEmail: 'boss@club.test' });
+    await signIn(page, app.url, c.key!);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+    const check = page.getByRole('region', { name: 'Check delivery' });
+    expect(await check.getByLabel('Test email to').inputValue()).to.equal('boss@club.test');
+    await check.getByRole('button', { name: 'Send a test email' }).click();
+    const alert = check.getByRole('alert');
+    await alert.getByText('The test email was not sent').waitFor();
+    expect(await alert.innerText()).to.include('SMTP_URL').and.include('NOT_CONFIGURED');
+    await check.getByLabel('Test SMS to').fill('12345');
+    await check.getByRole('button', { name: 'Send a test SMS' }).click();
+    await check.getByText('The test SMS was not sent').waitFor();
+    await check.getByText('must be E.164, e.g. +4791234567').waitFor(); // at the field
+    expect(await check.getByLabel('Test SMS to').getAttribute('aria-invalid')).to.equal('true');
+    await screenshot(page, '20-delivery-check');
+  });
 });

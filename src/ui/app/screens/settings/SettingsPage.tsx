@@ -1,5 +1,5 @@
-// Tenant settings: name, time zone, default language, admin email (PATCH /api/settings). The waitlist settings
-// follow when the server has them.
+// Tenant settings: name, time zone, default language, admin email (PATCH /api/settings), a check of the email and
+// SMS set-up, and the waitlist settings when the server has them.
 import { useId, useMemo, useState, type FormEvent } from 'react';
 import { api, ApiError, type FieldError } from '../../lib/api';
 import { languageName } from '../../lib/format';
@@ -7,6 +7,7 @@ import { useTenant } from '../../lib/tenant';
 import type { Settings } from '../../lib/types';
 import { Button, ErrorBanner, Field, PageHeader } from '../../components/ui';
 import { useToast } from '../../components/Toasts';
+import { DeliveryCheck } from './DeliveryCheck';
 import { WaitlistSettings } from './WaitlistSettings';
 
 const COMMON_LANGUAGES = ['en', 'nb', 'nn', 'sv', 'da', 'fi', 'de', 'fr', 'es', 'nl', 'pl'];
@@ -86,6 +87,7 @@ export function SettingsPage() {
           <Button type="submit" variant="primary" busy={busy} disabled={!changed}>Save settings</Button>
         </div>
       </form>
+      <DeliveryCheck />
       <WaitlistSettings />
     </>
   );
