@@ -15,6 +15,7 @@ import { paymentRoutes } from './routes/payments.js';
 import { tenantRoutes } from './routes/tenants.js';
 import { testMessageRoutes } from './routes/test-message.js';
 import { messageRoutes, mountSmsCallbacks } from './routes/messages.js';
+import { recipeRoutes } from './routes/recipes.js';
 import { workflowRoutes } from './routes/workflows.js';
 import { mountUi } from '../ui/serve.js';
 import { webhookRoutes } from './routes/webhooks.js';
@@ -28,7 +29,7 @@ const VERSION = (require('../../../package.json') as { version: string }).versio
 /** Every REST route, in the order OpenAPI lists them. Features add theirs through `extraRoutes`. */
 export const coreRoutes: RouteSpec[] = [
   ...tenantRoutes, ...testMessageRoutes, ...catalogRoutes, ...customerRoutes, ...bookingRoutes, ...paymentRoutes, ...eventRoutes,
-  ...workflowRoutes, ...messageRoutes, ...webhookRoutes, ...waitlistRoutes,
+  ...recipeRoutes, ...workflowRoutes, ...messageRoutes, ...webhookRoutes, ...waitlistRoutes,
 ];
 
 export interface AppOptions {

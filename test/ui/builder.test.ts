@@ -122,4 +122,20 @@ describe('The workflow builder (admin UI, headless Chromium)', function () {
     expect(wf?.trigger.type).to.equal('customer.created');
     expect(wf?.actions[0].config).to.include({ subject: 'Welcome, {{customer.name}}', html: '<p>Glad to have you.</p>' });
   });
+
+  it('starts from a recipe: added switched off, opened in the builder to review', async () => {
+    const { app, c, page } = t;
+    await signIn(page, app.url, c.key!);
+    await page.getByRole('button', { name: 'Start from a recipe' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Start from a recipe' });
+    await dialog.getByText('Cancellation notice').waitFor();
+    await screenshot(page, '21-recipes');
+    await dialog.getByRole('button', { name: 'Add Cancellation notice' }).click();
+    await page.getByText('Added “Cancellation notice”, switched off').waitFor();
+    expect(await page.getByLabel('Name', { exact: true }).inputValue()).to.equal('Cancellation notice');
+    const saved = (await c.get('/api/workflows?limit=500')).body.items.find((w: { name: string }) => w.name === 'Cancellation notice');
+    expect(saved).to.deep.include({ enabled: false });
+    expect(saved.trigger).to.deep.equal({ type: 'booking.status_changed', config: { from: [], to: ['cancelled', 'declined'] } });
+    expect(new URL(page.url()).hash).to.equal(`#/workflows/${saved.id}`);
+  });
 });

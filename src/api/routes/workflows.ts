@@ -40,7 +40,8 @@ const dryRunBody = S.object({
   language: S.language,
 });
 
-const view = (w: Workflow, secrets?: Record<string, unknown>) => ({
+/** A workflow as the API answers it: with its trigger and actions in words. */
+export const workflowView = (w: Workflow, secrets?: Record<string, unknown>) => ({
   ...w,
   summary: describeTrigger(w),
   actionSummaries: w.actions.map((a) => actions.get(a.type)?.module.describe(a.config as never) ?? a.type),
@@ -103,7 +104,7 @@ export const workflowRoutes: RouteSpec[] = [
     responses: { 201: { description: 'the workflow', schema: workflow } },
     handler: async ({ deps, tenantId, body }) => {
       const { workflow: w, secrets } = await createWorkflow(deps.ds, tenantId, body as WorkflowInput);
-      return { status: 201, body: view(w, secrets) };
+      return { status: 201, body: workflowView(w, secrets) };
     },
   }),
   defineRoute({
@@ -114,7 +115,7 @@ export const workflowRoutes: RouteSpec[] = [
     handler: async ({ deps, tenantId, query }) => {
       const page = await listWorkflows(deps.ds, tenantId, query as never);
       const last = await lastRuns(deps.ds, tenantId, page.items.map((w) => w.id));
-      return { body: { items: page.items.map((w) => ({ ...view(w), lastRun: last.get(w.id) ?? null })), nextCursor: page.nextCursor } };
+      return { body: { items: page.items.map((w) => ({ ...workflowView(w), lastRun: last.get(w.id) ?? null })), nextCursor: page.nextCursor } };
     },
   }),
   defineRoute({
@@ -128,13 +129,13 @@ export const workflowRoutes: RouteSpec[] = [
     summary: 'Restore a default workflow: re-create it if deleted, or reset it to the shipped version',
     params: S.object({ key: { type: 'string', pattern: '^[a-z0-9._-]{1,64}$' } }, ['key']),
     responses: { 200: { description: 'the restored workflow', schema: workflow } },
-    handler: async ({ deps, tenantId, params }) => ({ body: view(await restoreDefault(deps.ds, tenantId, params.key)) }),
+    handler: async ({ deps, tenantId, params }) => ({ body: workflowView(await restoreDefault(deps.ds, tenantId, params.key)) }),
   }),
   defineRoute({
     method: 'get', path: '/workflows/:id', tag: 'Workflows', access: 'admin',
     summary: 'Get a workflow', params: S.idParam,
     responses: { 200: { description: 'the workflow', schema: workflow } },
-    handler: async ({ deps, tenantId, params }) => ({ body: view(await getWorkflow(deps.ds, tenantId, params.id)) }),
+    handler: async ({ deps, tenantId, params }) => ({ body: workflowView(await getWorkflow(deps.ds, tenantId, params.id)) }),
   }),
   defineRoute({
     method: 'patch', path: '/workflows/:id', tag: 'Workflows', access: 'admin',
@@ -142,20 +143,20 @@ export const workflowRoutes: RouteSpec[] = [
     responses: { 200: { description: 'the workflow as it now is', schema: workflow } },
     handler: async ({ deps, tenantId, params, body }) => {
       const { workflow: w, secrets } = await updateWorkflow(deps.ds, tenantId, params.id, body as Partial<WorkflowInput>);
-      return { body: view(w, secrets) };
+      return { body: workflowView(w, secrets) };
     },
   }),
   defineRoute({
     method: 'post', path: '/workflows/:id/enable', tag: 'Workflows', access: 'admin',
     summary: 'Enable a workflow', params: S.idParam,
     responses: { 200: { description: 'the workflow', schema: workflow } },
-    handler: async ({ deps, tenantId, params }) => ({ body: view((await updateWorkflow(deps.ds, tenantId, params.id, { enabled: true })).workflow) }),
+    handler: async ({ deps, tenantId, params }) => ({ body: workflowView((await updateWorkflow(deps.ds, tenantId, params.id, { enabled: true })).workflow) }),
   }),
   defineRoute({
     method: 'post', path: '/workflows/:id/disable', tag: 'Workflows', access: 'admin',
     summary: 'Disable a workflow (its pending reminders are removed)', params: S.idParam,
     responses: { 200: { description: 'the workflow', schema: workflow } },
-    handler: async ({ deps, tenantId, params }) => ({ body: view((await updateWorkflow(deps.ds, tenantId, params.id, { enabled: false })).workflow) }),
+    handler: async ({ deps, tenantId, params }) => ({ body: workflowView((await updateWorkflow(deps.ds, tenantId, params.id, { enabled: false })).workflow) }),
   }),
   defineRoute({
     method: 'delete', path: '/workflows/:id', tag: 'Workflows', access: 'admin',

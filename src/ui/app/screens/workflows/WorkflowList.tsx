@@ -11,6 +11,7 @@ import { Dialog } from '../../components/Dialog';
 import { Icon } from '../../components/Icon';
 import { Badge, Button, Empty, ErrorBanner, LinkButton, Loading, PageHeader, Switch } from '../../components/ui';
 import { useToast } from '../../components/Toasts';
+import { RecipeDialog } from './RecipeDialog';
 import { TestDialog } from './TestDialog';
 
 type Confirm = { kind: 'delete' | 'restore'; workflow?: Workflow; key?: string; name: string } | null;
@@ -18,6 +19,7 @@ type Confirm = { kind: 'delete' | 'restore'; workflow?: Workflow; key?: string; 
 export function WorkflowList() {
   const tenant = useTenant();
   const toast = useToast();
+  const [recipes, setRecipes] = useState(false);
   const list = useLoad(async () => {
     const [items, defaults] = await Promise.all([
       listAll<Workflow>('/workflows'),
@@ -73,7 +75,13 @@ export function WorkflowList() {
   return (
     <>
       <PageHeader title="Workflows" description="Rules that run by themselves: when something happens to a booking, send a message, change a status or call a webhook."
-        actions={<LinkButton href="#/workflows/new" variant="primary" icon="plus">New workflow</LinkButton>} />
+        actions={(
+          <>
+            <Button onClick={() => setRecipes(true)}>Start from a recipe</Button>
+            <LinkButton href="#/workflows/new" variant="primary" icon="plus">New workflow</LinkButton>
+          </>
+        )} />
+      {recipes ? <RecipeDialog onClose={() => setRecipes(false)} /> : null}
       <ErrorBanner error={error} />
       {list.loading && !list.data ? <Loading label="Loading workflows…" /> : null}
       {list.error ? <ErrorBanner error={list.error} title="Workflows could not be loaded" onRetry={() => list.reload()} /> : null}
