@@ -35,6 +35,7 @@ describe('Customers (admin UI, headless Chromium)', function () {
       'created like any customer: customer.created recorded').to.equal(true);
 
     await page.getByLabel('Email').fill('ingrid@club.test');
+    await table.getByRole('row', { name: /Per Hansen/ }).waitFor({ state: 'detached' }); // the search has applied
     await table.getByRole('row', { name: /Ingrid Lie/ }).waitFor();
     expect(await table.getByRole('row').count(), 'the header and Ingrid').to.equal(2);
     await screenshot(page, '19-customers');
@@ -45,5 +46,23 @@ describe('Customers (admin UI, headless Chromium)', function () {
     await page.getByText('Ingrid Lie saved').waitFor();
     await table.getByRole('row', { name: /Ingrid Lie/ }).getByText('EMAIL').waitFor();
     expect((await c.get(`/api/customers/${ingrid.id}`)).body.optOut).to.deep.equal(['email']);
+  });
+
+  it('pages a long list: 50 at first, the rest with Load more', async () => {
+    const { app, c, page } = t;
+    for (let i = 0; i < 60; i++) {
+      const res = await c.post('/api/customers', { id: `bulk-${String(i).padStart(2, '0')}`, name: `Bulk ${i}` });
+      expect(res.status).to.equal(201);
+    }
+    const total = (await c.get('/api/customers?limit=500')).body.items.length;
+    await signIn(page, app.url, c.key!);
+    await page.goto(`${app.url}/#/customers`);
+    const rows = page.getByRole('table', { name: 'Customers' }).locator('tbody tr');
+    await rows.nth(49).waitFor();
+    expect(await rows.count()).to.equal(50);
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await rows.nth(total - 1).waitFor();
+    expect(await rows.count()).to.equal(total);
+    expect(await page.getByRole('button', { name: 'Load more' }).count(), 'nothing more to load').to.equal(0);
   });
 });

@@ -1,5 +1,6 @@
 // Loading data for a screen: { data, error, loading, reload }, with stale answers ignored.
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { api, type Page } from './api';
 
 export interface Loaded<T> {
   data: T | undefined;
@@ -67,4 +68,34 @@ export function useDebounced<T>(value: T, ms: number): T {
     return () => window.clearTimeout(t);
   }, [value, ms]);
   return v;
+}
+
+export interface PagedList<T> {
+  /** The first page (reloaded by `reload`) followed by the pages "Load more" fetched. */
+  items: T[];
+  /** The first page's load state. */
+  first: Loaded<Page<T>>;
+  /** Whether there is a page after the last one loaded. */
+  hasMore: boolean;
+  /** Fetches the next page. */
+  more(): Promise<void>;
+}
+
+/**
+ * A cursor-paged API list (`{ items, nextCursor }`) on screen: the first page of `path` (which carries its own query,
+ * `limit` included), and further pages on demand. A new `path` starts over.
+ */
+export function usePagedList<T>(path: string): PagedList<T> {
+  const [extra, setExtra] = useState<{ items: T[]; cursor: string | null } | null>(null);
+  const first = useLoad(async (signal) => {
+    setExtra(null);
+    return api.get<Page<T>>(path, { signal });
+  }, [path]);
+  const cursor = extra ? extra.cursor : first.data?.nextCursor ?? null;
+  const more = async () => {
+    if (!cursor) return;
+    const p = await api.get<Page<T>>(`${path}${path.includes('?') ? '&' : '?'}cursor=${encodeURIComponent(cursor)}`);
+    setExtra((e) => ({ items: [...(e?.items ?? []), ...p.items], cursor: p.nextCursor }));
+  };
+  return { items: [...(first.data?.items ?? []), ...(extra?.items ?? [])], first, hasMore: Boolean(cursor), more };
 }

@@ -1,11 +1,11 @@
 // Bookings by start time, filtered by status, location, resource and dates; add one, change a status or delete from here.
 import { useId, useState } from 'react';
-import { api, qs, type Page } from '../../lib/api';
+import { qs } from '../../lib/api';
 import { formatRange, humanize, STATUSES, statusTone } from '../../lib/format';
 import { href, navigate } from '../../lib/router';
 import { useTenant } from '../../lib/tenant';
 import type { Booking } from '../../lib/types';
-import { useLoad } from '../../lib/use-api';
+import { usePagedList } from '../../lib/use-api';
 import { Badge, Button, Empty, ErrorBanner, Loading, PageHeader } from '../../components/ui';
 import { useToast } from '../../components/Toasts';
 import { NewBookingDialog } from './NewBookingDialog';
@@ -21,28 +21,16 @@ export function BookingList() {
   const tenant = useTenant();
   const toast = useToast();
   const [filter, setFilter] = useState<Filter>({ status: '', locationId: '', resourceId: '', from: '', to: '' });
-  const [extra, setExtra] = useState<{ items: Booking[]; cursor: string | null } | null>(null);
   const [dialog, setDialog] = useState<{ booking: Booking; mode: 'status' | 'delete' } | null>(null);
   const [adding, setAdding] = useState(false);
   const ids = { status: useId(), location: useId(), resource: useId(), from: useId(), to: useId() };
   const query = qs({
     status: filter.status, locationId: filter.locationId, resourceId: filter.resourceId, from: dayStart(filter.from), to: dayEnd(filter.to), limit: 50,
   });
-  const list = useLoad(async (signal) => {
-    setExtra(null);
-    return api.get<Page<Booking>>(`/bookings${query}`, { signal });
-  }, [query]);
-
-  async function more() {
-    const cursor = extra?.cursor ?? list.data?.nextCursor;
-    if (!cursor) return;
-    const p = await api.get<Page<Booking>>(`/bookings${query}&cursor=${encodeURIComponent(cursor)}`);
-    setExtra((e) => ({ items: [...(e?.items ?? []), ...p.items], cursor: p.nextCursor }));
-  }
+  const list = usePagedList<Booking>(`/bookings${query}`);
 
   const set = (k: keyof Filter) => (e: { target: { value: string } }) => setFilter((f) => ({ ...f, [k]: e.target.value }));
-  const rows = [...(list.data?.items ?? []), ...(extra?.items ?? [])];
-  const cursor = extra ? extra.cursor : list.data?.nextCursor;
+  const rows = list.items;
   const resources = tenant.resources.filter((r) => !filter.locationId || r.locationId === filter.locationId);
   const filtered = Object.values(filter).some(Boolean);
 
@@ -82,9 +70,9 @@ export function BookingList() {
         </div>
         {filtered ? <Button size="sm" variant="ghost" className="toolbar-reset" onClick={() => setFilter({ status: '', locationId: '', resourceId: '', from: '', to: '' })}>Clear filters</Button> : null}
       </form>
-      {list.loading && !list.data ? <Loading label="Loading bookings…" /> : null}
-      {list.error ? <ErrorBanner error={list.error} title="Bookings could not be loaded" onRetry={() => list.reload()} /> : null}
-      {list.data && rows.length === 0 ? (
+      {list.first.loading && !list.first.data ? <Loading label="Loading bookings…" /> : null}
+      {list.first.error ? <ErrorBanner error={list.first.error} title="Bookings could not be loaded" onRetry={() => list.first.reload()} /> : null}
+      {list.first.data && rows.length === 0 ? (
         <Empty icon="bookings" title={filtered ? 'No booking matches these filters' : 'No bookings yet'}>
           {filtered ? 'Try a wider date range or another status.' : 'Bookings made through the API (or your booking site) appear here; add one by hand with New booking.'}
         </Empty>
@@ -123,7 +111,7 @@ export function BookingList() {
               ))}
             </tbody>
           </table>
-          {cursor ? <div className="table-more"><Button onClick={more}>Load more</Button></div> : null}
+          {list.hasMore ? <div className="table-more"><Button onClick={list.more}>Load more</Button></div> : null}
         </div>
       ) : null}
       {adding ? (
@@ -139,7 +127,7 @@ export function BookingList() {
           onDone={(b) => {
             setDialog(null);
             toast(b ? `Booking is now ${humanize(b.status).toLowerCase()}` : 'Booking deleted');
-            list.reload({ quiet: true });
+            list.first.reload({ quiet: true });
           }} />
       ) : null}
     </>

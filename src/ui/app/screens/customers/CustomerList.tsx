@@ -1,11 +1,11 @@
 // Customers: who gets the messages. Their address, number and language decide where and in which language a
 // workflow writes, and their opt-outs which channels it skips. Add one, or correct one (a number that bounced).
 import { useId, useState } from 'react';
-import { api, qs, type Page } from '../../lib/api';
+import { qs } from '../../lib/api';
 import { languageName } from '../../lib/format';
 import { useTenant } from '../../lib/tenant';
 import type { Customer } from '../../lib/types';
-import { useLoad } from '../../lib/use-api';
+import { usePagedList } from '../../lib/use-api';
 import { Button, Empty, ErrorBanner, Loading, PageHeader } from '../../components/ui';
 import { useToast } from '../../components/Toasts';
 import { CustomerDialog } from './CustomerDialog';
@@ -14,24 +14,11 @@ export function CustomerList() {
   const tenant = useTenant();
   const toast = useToast();
   const [email, setEmail] = useState('');
-  const [extra, setExtra] = useState<{ items: Customer[]; cursor: string | null } | null>(null);
   const [editing, setEditing] = useState<Customer | 'new' | null>(null);
   const searchId = useId();
   const query = qs({ email: email.trim() || undefined, limit: 50 });
-  const list = useLoad(async (signal) => {
-    setExtra(null);
-    return api.get<Page<Customer>>(`/customers${query}`, { signal });
-  }, [query]);
-
-  async function more() {
-    const cursor = extra?.cursor ?? list.data?.nextCursor;
-    if (!cursor) return;
-    const p = await api.get<Page<Customer>>(`/customers${query}&cursor=${encodeURIComponent(cursor)}`);
-    setExtra((e) => ({ items: [...(e?.items ?? []), ...p.items], cursor: p.nextCursor }));
-  }
-
-  const rows = [...(list.data?.items ?? []), ...(extra?.items ?? [])];
-  const cursor = extra ? extra.cursor : list.data?.nextCursor;
+  const list = usePagedList<Customer>(`/customers${query}`);
+  const rows = list.items;
   return (
     <>
       <PageHeader title="Customers" description="Who gets the messages: their address, number and language decide where and how a workflow writes to them."
@@ -42,9 +29,9 @@ export function CustomerList() {
           <input id={searchId} className="input" type="search" value={email} onChange={(e) => setEmail(e.target.value)} placeholder="The exact address" />
         </div>
       </form>
-      {list.loading && !list.data ? <Loading label="Loading customers…" /> : null}
-      {list.error ? <ErrorBanner error={list.error} title="Customers could not be loaded" onRetry={() => list.reload()} /> : null}
-      {list.data && rows.length === 0 ? (
+      {list.first.loading && !list.first.data ? <Loading label="Loading customers…" /> : null}
+      {list.first.error ? <ErrorBanner error={list.first.error} title="Customers could not be loaded" onRetry={() => list.first.reload()} /> : null}
+      {list.first.data && rows.length === 0 ? (
         <Empty icon="bookings" title={email ? 'No customer has this address' : 'No customers yet'}>
           {email ? 'The search matches the whole address.' : 'Customers made through the API appear here; add one with New customer.'}
         </Empty>
@@ -77,7 +64,7 @@ export function CustomerList() {
               ))}
             </tbody>
           </table>
-          {cursor ? <div className="table-more"><Button onClick={more}>Load more</Button></div> : null}
+          {list.hasMore ? <div className="table-more"><Button onClick={list.more}>Load more</Button></div> : null}
         </div>
       ) : null}
       {editing ? (
@@ -85,7 +72,7 @@ export function CustomerList() {
           onSaved={(c) => {
             setEditing(null);
             toast(`${c.name} saved`);
-            list.reload({ quiet: true });
+            list.first.reload({ quiet: true });
           }} />
       ) : null}
     </>
