@@ -137,5 +137,13 @@ describe('The workflow builder (admin UI, headless Chromium)', function () {
     expect(saved).to.deep.include({ enabled: false });
     expect(saved.trigger).to.deep.equal({ type: 'booking.status_changed', config: { from: [], to: ['cancelled', 'declined'] } });
     expect(new URL(page.url()).hash).to.equal(`#/workflows/${saved.id}`);
+
+    // ... and copied from the builder, to adapt (the copy opens, switched off too).
+    await page.getByRole('button', { name: 'Duplicate' }).click();
+    await page.getByText('Copied to “Copy of Cancellation notice”, switched off').waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Copy of Cancellation notice' }).waitFor();
+    const copy = (await c.get('/api/workflows?limit=500')).body.items.find((w: { name: string }) => w.name === 'Copy of Cancellation notice');
+    expect(copy).to.deep.include({ enabled: false, trigger: saved.trigger });
+    expect(new URL(page.url()).hash).to.equal(`#/workflows/${copy.id}`);
   });
 });

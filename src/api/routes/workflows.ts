@@ -147,6 +147,20 @@ export const workflowRoutes: RouteSpec[] = [
     },
   }),
   defineRoute({
+    method: 'post', path: '/workflows/:id/duplicate', tag: 'Workflows', access: 'admin',
+    summary: 'Copy a workflow ("Copy of ..."), switched off; webhook steps get signing secrets of their own (in `secrets`, once)',
+    params: S.idParam,
+    responses: { 201: { description: 'the copy', schema: workflow } },
+    handler: async ({ deps, tenantId, params }) => {
+      const w = await getWorkflow(deps.ds, tenantId, params.id);
+      const { workflow: copy, secrets } = await createWorkflow(deps.ds, tenantId, {
+        name: `Copy of ${w.name}`.slice(0, 200), description: w.description, enabled: false, trigger: w.trigger, filters: w.filters,
+        actions: w.actions.map(({ type, config }) => ({ type, config })),
+      } as WorkflowInput);
+      return { status: 201, body: workflowView(copy, secrets) };
+    },
+  }),
+  defineRoute({
     method: 'post', path: '/workflows/:id/enable', tag: 'Workflows', access: 'admin',
     summary: 'Enable a workflow', params: S.idParam,
     responses: { 200: { description: 'the workflow', schema: workflow } },

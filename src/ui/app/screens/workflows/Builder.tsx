@@ -23,6 +23,8 @@ export function Builder({ workflow, tabs }: { workflow: Workflow | null; tabs?: 
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<unknown>(null);
   const [secrets, setSecrets] = useState<Workflow['secrets'] | null>(null);
+  const [afterSecrets, setAfterSecrets] = useState('/workflows');
+  const [copying, setCopying] = useState(false);
   const nameInput = useRef<HTMLInputElement>(null);
   const banner = useRef<HTMLDivElement>(null);
 
@@ -69,6 +71,26 @@ export function Builder({ workflow, tabs }: { workflow: Workflow | null; tabs?: 
     }
   }
 
+  /** A switched-off copy to adapt (for another location, say); it opens in the builder. */
+  async function duplicate() {
+    if (!workflow) return;
+    setCopying(true);
+    setSaveError(null);
+    try {
+      const copy = await api.post<Workflow>(`/workflows/${encodeURIComponent(workflow.id)}/duplicate`, {});
+      toast(`Copied to “${copy.name}”, switched off`);
+      const to = `/workflows/${encodeURIComponent(copy.id)}`;
+      if (copy.secrets && Object.keys(copy.secrets).length) {
+        setAfterSecrets(to);
+        setSecrets(copy.secrets);
+      } else navigate(to);
+    } catch (err) {
+      setSaveError(err);
+    } finally {
+      setCopying(false);
+    }
+  }
+
   return (
     <>
       <PageHeader
@@ -78,6 +100,7 @@ export function Builder({ workflow, tabs }: { workflow: Workflow | null; tabs?: 
         actions={(
           <>
             <Switch checked={draft.enabled} onChange={(v) => patch('enabled', v)} label="Enabled" />
+            {workflow ? <Button busy={copying} onClick={duplicate}>Duplicate</Button> : null}
             <Button onClick={() => navigate('/workflows')}>Cancel</Button>
             <Button variant="primary" busy={saving} onClick={save}>{workflow ? 'Save changes' : 'Save workflow'}</Button>
           </>
@@ -114,7 +137,7 @@ export function Builder({ workflow, tabs }: { workflow: Workflow | null; tabs?: 
           <Preview draft={draft} onErrors={setErrors} />
         </aside>
       </div>
-      <SecretsDialog secrets={secrets} onClose={() => { setSecrets(null); navigate('/workflows'); }} />
+      <SecretsDialog secrets={secrets} onClose={() => { setSecrets(null); navigate(afterSecrets); }} />
     </>
   );
 }
