@@ -16,6 +16,7 @@ import { tenantRoutes } from './routes/tenants.js';
 import { testMessageRoutes } from './routes/test-message.js';
 import { messageRoutes, mountSmsCallbacks } from './routes/messages.js';
 import { recipeRoutes } from './routes/recipes.js';
+import { statusRoutes } from './routes/status.js';
 import { workflowRoutes } from './routes/workflows.js';
 import { mountUi } from '../ui/serve.js';
 import { webhookRoutes } from './routes/webhooks.js';
@@ -28,7 +29,7 @@ const VERSION = (require('../../../package.json') as { version: string }).versio
 
 /** Every REST route, in the order OpenAPI lists them. Features add theirs through `extraRoutes`. */
 export const coreRoutes: RouteSpec[] = [
-  ...tenantRoutes, ...testMessageRoutes, ...catalogRoutes, ...customerRoutes, ...bookingRoutes, ...paymentRoutes, ...eventRoutes,
+  ...tenantRoutes, ...testMessageRoutes, ...statusRoutes, ...catalogRoutes, ...customerRoutes, ...bookingRoutes, ...paymentRoutes, ...eventRoutes,
   ...recipeRoutes, ...workflowRoutes, ...messageRoutes, ...webhookRoutes, ...waitlistRoutes,
 ];
 

@@ -37,7 +37,7 @@ async function seed(c: Client): Promise<void> {
 }
 
 /** Registers the suite's hooks; the returned object is filled in by them. */
-export function uiSuite(): UiSuite {
+export function uiSuite(opts: { worker?: boolean } = {}): UiSuite {
   const t = {} as UiSuite;
   let browser: Browser | null = null;
 
@@ -47,7 +47,7 @@ export function uiSuite(): UiSuite {
       this.skip();
     }
     ensureUiBuilt();
-    t.app = await startTestApp({ worker: true });
+    t.app = await startTestApp({ worker: opts.worker ?? true });
     t.c = await t.app.tenant('ui');
     await seed(t.c);
     browser = await launch();

@@ -4,6 +4,7 @@ import { session } from '../lib/api';
 import { href } from '../lib/router';
 import { useTenant } from '../lib/tenant';
 import { Icon } from './Icon';
+import { StatusBanner } from './StatusBanner';
 
 interface NavItem { section: string; label: string; icon: string }
 
@@ -60,7 +61,10 @@ export function Shell({ section, children }: { section: string; children: ReactN
         </div>
       </aside>
       <main id="main" ref={main} tabIndex={-1} className="main">
-        <div className="page">{children}</div>
+        <div className="page">
+          <StatusBanner />
+          {children}
+        </div>
       </main>
     </div>
   );
