@@ -17,6 +17,7 @@ import { testMessageRoutes } from './routes/test-message.js';
 import { messageRoutes, mountSmsCallbacks } from './routes/messages.js';
 import { recipeRoutes } from './routes/recipes.js';
 import { statusRoutes } from './routes/status.js';
+import { workflowTransferRoutes } from './routes/workflow-transfer.js';
 import { workflowRoutes } from './routes/workflows.js';
 import { mountUi } from '../ui/serve.js';
 import { webhookRoutes } from './routes/webhooks.js';
@@ -30,7 +31,7 @@ const VERSION = (require('../../../package.json') as { version: string }).versio
 /** Every REST route, in the order OpenAPI lists them. Features add theirs through `extraRoutes`. */
 export const coreRoutes: RouteSpec[] = [
   ...tenantRoutes, ...testMessageRoutes, ...statusRoutes, ...catalogRoutes, ...customerRoutes, ...bookingRoutes, ...paymentRoutes, ...eventRoutes,
-  ...recipeRoutes, ...workflowRoutes, ...messageRoutes, ...webhookRoutes, ...waitlistRoutes,
+  ...recipeRoutes, ...workflowTransferRoutes, ...workflowRoutes, ...messageRoutes, ...webhookRoutes, ...waitlistRoutes,
 ];
 
 export interface AppOptions {

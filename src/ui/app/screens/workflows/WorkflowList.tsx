@@ -13,6 +13,7 @@ import { Badge, Button, Empty, ErrorBanner, LinkButton, Loading, PageHeader, Swi
 import { useToast } from '../../components/Toasts';
 import { RecipeDialog } from './RecipeDialog';
 import { TestDialog } from './TestDialog';
+import { WorkflowTransfer } from './WorkflowTransfer';
 
 type Confirm = { kind: 'delete' | 'restore'; workflow?: Workflow; key?: string; name: string } | null;
 
@@ -152,6 +153,7 @@ export function WorkflowList() {
           </ul>
         </section>
       ) : null}
+      <WorkflowTransfer tenantId={tenant.settings.id} onImported={() => list.reload({ quiet: true })} />
       <TestDialog workflow={testing} onClose={() => setTesting(null)} />
       <Dialog open={Boolean(confirm)} title={confirm?.kind === 'delete' ? `Delete “${confirm?.name}”?` : `Restore “${confirm?.name}”?`}
         onClose={() => setConfirm(null)}
