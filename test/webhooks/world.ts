@@ -77,6 +77,18 @@ export async function jobOf(w: EngineWorld, tenantId: string, deliveryId: string
   return j;
 }
 
+/**
+ * Whether the delivery has no job left, waiting up to 5 s: the job that made the last attempt is completed by
+ * graphile-worker just after the attempt was recorded, so right after it a job may still be there, locked. A retry
+ * job stays, and makes this false.
+ */
+export async function noJobLeft(w: EngineWorld, tenantId: string, deliveryId: string): Promise<boolean> {
+  for (const deadline = Date.now() + 5000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
+    if ((await jobOf(w, tenantId, deliveryId)) === undefined) return true;
+  }
+  return false;
+}
+
 /** Makes a delivery's scheduled retry due now (as if its time had come). */
 export async function retryNow(w: EngineWorld, tenantId: string, deliveryId: string): Promise<void> {
   const [r] = await rows(w.app.ds, 'UPDATE graphile_worker._private_jobs SET run_at = now() WHERE key = $1 AND locked_at IS NULL RETURNING id',
