@@ -244,4 +244,24 @@ describe('Daily operations (admin UI, headless Chromium)', function () {
     expect(await check.getByLabel('Test SMS to').getAttribute('aria-invalid')).to.equal('true');
     await screenshot(page, '20-delivery-check');
   });
+
+  it('shows the reminders still to come in the outbox, with their workflow and booking', async () => {
+    const { app, c, page } = t;
+    const wf = await c.post('/api/workflows', {
+      name: 'Day-before text', trigger: { type: 'booking.before_start', config: { offset: { amount: 24, unit: 'hours' } } },
+      actions: [{ type: 'sms', config: { to: 'customer', body: 'Tomorrow!' } }],
+    });
+    expect(wf.status, JSON.stringify(wf.body)).to.equal(201);
+    const start = inDays(3);
+    const bk = await c.post('/api/bookings', { customerId: 'per', resourceId: 'court-1', serviceId: 'court-hour', startTime: start, endTime: plusHour(start) });
+    expect(bk.status).to.equal(201);
+    await signIn(page, app.url, c.key!);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Outbox' }).click();
+    await page.getByRole('button', { name: 'Scheduled' }).click();
+    const row = page.getByRole('table', { name: 'Scheduled reminders' }).getByRole('row', { name: /Day-before text Per Hansen/ });
+    expect(await row.innerText()).to.include('Per Hansen').and.include('in 2 days');
+    await row.getByRole('link', { name: /Per Hansen/ }).click();
+    await page.getByRole('heading', { level: 1, name: 'Per Hansen · Court 1' }).waitFor();
+    await c.post(`/api/workflows/${wf.body.id}/disable`);
+  });
 });
