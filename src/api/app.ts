@@ -16,6 +16,7 @@ import { tenantRoutes } from './routes/tenants.js';
 import { testMessageRoutes } from './routes/test-message.js';
 import { messageRoutes, mountSmsCallbacks } from './routes/messages.js';
 import { recipeRoutes } from './routes/recipes.js';
+import { runBulkRoutes } from './routes/runs-bulk.js';
 import { scheduledRoutes } from './routes/scheduled.js';
 import { statusRoutes } from './routes/status.js';
 import { workflowTransferRoutes } from './routes/workflow-transfer.js';
@@ -32,7 +33,7 @@ const VERSION = (require('../../../package.json') as { version: string }).versio
 /** Every REST route, in the order OpenAPI lists them. Features add theirs through `extraRoutes`. */
 export const coreRoutes: RouteSpec[] = [
   ...tenantRoutes, ...testMessageRoutes, ...statusRoutes, ...catalogRoutes, ...customerRoutes, ...bookingRoutes, ...paymentRoutes, ...eventRoutes,
-  ...recipeRoutes, ...workflowTransferRoutes, ...workflowRoutes, ...scheduledRoutes, ...messageRoutes, ...webhookRoutes, ...waitlistRoutes,
+  ...recipeRoutes, ...workflowTransferRoutes, ...runBulkRoutes, ...workflowRoutes, ...scheduledRoutes, ...messageRoutes, ...webhookRoutes, ...waitlistRoutes,
 ];
 
 export interface AppOptions {

@@ -1,7 +1,7 @@
 // Runs and their steps: recording decisions, starting step jobs, and reading the history back.
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Queryable } from '../db/data-source.js';
-import { one, retryConflicts, rows } from '../db/sql.js';
+import { one, retryConflicts, rows, transaction } from '../db/sql.js';
 import { notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { listRows, toApi, type Page } from '../domain/store.js';
@@ -187,6 +187,23 @@ export async function listRuns(db: Queryable, tenantId: string, f: {
   const byRun = new Map<string, StepView[]>();
   for (const s of steps) byRun.set(s.run_id as string, [...(byRun.get(s.run_id as string) ?? []), toStep(s)]);
   return { items: page.items.map((r) => ({ ...toRun(r), steps: byRun.get(r.id as string) ?? [] })), nextCursor: page.nextCursor };
+}
+
+/** Runs retried by one bulk retry at most (1,000): a bigger backlog takes a few calls. */
+export const BULK_RETRY_MAX = 1000;
+
+/**
+ * Retries the failed steps of every run with one (failed or partial), oldest first: after an outage of a mail server,
+ * say, everything it made fail goes out once it is back. Optionally only runs since a time, or of one workflow.
+ */
+export async function retryFailedRuns(ds: DataSource, tenantId: string, f: { since?: Date; workflowId?: string }): Promise<{ retried: number; more: boolean }> {
+  const ids = await rows<{ id: string }>(ds, `
+    SELECT id FROM runs WHERE tenant_id = $1 AND status IN ('failed', 'partial')
+      AND ($2::timestamptz IS NULL OR created_at >= $2) AND ($3::text IS NULL OR workflow_id = $3)
+    ORDER BY created_at, id LIMIT $4`, [tenantId, f.since ?? null, f.workflowId ?? null, BULK_RETRY_MAX + 1]);
+  const batch = ids.slice(0, BULK_RETRY_MAX);
+  for (const { id } of batch) await transaction(ds, (tx) => retryRun(tx, tenantId, id));
+  return { retried: batch.length, more: ids.length > BULK_RETRY_MAX };
 }
 
 /** Re-runs a run's failed steps (each alone: a retry does not re-run the steps after it). */

@@ -118,6 +118,9 @@ describe('Daily operations (admin UI, headless Chromium)', function () {
       const rows = [...document.querySelectorAll('table tbody tr')];
       return rows.some((tr) => tr.textContent?.includes('Notify our server')) && rows.every((tr) => /Failed|Partial/.test(tr.textContent ?? ''));
     }, undefined, { timeout: 15_000 });
+    // After an outage, everything that failed can be tried again at once (this one fails again: its address is refused).
+    await page.getByRole('button', { name: 'Retry all failed runs' }).click();
+    await page.getByText(/^Retrying \d+ runs?/).waitFor();
 
     await page.goto(`${app.url}/#/workflows/${wf.body.id}/runs`);
     await page.getByRole('link', { name: 'Run history' }).waitFor();
