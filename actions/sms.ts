@@ -1,6 +1,9 @@
-import { defineAction } from '../src/engine/contracts.js';
+import { defineAction, PermanentActionError } from '../src/engine/contracts.js';
 import { deliverOnce } from '../src/engine/deliver.js';
 import { recipientSchema, variantsSchema, type RecipientKind } from '../src/engine/recipients.js';
+
+/** Twilio's "unsubscribed recipient" error: they replied STOP. */
+const STOPPED = '21610';
 
 interface Config {
   to: RecipientKind;
@@ -33,17 +36,27 @@ export const sms = defineAction<Config>({
     if (r.optedOut) return { outcome: 'skipped:optout', output: { to: r.kind } };
     if (!r.address) return { outcome: 'skipped:no_address', output: { to: r.kind } };
     const body = input.render('body', r);
-    return deliverOnce(input, {
-      key: `${input.idempotencyKey}:${r.address}`, channel: 'sms', recipient: r.address, body,
-      configured: deps.sms.configured,
-      output: { to: r.address, language: r.language, body },
-      send: async (msg) => {
-        // Delivery is not fire-and-forget: the provider reports back to this URL (verified with its signature).
-        const statusCallback = `${deps.publicUrl}/api/hooks/twilio/${encodeURIComponent(input.tenantId)}/${msg.id}`;
-        const res = await deps.sms.send({ to: r.address!, body, statusCallback });
-        return { providerId: res.providerId, response: { status: res.status } };
-      },
-    });
+    try {
+      return await deliverOnce(input, {
+        key: `${input.idempotencyKey}:${r.address}`, channel: 'sms', recipient: r.address, body,
+        configured: deps.sms.configured,
+        output: { to: r.address, language: r.language, body },
+        send: async (msg) => {
+          // Delivery is not fire-and-forget: the provider reports back to this URL (verified with its signature).
+          const statusCallback = `${deps.publicUrl}/api/hooks/twilio/${encodeURIComponent(input.tenantId)}/${msg.id}`;
+          const res = await deps.sms.send({ to: r.address!, body, statusCallback });
+          return { providerId: res.providerId, response: { status: res.status } };
+        },
+      });
+    } catch (err) {
+      // Twilio 21610: the recipient replied STOP. That is an opt-out, not a failure: record it on the customer, so
+      // no later workflow texts them, and skip this step as for any opt-out.
+      if (err instanceof PermanentActionError && String(err.output.providerCode) === STOPPED && r.kind === 'customer' && input.context.customer?.id) {
+        await deps.optOut?.(input.origin, input.context.customer.id as string, 'sms');
+        return { outcome: 'skipped:optout', output: { ...err.output, to: r.address, reason: 'the recipient replied STOP to an earlier text (Twilio 21610); recorded as an SMS opt-out' } };
+      }
+      throw err;
+    }
   },
   sampleConfig: { to: 'customer', body: 'Hi {{customer.name}}, see you {{formatDate booking.startTime "short"}}.' },
   describe: (c) => `SMS ${c.to === 'fixed' ? c.phone : `the ${c.to}`}`,

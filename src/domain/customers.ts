@@ -49,6 +49,12 @@ export async function updateCustomer(ds: DataSource, origin: Origin, id: string,
   });
 }
 
+/** Adds a channel to a customer's opt-outs (once), e.g. when they replied STOP to an SMS. */
+export async function addOptOut(db: Queryable, tenantId: string, id: string, channel: 'email' | 'sms'): Promise<void> {
+  await db.query(`UPDATE customers SET opt_out = array_append(opt_out, $3), updated_at = now()
+    WHERE tenant_id = $1 AND id = $2 AND NOT ($3 = ANY(opt_out))`, [tenantId, id, channel]);
+}
+
 export async function deleteCustomer(db: Queryable, tenantId: string, id: string): Promise<void> {
   if (!(await deleteRow(db, 'customers', tenantId, id, 'customer'))) throw notFound('customer', id);
 }

@@ -63,6 +63,8 @@ export interface ActionDeps {
   setBookingStatus(origin: Origin, bookingId: string, change: StatusChange): Promise<Booking>;
   /** Fills freed capacity from the waitlist (installed by the waitlist feature). */
   fillFromWaitlist?(origin: Origin, slot: Record<string, unknown>, runId: string): Promise<Record<string, unknown>>;
+  /** Records that a customer opted out of a channel (the SMS provider says they replied STOP). */
+  optOut?(origin: Origin, customerId: string, channel: 'email' | 'sms'): Promise<void>;
   /** Base URL for links in messages and provider callbacks. */
   publicUrl: string;
   /** True in dry runs: ports capture instead of sending, domain changes are not made. */

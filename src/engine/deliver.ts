@@ -40,7 +40,9 @@ export async function deliverOnce(input: ActionInput<unknown>, d: Delivery): Pro
   } catch (err) {
     if (!(err instanceof DeliveryError)) throw err;
     await input.outbox.markFailed(msg.id, { code: err.code, message: err.message, permanent: err.permanent, response: err.detail });
-    const failedOutput = { ...output, ...(err.detail.status ? { httpStatus: err.detail.status } : {}) };
+    const failedOutput = {
+      ...output, ...(err.detail.status ? { httpStatus: err.detail.status } : {}), ...(err.detail.providerCode !== undefined ? { providerCode: err.detail.providerCode } : {}),
+    };
     if (err.permanent) throw new PermanentActionError(err.code, err.message, failedOutput);
     throw new TransientActionError(err.code, err.message, failedOutput);
   }

@@ -2,6 +2,7 @@
 import type { TaskList } from 'graphile-worker';
 import type { DataSource } from 'typeorm';
 import { setBookingStatus } from '../domain/bookings.js';
+import { addOptOut } from '../domain/customers.js';
 import { onBookingChange } from '../domain/bookings.js';
 import type { HttpSender, Mailer, SmsSender } from '../delivery/types.js';
 import type { ActionDeps } from './contracts.js';
@@ -43,6 +44,7 @@ export function actionDeps(o: EngineOptions): ActionDeps {
     ...o.transports,
     setBookingStatus: (origin, id, change) => setBookingStatus(o.ds, origin, id, change),
     fillFromWaitlist: (origin, slot) => fillFromWaitlist(o.ds, origin, slot as never),
+    optOut: (origin, customerId, channel) => addOptOut(o.ds, origin.tenantId, customerId, channel),
     publicUrl: o.publicUrl,
     dryRun: false,
   };

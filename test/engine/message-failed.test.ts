@@ -119,4 +119,27 @@ describe('message.failed: undelivered messages are reported', () => {
     await off(sms.id);
     await off(notice.id);
   });
+
+  it('treats a STOP reply (Twilio 21610) as an opt-out: the step is skipped, the customer opted out, nothing reported', async () => {
+    const wf = await workflow({ name: 'Texts', trigger: { type: 'booking.created' }, actions: [{ type: 'sms', config: { to: 'customer', body: 'Booked {{booking.id}}' } }] });
+    expect((await c.get('/api/customers/m-2')).body.optOut).to.deep.equal([]);
+    w.twilio.failNext(1, { status: 400, code: 21610, message: 'Attempt to send to unsubscribed recipient' });
+    const b1 = (await c.post('/api/bookings', booking({ customerId: 'm-2', ...slot() }))).body;
+    const run = await eventually(async () => (await c.get(`/api/bookings/${b1.id}/runs`)).body.items.find((r: { workflowId: string; status: string }) => r.workflowId === wf.id && r.status !== 'running'));
+    expect(run.status).to.equal('succeeded');
+    expect(run.steps[0]).to.include({ status: 'skipped', outcome: 'skipped:optout' });
+    expect(run.steps[0].output.reason).to.include('STOP');
+    expect((await c.get('/api/customers/m-2')).body.optOut).to.deep.equal(['sms']);
+    await settled(w.app);
+    expect(await failedFor(b1.id), 'an opt-out is not a failure').to.have.length(0);
+
+    // The next text to them is skipped before it reaches the provider.
+    const sent = w.twilio.requests.length;
+    const b2 = (await c.post('/api/bookings', booking({ customerId: 'm-2', ...slot() }))).body;
+    const next = await eventually(async () => (await c.get(`/api/bookings/${b2.id}/runs`)).body.items.find((r: { workflowId: string; status: string }) => r.workflowId === wf.id && r.status !== 'running'));
+    expect(next.steps[0].outcome).to.equal('skipped:optout');
+    expect(w.twilio.requests.length).to.equal(sent);
+    await c.patch('/api/customers/m-2', { optOut: [] });
+    await off(wf.id);
+  });
 });
