@@ -111,6 +111,7 @@ describe('tenant isolation', () => {
       ['PATCH', '/api/payments/b-pay', { status: 'completed' }],
       ['PATCH', '/api/workflows/b-wf', { enabled: false }],
       ['POST', '/api/workflows/b-wf/test', { bookingId: 'b-bk' }],
+      ['POST', '/api/runs/retry-failed', { workflowId: 'b-wf' }],
       ['POST', '/api/workflows/test', { workflow: { trigger: { type: 'booking.created' } }, bookingId: 'b-bk' }],
       ['POST', `/api/facility-waitlist/${bIds['facility-waitlist']}/cancel`, { reason: 'x' }],
       ['POST', `/api/facility-waitlist/${bIds['facility-waitlist']}/offer`, { offerExpiresAt: inHours(19) }],

@@ -41,5 +41,8 @@ describe('retrying every failed run at once', () => {
     const bad = await c.post('/api/runs/retry-failed', { since: 'yesterday' });
     expect(bad.status).to.equal(400);
     expect(bad.body.errors[0].pointer).to.equal('/since');
+    const unknown = await c.post('/api/runs/retry-failed', { workflowId: 'no-such-workflow' });
+    expect(unknown.status).to.equal(404);
+    expect(unknown.body.errors[0].pointer).to.equal('/workflowId');
   });
 });
