@@ -1,4 +1,5 @@
-import { DataSource, type EntityManager } from 'typeorm';
+import type { PoolClient } from 'pg';
+import { DataSource, QueryRunnerAlreadyReleasedError, type EntityManager } from 'typeorm';
 import type { Queryable } from './data-source.js';
 
 /**
@@ -19,6 +20,25 @@ export async function rows<T = Record<string, unknown>>(db: Queryable, sql: stri
 
 export async function one<T = Record<string, unknown>>(db: Queryable, sql: string, params: unknown[] = []): Promise<T | undefined> {
   return (await rows<T>(db, sql, params))[0];
+}
+
+/**
+ * One statement on the connection of `db` (the transaction's own, or one from the pool), its rows as arrays with
+ * the name of every column. For a join that selects `x.*` of several tables: their column names collide, and an
+ * array row keeps them apart while every value is parsed exactly as `SELECT *` would parse it.
+ */
+export async function arrayRows(db: Queryable, text: string, values: unknown[]): Promise<{ names: string[]; rows: unknown[][] }> {
+  const own = db instanceof DataSource ? undefined : db.queryRunner;
+  // As the runner's own query() does: a transaction whose connection died must not go on without it.
+  if (own?.isReleased) throw new QueryRunnerAlreadyReleasedError();
+  const runner = own ?? (db instanceof DataSource ? db : db.dataSource).createQueryRunner();
+  try {
+    const client = (await runner.connect()) as PoolClient;
+    const r = await client.query<unknown[]>({ text, values, rowMode: 'array' });
+    return { names: r.fields.map((f) => f.name), rows: r.rows };
+  } finally {
+    if (!own) await runner.release();
+  }
 }
 
 const RETRYABLE = new Set(['40001', '40P01']); // serialization_failure, deadlock_detected

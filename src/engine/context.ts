@@ -1,9 +1,7 @@
 // Loading what a run sees: the booking as it is now (or its last state, once deleted), with its customer,
 // resource, location and service, the tenant, and the event. Also the "scope" filters are evaluated against.
-import type { PoolClient } from 'pg';
-import { DataSource, QueryRunnerAlreadyReleasedError } from 'typeorm';
 import type { Queryable } from '../db/data-source.js';
-import { one } from '../db/sql.js';
+import { arrayRows, one } from '../db/sql.js';
 import type { Booking } from '../domain/bookings.js';
 import type { DomainEvent } from '../domain/events.js';
 import { toApi } from '../domain/store.js';
@@ -31,25 +29,6 @@ export function bookingIdOf(event: Pick<DomainEvent, 'subjectType' | 'subjectId'
 }
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-
-/**
- * One statement on the connection of `db` (the transaction's own, or one from the pool), its rows as arrays with
- * the name of every column. For a join that selects `x.*` of several tables: their column names collide, and an
- * array row keeps them apart while every value is parsed exactly as `SELECT *` would parse it.
- */
-async function arrayRows(db: Queryable, text: string, values: unknown[]): Promise<{ names: string[]; rows: unknown[][] }> {
-  const own = db instanceof DataSource ? undefined : db.queryRunner;
-  // As the runner's own query() does: a transaction whose connection died must not go on without it.
-  if (own?.isReleased) throw new QueryRunnerAlreadyReleasedError();
-  const runner = own ?? (db instanceof DataSource ? db : db.dataSource).createQueryRunner();
-  try {
-    const client = (await runner.connect()) as PoolClient;
-    const r = await client.query<unknown[]>({ text, values, rowMode: 'array' });
-    return { names: r.fields.map((f) => f.name), rows: r.rows };
-  } finally {
-    if (!own) await runner.release();
-  }
-}
 
 const CONTEXT_TABLES = ['booking', 'customer', 'resource', 'location', 'service'] as const;
 

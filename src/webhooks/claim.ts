@@ -74,9 +74,3 @@ export async function claimBatch(ds: DataSource, opts: { tenantId: string; deliv
   const toClaimed = ({ job_id: jobId, ...d }: (typeof found)[number]): ClaimedDelivery => ({ ...d, jobId });
   return [toClaimed(lead), ...found.filter((d) => d !== lead).map(toClaimed)];
 }
-
-/** Puts the jobs of taken deliveries that were not sent back in the queue, due now. */
-export async function releaseClaims(ds: DataSource, jobIds: string[]): Promise<void> {
-  if (!jobIds.length) return;
-  await ds.query('SELECT count(*) FROM graphile_worker.reschedule_jobs($1::bigint[], run_at => now())', [jobIds]);
-}

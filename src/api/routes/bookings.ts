@@ -10,7 +10,7 @@ const DRY_RUN = {
   description: 'answer what would happen (the booking as it would be, and which waitlist entry would get the freed seat, until when) without changing anything',
 };
 
-const nstr = { type: ['string', 'null'] };
+const nstr = S.nullable({ type: 'string' });
 const bookingWorkflowsSchema = S.object({
   items: {
     type: 'array',

@@ -3,7 +3,7 @@
 // slot answers 409 SLOT_FULL, shown here; the booking runs the workflows like any other.
 import { useState } from 'react';
 import { api } from '../../lib/api';
-import { humanize, zonedToIso } from '../../lib/format';
+import { humanize, localInput, zonedToIso } from '../../lib/format';
 import { useTenant } from '../../lib/tenant';
 import type { Booking } from '../../lib/types';
 import { Dialog } from '../../components/Dialog';
@@ -12,8 +12,8 @@ import { Button, ErrorBanner, Field } from '../../components/ui';
 /** Tomorrow at 10:00, as a datetime-local value. */
 function tomorrowTen(): string {
   const d = new Date(Date.now() + 86_400_000);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T10:00`;
+  d.setHours(10, 0, 0, 0);
+  return localInput(d);
 }
 
 export function NewBookingDialog({ onClose, onDone }: { onClose(): void; onDone(b: Booking): void }) {
