@@ -13,7 +13,10 @@ interface Status {
 /** Work waiting longer than this (2 minutes) is late: a healthy worker takes due jobs within seconds. */
 const LATE_AFTER_S = 120;
 
-const minutes = (s: number) => `${Math.max(1, Math.round(s / 60))} minute${Math.round(s / 60) === 1 ? '' : 's'}`;
+const minutes = (s: number) => {
+  const m = Math.max(1, Math.round(s / 60));
+  return `${m} minute${m === 1 ? '' : 's'}`;
+};
 
 export function StatusBanner() {
   const status = useLoad((signal) => api.get<Status>('/status', { signal }).catch(() => null), [], { pollMs: 30_000 });
