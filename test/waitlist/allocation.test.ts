@@ -37,18 +37,21 @@ describe('waitlist: allocation rules and settings', () => {
   });
 
   it('scores 100 + tier bonus + one point per whole day ahead (capped), and recomputes when the tier changes', async () => {
+    // A court of its own: nextSlot()'s slots on r-1 come within a minute of 5 days ahead too.
+    await c.post('/api/resources', { id: 'r-score', name: 'Court S', locationId: 'c-1' });
+    const onScore = { resourceId: 'r-score' };
     const slot = { startTime: inHours(24 * 5 + 1), endTime: inHours(24 * 5 + 2) };
-    await book(c, { customerId: 'm-1', resourceId: 'r-1', ...slot });
-    const gold = await join(c, 'g-1', slot);
-    const plain = await join(c, 'n-1', slot);
+    await book(c, { customerId: 'm-1', ...onScore, ...slot });
+    const gold = await join(c, 'g-1', slot, onScore);
+    const plain = await join(c, 'n-1', slot, onScore);
     expect(gold.priorityScore).to.equal(100 + 30 + 5);
     expect(plain.priorityScore).to.equal(100 + 0 + 5);
     await c.patch('/api/customers/n-1', { tier: 'silver' });
     expect((await entry(c, plain.id)).priorityScore).to.equal(100 + 10 + 5);
     await c.patch('/api/customers/n-1', { tier: null });
     const far = { startTime: inHours(24 * 40), endTime: inHours(24 * 40 + 1) };
-    await book(c, { customerId: 'm-1', resourceId: 'r-1', ...far });
-    expect((await join(c, 'n-2', far)).priorityScore, 'early bird is capped at 20').to.equal(120);
+    await book(c, { customerId: 'm-1', ...onScore, ...far });
+    expect((await join(c, 'n-2', far, onScore)).priorityScore, 'early bird is capped at 20').to.equal(120);
   });
 
   it('offers by score (then join time), or to whoever waited longest with fifo', async () => {
