@@ -6,10 +6,11 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Queryable } from '../db/data-source.js';
 import { one, transaction } from '../db/sql.js';
-import { freeSeats, HOLDING_STATUSES, lockResources } from './capacity.js';
+import { freeSeats, HOLDING_STATUSES, lockResources, PEAK_CTES, peakParams } from './capacity.js';
 import { conflict, invalid, notFound } from './errors.js';
 import { record, recordReadingWorkflowsVersion, type Origin, type SlotFreedReason } from './events.js';
-import { deleteRow, insertRow, listRows, toApi, updateRow, type Page } from './store.js';
+import { newId } from './ids.js';
+import { deleteRow, listRows, toApi, translateConstraint, updateRow, type Page } from './store.js';
 
 export const BOOKING_STATUSES = ['pending', 'confirmed', 'declined', 'cancelled', 'not_taken', 'completed'] as const;
 export type BookingStatus = (typeof BOOKING_STATUSES)[number];
@@ -122,15 +123,38 @@ export interface BookingInput {
   notes?: string | null;
 }
 
+/**
+ * Checks the free seats and inserts the booking in one statement (one round trip fewer on every booking). It runs
+ * after the resource lock, as a statement of its own, so its snapshot includes everything committed before the
+ * lock was granted. Answers SLOT_FULL, with the free seats, when the booking does not fit.
+ */
+async function insertIfFree(tx: EntityManager, b: BookingInput & { tenantId: string; seats: number; status: string; capacity: number }): Promise<Booking> {
+  const usage = peakParams({ tenantId: b.tenantId, resourceId: b.resourceId, start: b.startTime, end: b.endTime });
+  let r: Record<string, unknown> | undefined;
+  try {
+    r = await one(tx, `${PEAK_CTES}, ins AS (
+      INSERT INTO bookings (tenant_id, id, customer_id, resource_id, service_id, start_time, end_time, seats, status, language, notes)
+      SELECT $1, $9::text, $10::text, $2, $11::text, $3::timestamptz, $4::timestamptz, $8::int, $12::text, $13::text, $14::text
+      WHERE $7::int - (SELECT used FROM peak) >= $8::int
+      RETURNING *
+    )
+    SELECT ins.*, $7::int - (SELECT used FROM peak) AS "#free" FROM (SELECT 1) one LEFT JOIN ins ON true`,
+    [...usage, b.capacity, b.seats, b.id ?? newId('bk'), b.customerId, b.serviceId ?? null, b.status, b.language ?? null, b.notes ?? null]);
+  } catch (err) {
+    translateConstraint(err, 'booking');
+  }
+  const { '#free': free, ...row } = r!;
+  if (row.id === null) slotFull(b.seats, free as number);
+  return toBooking(row);
+}
+
 /** Creates a booking in `tx` (callers that need more in the same transaction, like a waitlist accept). */
 export async function insertBooking(tx: EntityManager, origin: Origin, input: BookingInput): Promise<Booking> {
   const tenantId = origin.tenantId;
   const seats = input.seats ?? 1;
   const status = input.status ?? 'confirmed';
   const resource = (await lockResources(tx, tenantId, [input.resourceId])).get(input.resourceId)!;
-  const free = await freeSeats(tx, { tenantId, resourceId: input.resourceId, start: input.startTime, end: input.endTime, capacity: resource.capacity });
-  if (free < seats) slotFull(seats, free);
-  const booking = toBooking(await insertRow(tx, 'bookings', tenantId, { ...input, seats, status }, { idPrefix: 'bk', what: 'booking' }));
+  const booking = await insertIfFree(tx, { ...input, tenantId, seats, status, capacity: resource.capacity });
   const recorded = await recordReadingWorkflowsVersion(tx, origin, { type: 'booking.created', subject: { type: 'booking', id: booking.id }, data: { booking } });
   await runHooks(tx, origin, { before: null, after: booking }, recorded.workflowsVersion);
   return booking;

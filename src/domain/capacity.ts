@@ -40,12 +40,14 @@ export interface UsageQuery {
 }
 
 /**
- * The most seats in use at any instant of [start, end). Usage only changes where an item starts, so the peak is
- * at `start` or at one of those points. Summing every overlapping item would be wrong when capacity > 1: two
- * bookings may overlap the interval without overlapping each other.
+ * The CTEs (`items`, `points`, `peak`) that compute `peak.used`: the most seats in use at any instant of
+ * [$3, $4) on resource $2 of tenant $1, leaving out booking $5 and offer $6 (null for none). Usage only changes
+ * where an item starts, so the peak is at $3 or at one of those points. Summing every overlapping item would be
+ * wrong when capacity > 1: two bookings may overlap the interval without overlapping each other.
+ * Shared by `peakUsage` and by statements that check capacity and write in one go (after the resource lock, in
+ * a statement of their own, so their snapshot sees every change committed before the lock was granted).
  */
-export async function peakUsage(tx: EntityManager, q: UsageQuery): Promise<number> {
-  const r = await one<{ peak: number }>(tx, `
+export const PEAK_CTES = `
     WITH items AS (
       SELECT greatest(start_time, $3::timestamptz) AS s, least(end_time, $4::timestamptz) AS e, seats
       FROM bookings
@@ -59,11 +61,18 @@ export async function peakUsage(tx: EntityManager, q: UsageQuery): Promise<numbe
         AND desired_start < $4 AND desired_end > $3 AND id IS DISTINCT FROM $6
     ), points AS (
       SELECT s AS p FROM items UNION SELECT $3::timestamptz
-    )
-    SELECT coalesce(max((SELECT coalesce(sum(seats), 0) FROM items WHERE s <= p AND e > p)), 0)::int AS peak
-    FROM points`,
-  [q.tenantId, q.resourceId, q.start, q.end, q.excludeBookingId ?? null, q.excludeEntryId ?? null]);
-  return r!.peak;
+    ), peak AS (
+      SELECT coalesce(max((SELECT coalesce(sum(seats), 0) FROM items WHERE s <= p AND e > p)), 0)::int AS used
+      FROM points
+    )`;
+
+export const peakParams = (q: UsageQuery): unknown[] =>
+  [q.tenantId, q.resourceId, q.start, q.end, q.excludeBookingId ?? null, q.excludeEntryId ?? null];
+
+/** The most seats in use at any instant of [start, end) (see PEAK_CTES). */
+export async function peakUsage(tx: EntityManager, q: UsageQuery): Promise<number> {
+  const r = await one<{ used: number }>(tx, `${PEAK_CTES} SELECT used FROM peak`, peakParams(q));
+  return r!.used;
 }
 
 /** Free seats over [start, end) on a locked resource. */
