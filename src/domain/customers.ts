@@ -1,6 +1,6 @@
 // Customers: the people who book. Creating one records `customer.created`.
 import type { DataSource } from 'typeorm';
-import { transaction } from '../db/sql.js';
+import { rows, transaction } from '../db/sql.js';
 import { notFound } from './errors.js';
 import { record, type Origin } from './events.js';
 import { deleteRow, getRow, insertRow, listRows, toApi, updateRow, type Page } from './store.js';
@@ -51,7 +51,7 @@ export async function updateCustomer(ds: DataSource, origin: Origin, id: string,
 
 /** Adds a channel to a customer's opt-outs (once), e.g. when they replied STOP to an SMS. */
 export async function addOptOut(db: Queryable, tenantId: string, id: string, channel: 'email' | 'sms'): Promise<void> {
-  await db.query(`UPDATE customers SET opt_out = array_append(opt_out, $3), updated_at = now()
+  await rows(db, `UPDATE customers SET opt_out = array_append(opt_out, $3), updated_at = now()
     WHERE tenant_id = $1 AND id = $2 AND NOT ($3 = ANY(opt_out))`, [tenantId, id, channel]);
 }
 

@@ -148,5 +148,5 @@ export async function listEvents(db: Queryable, tenantId: string, f: EventFilter
 }
 
 export async function markDispatched(db: Queryable, tenantId: string, eventId: string): Promise<void> {
-  await db.query('UPDATE events SET dispatched_at = now() WHERE tenant_id = $1 AND id = $2 AND dispatched_at IS NULL', [tenantId, eventId]);
+  await rows(db, 'UPDATE events SET dispatched_at = now() WHERE tenant_id = $1 AND id = $2 AND dispatched_at IS NULL', [tenantId, eventId]);
 }

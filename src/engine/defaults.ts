@@ -33,7 +33,7 @@ export async function installDefaults(tx: EntityManager, tenantId: string): Prom
   for (const d of defaults.values()) {
     if (had.has(d.key)) continue;
     await insertWorkflow(tx, tenantId, normalize(d.workflow), { builtin: d.key });
-    await tx.query('INSERT INTO tenant_defaults (tenant_id, key) VALUES ($1, $2) ON CONFLICT DO NOTHING', [tenantId, d.key]);
+    await rows(tx, 'INSERT INTO tenant_defaults (tenant_id, key) VALUES ($1, $2) ON CONFLICT DO NOTHING', [tenantId, d.key]);
   }
 }
 
@@ -56,7 +56,7 @@ export async function restoreDefault(ds: DataSource, tenantId: string, key: stri
   }
   return transaction(ds, async (tx) => {
     const { workflow } = await insertWorkflow(tx, tenantId, normalize(d.workflow), { builtin: key });
-    await tx.query('INSERT INTO tenant_defaults (tenant_id, key) VALUES ($1, $2) ON CONFLICT DO NOTHING', [tenantId, key]);
+    await rows(tx, 'INSERT INTO tenant_defaults (tenant_id, key) VALUES ($1, $2) ON CONFLICT DO NOTHING', [tenantId, key]);
     return workflow;
   });
 }

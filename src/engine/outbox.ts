@@ -2,7 +2,7 @@
 // is sent, so a retried step finds it (and whether it went out) instead of sending twice. Visible in the API and UI.
 import type { DataSource } from 'typeorm';
 import type { Queryable } from '../db/data-source.js';
-import { one, transaction } from '../db/sql.js';
+import { one, rows, transaction } from '../db/sql.js';
 import { notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { listRows, toApi, type Page } from '../domain/store.js';
@@ -39,14 +39,14 @@ export function dbOutbox(ds: DataSource, scope: { tenantId: string; runId: strin
       return Boolean(r);
     },
     async markSent(id, result) {
-      await ds.query(`
+      await rows(ds, `
         UPDATE messages SET status = $3, provider_id = $4, response = $5, attempts = attempts + 1, last_error = NULL, claimed_until = NULL,
           sent_at = CASE WHEN $3 = 'sent' THEN now() ELSE sent_at END, updated_at = now()
         WHERE tenant_id = $1 AND id = $2`,
       [scope.tenantId, id, result.status, result.providerId, result.response === undefined ? null : JSON.stringify(result.response)]);
     },
     async markFailed(id, error) {
-      await ds.query(`
+      await rows(ds, `
         UPDATE messages SET status = 'failed', attempts = attempts + 1, last_error = $3, response = $4, claimed_until = NULL, updated_at = now()
         WHERE tenant_id = $1 AND id = $2`,
       [scope.tenantId, id, `${error.code}: ${error.message}`, error.response === undefined ? null : JSON.stringify(error.response)]);
@@ -111,7 +111,7 @@ export async function recordDeliveryStatus(ds: DataSource, tenantId: string, id:
       WHERE tenant_id = $1 AND id = $2 RETURNING id, run_id, step_idx, channel`,
     [tenantId, id, providerStatus, status]))!;
     if (r.run_id !== null) {
-      await tx.query(`
+      await rows(tx, `
         UPDATE run_steps SET output = jsonb_set(coalesce(output, '{}'), '{deliveryStatus}', to_jsonb($4::text))
         WHERE tenant_id = $1 AND run_id = $2 AND idx = $3`, [tenantId, r.run_id, r.step_idx, providerStatus]);
       const lost = status === 'undelivered' || status === 'failed';

@@ -4,7 +4,7 @@
 // graphile-worker's backoff until the action's attempt limit, then recorded as failed.
 import type { JobHelpers } from 'graphile-worker';
 import type { DataSource, EntityManager } from 'typeorm';
-import { one, transaction } from '../db/sql.js';
+import { one, rows, transaction } from '../db/sql.js';
 import { toEvent, type DomainEvent, type EventRow } from '../domain/events.js';
 import { PayloadError } from '../worker/payload.js';
 import { TemplateError } from '../templates/index.js';
@@ -139,7 +139,7 @@ export async function runStep(ds: DataSource, actionDeps: ActionDeps, payload: u
       });
       return;
     }
-    await ds.query(`
+    await rows(ds, `
       UPDATE run_steps SET output = $4, error_code = $5, error_message = $6 WHERE tenant_id = $1 AND run_id = $2 AND idx = $3 AND status = 'running'`,
     [p.tenantId, p.runId, p.step, JSON.stringify(output), code, message]);
     throw err; // graphile-worker retries with backoff

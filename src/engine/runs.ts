@@ -136,8 +136,8 @@ export async function completeStep(db: DataSource | EntityManager, step: { tenan
     sql = `${stepSql}${finishRunSql('SELECT coalesce(step.status, rs.status) AS st FROM run_steps rs LEFT JOIN step ON step.idx = rs.idx WHERE rs.tenant_id = $1 AND rs.run_id = $2')}`;
   }
   // In a caller's transaction, that transaction retries; on its own, this statement does.
-  if (db instanceof DataSource) await retryConflicts(() => db.query(sql, params));
-  else await db.query(sql, params);
+  if (db instanceof DataSource) await retryConflicts(() => rows(db, sql, params));
+  else await rows(db, sql, params);
 }
 
 export interface RunView {
@@ -214,7 +214,7 @@ export async function retryRun(tx: EntityManager, tenantId: string, id: string):
     UPDATE run_steps SET status = 'pending', error_code = NULL, error_message = NULL, finished_at = NULL
     WHERE tenant_id = $1 AND run_id = $2 AND status = 'failed' RETURNING idx, action_type`, [tenantId, id]);
   if (failed.length) {
-    await tx.query("UPDATE runs SET status = 'running', finished_at = NULL WHERE tenant_id = $1 AND id = $2", [tenantId, id]);
+    await rows(tx, "UPDATE runs SET status = 'running', finished_at = NULL WHERE tenant_id = $1 AND id = $2", [tenantId, id]);
     await addJobs(tx, failed.map((s) => stepJob(tenantId, id, s.idx, s.action_type, { only: true })));
   }
   return getRun(tx, tenantId, id);

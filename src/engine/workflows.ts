@@ -4,7 +4,7 @@
 import crypto from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Queryable } from '../db/data-source.js';
-import { one, transaction } from '../db/sql.js';
+import { one, rows, transaction } from '../db/sql.js';
 import { generateSecret } from '../delivery/signing.js';
 import { notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
@@ -95,7 +95,7 @@ export function onWorkflowChange(hook: WorkflowHook): void {
 }
 
 async function changed(tx: EntityManager, tenantId: string, workflowId: string): Promise<void> {
-  await tx.query('UPDATE tenants SET workflows_version = workflows_version + 1 WHERE id = $1', [tenantId]);
+  await rows(tx, 'UPDATE tenants SET workflows_version = workflows_version + 1 WHERE id = $1', [tenantId]);
   for (const hook of hooks) await hook(tx, tenantId, workflowId);
 }
 
@@ -152,7 +152,7 @@ export async function updateWorkflow(ds: DataSource, tenantId: string, id: strin
 export async function deleteWorkflow(ds: DataSource, tenantId: string, id: string): Promise<void> {
   await transaction(ds, async (tx) => {
     await lockWorkflow(tx, tenantId, id);
-    await tx.query('DELETE FROM workflows WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
+    await rows(tx, 'DELETE FROM workflows WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
     await changed(tx, tenantId, id);
   });
 }

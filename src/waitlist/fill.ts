@@ -73,7 +73,7 @@ export async function makeOffer(tx: EntityManager, origin: Origin, entry: EntryR
 }
 
 async function assign(tx: EntityManager, origin: Origin, entry: EntryRow): Promise<EntryRow> {
-  await tx.query("UPDATE waitlist_entries SET status = 'ACCEPTED', accepted_at = now(), updated_at = now() WHERE tenant_id = $1 AND id = $2", [entry.tenant_id, entry.id]);
+  await rows(tx, "UPDATE waitlist_entries SET status = 'ACCEPTED', accepted_at = now(), updated_at = now() WHERE tenant_id = $1 AND id = $2", [entry.tenant_id, entry.id]);
   const booking = await insertBooking(tx, origin, {
     customerId: entry.customer_id, resourceId: entry.resource_id, startTime: entry.desired_start.toISOString(),
     endTime: entry.desired_end.toISOString(), seats: entry.seats, status: 'confirmed',
@@ -154,12 +154,12 @@ export async function fillFreedSlot(tx: EntityManager, origin: Origin, slot: Fre
     outcome: { offered, assigned, note: offered || assigned ? null : 'no waiting entry fits the freed capacity' },
     createdAt: now.toISOString(),
   };
-  await tx.query(`
+  await rows(tx, `
     INSERT INTO waitlist_decisions (tenant_id, id, resource_id, occurrence, trigger, slot, mode, candidates, outcome, created_at)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
   [tenantId, decision.id, slot.resourceId, slot.occurrence, opts.trigger, JSON.stringify(slot), settings.mode,
     JSON.stringify(candidates), JSON.stringify(decision.outcome), now]);
-  await tx.query('UPDATE waitlist_entries SET last_decision_id = $3 WHERE tenant_id = $1 AND id = ANY($2)', [tenantId, candidates.map((c) => c.entryId), decision.id]);
+  await rows(tx, 'UPDATE waitlist_entries SET last_decision_id = $3 WHERE tenant_id = $1 AND id = ANY($2)', [tenantId, candidates.map((c) => c.entryId), decision.id]);
   return decision;
 }
 

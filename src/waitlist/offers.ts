@@ -5,7 +5,7 @@
 // Lock order, as everywhere: the resource first, then entry rows. So we read the entry's resource without a lock,
 // lock the resource, then lock the entry and re-check its state.
 import type { DataSource, EntityManager } from 'typeorm';
-import { one, transaction } from '../db/sql.js';
+import { one, rows, transaction } from '../db/sql.js';
 import { getBooking, insertBooking, type Booking } from '../domain/bookings.js';
 import { freeSeats, lockResource } from '../domain/capacity.js';
 import { conflict, invalid } from '../domain/errors.js';
@@ -33,7 +33,7 @@ async function lockForChange(tx: EntityManager, tenantId: string, id: string, cl
 
 async function freeHeldSeat(tx: EntityManager, origin: Origin, e: EntryRow, reason: 'offer_declined' | 'offer_expired' | 'offer_cancelled'): Promise<void> {
   await removeJobs(tx, [expireJobKey(e.tenant_id, e.id)]);
-  await tx.query('INSERT INTO waitlist_offer_outcomes (tenant_id, entry_id, occurrence, outcome) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
+  await rows(tx, 'INSERT INTO waitlist_offer_outcomes (tenant_id, entry_id, occurrence, outcome) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
     [e.tenant_id, e.id, e.offer_occurrence ?? `entry:${e.id}`, reason.replace('offer_', '')]);
   await record(tx, origin, {
     type: 'slot.freed',
@@ -60,7 +60,7 @@ export async function acceptOffer(ds: DataSource, origin: Origin, id: string, cl
     if (e.status !== 'OFFERED') throw notOffered(e);
     if (e.offer_expires_at! <= new Date()) throw conflict('OFFER_EXPIRED', `the offer expired at ${e.offer_expires_at!.toISOString()}`);
     // Releasing the hold and booking happen under the resource lock: nobody can take the seat in between.
-    await tx.query("UPDATE waitlist_entries SET status = 'ACCEPTED', accepted_at = now(), updated_at = now() WHERE tenant_id = $1 AND id = $2", [e.tenant_id, e.id]);
+    await rows(tx, "UPDATE waitlist_entries SET status = 'ACCEPTED', accepted_at = now(), updated_at = now() WHERE tenant_id = $1 AND id = $2", [e.tenant_id, e.id]);
     const booking = await insertBooking(tx, origin, {
       customerId: e.customer_id, resourceId: e.resource_id, startTime: e.desired_start.toISOString(), endTime: e.desired_end.toISOString(),
       seats: e.seats, status: 'confirmed',

@@ -109,7 +109,7 @@ onCustomerUpdated(async (tx, origin, before, after) => {
   const entries = await rows<EntryRow>(tx, "SELECT * FROM waitlist_entries WHERE tenant_id = $1 AND customer_id = $2 AND status IN ('ACTIVE', 'OFFERED')", [origin.tenantId, after.id]);
   for (const e of entries) {
     const { score, components } = priorityRules().score({ joinedAt: e.created_at, desiredStart: e.desired_start, tier: after.tier }, settings);
-    await tx.query('UPDATE waitlist_entries SET priority_score = $3, score_components = $4, updated_at = now() WHERE tenant_id = $1 AND id = $2',
+    await rows(tx, 'UPDATE waitlist_entries SET priority_score = $3, score_components = $4, updated_at = now() WHERE tenant_id = $1 AND id = $2',
       [origin.tenantId, e.id, score, JSON.stringify(components)]);
   }
 });

@@ -1,6 +1,6 @@
 // A tenant's waitlist settings: stored as a partial document, read merged over the defaults declared here.
 import type { Queryable } from '../db/data-source.js';
-import { one } from '../db/sql.js';
+import { one, rows } from '../db/sql.js';
 import { notFound } from '../domain/errors.js';
 import { object, type JSONSchema } from '../api/schemas.js';
 
@@ -54,6 +54,6 @@ export async function getWaitlistSettings(db: Queryable, tenantId: string): Prom
 }
 
 export async function patchWaitlistSettings(db: Queryable, tenantId: string, patch: Partial<WaitlistSettings>): Promise<WaitlistSettings> {
-  await db.query('UPDATE tenants SET waitlist_settings = waitlist_settings || $2::jsonb, updated_at = now() WHERE id = $1', [tenantId, JSON.stringify(patch)]);
+  await rows(db, 'UPDATE tenants SET waitlist_settings = waitlist_settings || $2::jsonb, updated_at = now() WHERE id = $1', [tenantId, JSON.stringify(patch)]);
   return getWaitlistSettings(db, tenantId);
 }

@@ -2,6 +2,7 @@
 // endpoint that are due (./claim.ts), a few requests at a time, each signed afresh; then records every attempt with
 // what follows from it (./record.ts). Per-job costs (the job itself, the read, the write) are shared by the batch.
 import type { DataSource } from 'typeorm';
+import { rows } from '../db/sql.js';
 import type { HttpSender } from '../delivery/types.js';
 import { attemptOnce } from './attempt.js';
 import { claimBatch, type ClaimedDelivery } from './claim.js';
@@ -36,7 +37,7 @@ export async function deliver(deps: DeliverDeps, payload: unknown): Promise<void
   const [own] = batch;
   if (!own) return; // deleted with its subscription, or finished by an earlier job
   if (!own.enabled) { // then no other delivery was taken
-    await deps.ds.query(`
+    await rows(deps.ds, `
       UPDATE webhook_deliveries SET status = 'failed', last_error = $3, next_attempt_at = NULL, finished_at = now(), updated_at = now()
       WHERE tenant_id = $1 AND id = $2 AND status = 'pending'`,
     [tenantId, deliveryId, 'ENDPOINT_DISABLED: the subscription is disabled; enable it and replay this delivery']);

@@ -123,7 +123,7 @@ export async function replayDelivery(ds: DataSource, tenantId: string, ref: Deli
   return transaction(ds, async (tx) => {
     await enabledSubscription(tx, tenantId, ref.webhookId);
     await deliveryRow(tx, tenantId, ref);
-    await tx.query(`UPDATE webhook_deliveries SET ${REPLAY_SET} WHERE tenant_id = $1 AND id = $2`, [tenantId, ref.deliveryId]);
+    await rows(tx, `UPDATE webhook_deliveries SET ${REPLAY_SET} WHERE tenant_id = $1 AND id = $2`, [tenantId, ref.deliveryId]);
     await addJobs(tx, [deliveryJob({ tenantId, subscriptionId: ref.webhookId, deliveryId: ref.deliveryId })]);
     return getDelivery(tx, tenantId, ref); // as queued: the worker cannot see the job before this commits
   });
@@ -147,7 +147,7 @@ export async function sendTest(ds: DataSource, tenantId: string, subscriptionId:
   const id = newId('dlv');
   return transaction(ds, async (tx) => {
     const sub = toSubscription(await enabledSubscription(tx, tenantId, subscriptionId));
-    await tx.query(`
+    await rows(tx, `
       INSERT INTO webhook_deliveries (tenant_id, id, subscription_id, event_id, event_type, payload, status, next_attempt_at)
       VALUES ($1, $2, $3, NULL, $4, $5, 'pending', now())`, [tenantId, id, subscriptionId, TEST_EVENT_TYPE, testBody(sub, new Date())]);
     await addJobs(tx, [deliveryJob({ tenantId, subscriptionId, deliveryId: id })]);

@@ -3,7 +3,7 @@
 // (the common case) that is one SQL statement; with failures, one transaction.
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Queryable } from '../db/data-source.js';
-import { one, retryConflicts, transaction } from '../db/sql.js';
+import { one, retryConflicts, rows, transaction } from '../db/sql.js';
 import { addJobs } from '../worker/jobs.js';
 import { disableEndpoint, FAILING_DISABLE_AFTER_MS, type DisableReason } from './disable.js';
 import type { Attempt } from './attempt.js';
@@ -107,7 +107,7 @@ async function writeOutcomes(db: Queryable | EntityManager, o: RecordOptions & {
   });
   // A retry's job is replaced by the caller (same key); every other taken job is done.
   const finished = o.outcomes.filter((x) => !x.next).map((x) => byId.get(x.id)!.delivery.jobId).filter((id): id is string => id !== null);
-  await db.query(`
+  await rows(db, `
     WITH o AS (
       SELECT * FROM json_to_recordset($2::json) AS o(id text, status text, next_attempt_at timestamptz, started_at timestamptz,
         duration_ms integer, status_code integer, response_body text, error_code text, error text, last_error text)

@@ -47,7 +47,7 @@ export function startHeartbeat(o: HeartbeatOptions): Heartbeat {
   async function beat(): Promise<void> {
     if (stopped || !poolId) return;
     const run = async () => {
-      await o.ds.query(`
+      await rows(o.ds, `
         INSERT INTO worker_heartbeats (pool_id, worker_ids, hostname, pid) VALUES ($1, $2, $3, $4)
         ON CONFLICT (pool_id) DO UPDATE SET worker_ids = EXCLUDED.worker_ids, last_seen = now()`,
       [poolId, [...ids], os.hostname(), process.pid]);
@@ -63,7 +63,7 @@ export function startHeartbeat(o: HeartbeatOptions): Heartbeat {
         DELETE FROM worker_heartbeats WHERE last_seen < now() - make_interval(secs => $1) RETURNING pool_id, worker_ids`, [staleAfterMs / 1000]);
       const workerIds = dead.flatMap((d) => d.worker_ids);
       if (!workerIds.length) return;
-      await tx.query('SELECT graphile_worker.force_unlock_workers($1::text[])', [workerIds]);
+      await rows(tx, 'SELECT graphile_worker.force_unlock_workers($1::text[])', [workerIds]);
       o.log?.(`released the jobs of ${dead.length} silent worker process(es): ${dead.map((d) => d.pool_id).join(', ')}`);
     }).catch((err) => o.log?.(`heartbeat reaper: ${String(err)}`));
   }
@@ -85,7 +85,7 @@ export function startHeartbeat(o: HeartbeatOptions): Heartbeat {
       clearInterval(beatTimer);
       clearInterval(reapTimer);
       await beating;
-      if (poolId) await o.ds.query('DELETE FROM worker_heartbeats WHERE pool_id = $1', [poolId]).catch(() => {});
+      if (poolId) await rows(o.ds, 'DELETE FROM worker_heartbeats WHERE pool_id = $1', [poolId]).catch(() => {});
     },
   };
 }

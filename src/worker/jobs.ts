@@ -1,6 +1,7 @@
 // Adding and removing graphile-worker jobs through SQL on the caller's connection, so jobs commit (or roll back)
 // with the change that asked for them. Many jobs go in one statement (graphile_worker.add_jobs).
 import type { Queryable } from '../db/data-source.js';
+import { rows } from '../db/sql.js';
 
 export interface JobSpec {
   task: string;
@@ -26,7 +27,7 @@ export async function addJobs(db: Queryable, specs: JobSpec[]): Promise<void> {
     queue_name: s.queueName ?? null,
     priority: s.priority ?? null,
   })));
-  await db.query(`
+  await rows(db, `
     SELECT count(*) FROM graphile_worker.add_jobs(ARRAY(
       SELECT json_populate_record(NULL::graphile_worker.job_spec, x) FROM json_array_elements($1::json) x
     ))`, [json]);
@@ -35,5 +36,5 @@ export async function addJobs(db: Queryable, specs: JobSpec[]): Promise<void> {
 /** Removes jobs by key; a job running right now keeps running but will not be retried. */
 export async function removeJobs(db: Queryable, keys: string[]): Promise<void> {
   if (!keys.length) return;
-  await db.query('SELECT count(*) FROM unnest($1::text[]) k, LATERAL graphile_worker.remove_job(k) r', [keys]);
+  await rows(db, 'SELECT count(*) FROM unnest($1::text[]) k, LATERAL graphile_worker.remove_job(k) r', [keys]);
 }
