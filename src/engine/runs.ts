@@ -5,7 +5,7 @@ import { one, retryConflicts, rows, transaction } from '../db/sql.js';
 import { notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { listRows, toApi, type Page } from '../domain/store.js';
-import { addJobs, type JobSpec } from '../worker/jobs.js';
+import { addJobs, jobSpecRecord, type JobSpec } from '../worker/jobs.js';
 import { actions } from './registry.js';
 import type { ActionStep } from './workflow-schema.js';
 import type { WorkflowRow } from './workflows.js';
@@ -33,6 +33,8 @@ export interface RunMeta {
   bookingId?: string | null;
   scheduledFor?: Date | null;
   depth: number;
+  /** Marks the event (`eventId`) dispatched in the same statement: dispatch's last write when no subscriber wants it. */
+  markEventDispatched?: boolean;
 }
 
 export function stepJob(tenantId: string, runId: string, step: number, actionType: string, extra: Record<string, unknown> = {}): JobSpec {
@@ -43,27 +45,23 @@ export function stepJob(tenantId: string, runId: string, step: number, actionTyp
   };
 }
 
-/** A job as graphile_worker.job_spec reads it (the same record addJobs builds), tagged with the run it starts. */
-const jobRecord = (forRun: string, s: JobSpec) => ({
-  for_run: forRun, identifier: s.task, payload: s.payload, run_at: s.runAt?.toISOString() ?? null, max_attempts: s.maxAttempts ?? null,
-  job_key: s.jobKey ?? null, queue_name: s.queueName ?? null, priority: s.priority ?? null,
-});
-
 /**
  * Records one run per decision (unique per workflow and dedupe key: a retried dispatch adds nothing), creates the
  * steps of the runs that ran, and starts their first steps with one add_jobs call, all in one statement. Only runs
  * this statement inserted get steps and jobs. Returns the new runs' ids.
  */
-export async function recordRuns(tx: EntityManager, tenantId: string, decisions: Decision[], meta: RunMeta): Promise<{ runId: string; workflowId: string; decision: string }[]> {
+export async function recordRuns(tx: Queryable, tenantId: string, decisions: Decision[], meta: RunMeta): Promise<{ runId: string; workflowId: string; decision: string }[]> {
   if (!decisions.length) return [];
   const runs = decisions.map((d) => ({
     id: newId('run'), workflow_id: d.workflow.id, version: d.workflow.version, name: d.workflow.name,
     trigger_type: meta.triggerType ?? d.workflow.trigger_type, decision: d.decision, reason: d.reason, actions: d.workflow.actions,
   }));
-  const jobs = runs.filter((r) => r.decision === 'ran' && r.actions.length > 0).map((r) => jobRecord(r.id, stepJob(tenantId, r.id, 0, r.actions[0].type)));
+  const jobs = runs.filter((r) => r.decision === 'ran' && r.actions.length > 0).map((r) => jobSpecRecord(stepJob(tenantId, r.id, 0, r.actions[0].type), { for_run: r.id }));
   // A run that ran without steps is finished at once (succeeded). add_jobs is called only when there is a job to add.
   const inserted = await rows<{ id: string; workflow_id: string; decision: string }>(tx, `
-    WITH ins AS (
+    WITH ${meta.markEventDispatched ? `mark AS (
+      UPDATE events SET dispatched_at = now() WHERE tenant_id = $1 AND id = $3::bigint AND dispatched_at IS NULL
+    ), ` : ''}ins AS (
       INSERT INTO runs (tenant_id, id, workflow_id, workflow_version, workflow_name, trigger_type, dedupe_key, event_id, booking_id,
                         scheduled_for, depth, decision, reason, status, actions, finished_at)
       SELECT $1, d.id, d.workflow_id, d.version, d.name, d.trigger_type, $2, $3::bigint, $4, $5::timestamptz, $6, d.decision, d.reason,
@@ -131,7 +129,7 @@ export async function completeStep(db: DataSource | EntityManager, step: { tenan
   if (next) {
     sql = `${stepSql}
     SELECT count(*) FROM graphile_worker.add_jobs(ARRAY(SELECT json_populate_record(NULL::graphile_worker.job_spec, x) FROM json_array_elements($9::json) x))`;
-    params.push(JSON.stringify([jobRecord(step.runId, next)]));
+    params.push(JSON.stringify([jobSpecRecord(next)]));
   } else {
     sql = `${stepSql}${finishRunSql('SELECT coalesce(step.status, rs.status) AS st FROM run_steps rs LEFT JOIN step ON step.idx = rs.idx WHERE rs.tenant_id = $1 AND rs.run_id = $2')}`;
   }

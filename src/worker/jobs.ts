@@ -15,10 +15,13 @@ export interface JobSpec {
   priority?: number;
 }
 
-/** Adds the jobs in one statement. A job key that exists is replaced (its run_at too). Keys in one call must differ. */
-export async function addJobs(db: Queryable, specs: JobSpec[]): Promise<void> {
-  if (!specs.length) return;
-  const json = JSON.stringify(specs.map((s) => ({
+/**
+ * A job as graphile_worker.job_spec reads it (json_populate_record), plus `tag` keys (such as `for_run`) that a
+ * statement adding jobs for the rows it inserted can select on; job_spec ignores them.
+ */
+export function jobSpecRecord(s: JobSpec, tag: Record<string, string> = {}): Record<string, unknown> {
+  return {
+    ...tag,
     identifier: s.task,
     payload: s.payload,
     run_at: s.runAt?.toISOString() ?? null,
@@ -26,11 +29,16 @@ export async function addJobs(db: Queryable, specs: JobSpec[]): Promise<void> {
     job_key: s.jobKey ?? null,
     queue_name: s.queueName ?? null,
     priority: s.priority ?? null,
-  })));
+  };
+}
+
+/** Adds the jobs in one statement. A job key that exists is replaced (its run_at too). Keys in one call must differ. */
+export async function addJobs(db: Queryable, specs: JobSpec[]): Promise<void> {
+  if (!specs.length) return;
   await rows(db, `
     SELECT count(*) FROM graphile_worker.add_jobs(ARRAY(
       SELECT json_populate_record(NULL::graphile_worker.job_spec, x) FROM json_array_elements($1::json) x
-    ))`, [json]);
+    ))`, [JSON.stringify(specs.map((s) => jobSpecRecord(s)))]);
 }
 
 /** Removes jobs by key; a job running right now keeps running but will not be retried. */

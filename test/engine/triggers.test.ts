@@ -172,4 +172,30 @@ describe('triggers end to end', () => {
     expect(count!.n).to.equal(1);
     expect(w.smtp.messages.filter((m) => m.subject === `once ${b.id}`)).to.have.length(1);
   });
+
+  it('a dispatch cut off after its runs were recorded finishes on retry: runs and deliveries once, dispatchedAt set last', async () => {
+    const c = await seededTenant(w.app);
+    const wf = await createWorkflow(c, { trigger: { type: 'booking.created' }, actions: [{ type: 'email', config: { to: 'customer', subject: 'resumed {{booking.id}}', html: 'x' } }] });
+    const b = (await c.post('/api/bookings', booking(slot()))).body;
+    const [ev] = await eventsOf(c, b.id, 'booking.created');
+    await settled(w.app);
+    const dispatchedAt = async () => (await c.get(`/api/events/${ev!.id}`)).body.dispatchedAt as string | null;
+    expect(await dispatchedAt(), 'set once everything the event causes is recorded').to.be.a('string');
+    // The state a crash between the runs and the subscribers' deliveries leaves: runs recorded, no delivery, not
+    // marked. (The subscription comes now, so that the first dispatch had nothing to deliver.)
+    const hook = await c.post('/api/webhooks', { url: `${w.hooks.url}/resumed`, eventTypes: ['booking.created'] });
+    expect(hook.status).to.equal(201);
+    await rows(w.app.ds, 'UPDATE events SET dispatched_at = NULL WHERE tenant_id = $1 AND id = $2', [c.tenantId, ev!.id]);
+    const cache = cacheFor(w.app.ds);
+    await Promise.all([dispatchEvent(w.app.ds, cache, c.tenantId, ev!.id), dispatchEvent(w.app.ds, cache, c.tenantId, ev!.id)]);
+    expect(await dispatchedAt()).to.be.a('string');
+    await w.hooks.waitFor((r) => r.path === '/resumed' && (r.body as { data?: { booking?: { id?: string } } })?.data?.booking?.id === b.id);
+    await settled(w.app);
+    const [n] = await rows<{ runs: number; deliveries: number }>(w.app.ds, `
+      SELECT (SELECT count(*)::int FROM runs WHERE tenant_id = $1 AND workflow_id = $2 AND event_id = $3) AS runs,
+             (SELECT count(*)::int FROM webhook_deliveries WHERE tenant_id = $1 AND event_id = $3) AS deliveries`, [c.tenantId, wf.id, ev!.id]);
+    expect(n).to.deep.equal({ runs: 1, deliveries: 1 });
+    expect(w.hooks.requests.filter((r) => r.path === '/resumed')).to.have.length(1);
+    expect(w.smtp.messages.filter((m) => m.subject === `resumed ${b.id}`)).to.have.length(1);
+  });
 });
