@@ -110,15 +110,15 @@ export interface OutboxMessage {
 }
 
 export interface Outbox {
-  /** Inserts the message once per idempotency key; a retry gets the same row back (and its status). */
-  put(msg: {
+  /**
+   * Stores the message once per idempotency key and claims it for sending (a lease), in one step. `claimed` is
+   * false when the message was already sent (`message` says how) or another copy of the step holds the lease
+   * (`message` may then be null): never send then. A message that failed before is claimed again.
+   */
+  putAndClaim(msg: {
     key: string; channel: 'email' | 'sms' | 'webhook'; recipient: string; subject?: string | null; body: string;
     html?: string | null; payload?: unknown;
-  }): Promise<OutboxMessage>;
-  /**
-   * Claims the message for sending (a lease). False while another copy of the step is sending it: never send then.
-   */
-  claim(id: string): Promise<boolean>;
+  }): Promise<{ claimed: boolean; message: OutboxMessage | null }>;
   markSent(id: string, result: { providerId: string | null; status: OutboxMessage['status']; response?: unknown }): Promise<void>;
   markFailed(id: string, error: { code: string; message: string; permanent: boolean; response?: unknown }): Promise<void>;
 }

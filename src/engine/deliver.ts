@@ -21,13 +21,14 @@ export interface Delivery {
 }
 
 export async function deliverOnce(input: ActionInput<unknown>, d: Delivery): Promise<StepResult> {
-  const msg = await input.outbox.put({ key: d.key, channel: d.channel, recipient: d.recipient, subject: d.subject, body: d.body, html: d.html, payload: d.payload });
-  const output = { ...d.output, messageId: msg.id };
-  if (msg.status !== 'pending' && msg.status !== 'failed' && msg.status !== 'sending') return { outcome: 'already_sent', output: { ...output, status: msg.status } };
-  if (!(await input.outbox.claim(msg.id))) {
+  const { claimed, message } = await input.outbox.putAndClaim({ key: d.key, channel: d.channel, recipient: d.recipient, subject: d.subject, body: d.body, html: d.html, payload: d.payload });
+  const output = { ...d.output, ...(message ? { messageId: message.id } : {}) };
+  if (!claimed) {
+    if (message && message.status !== 'sending') return { outcome: 'already_sent', output: { ...output, status: message.status } };
     // Another copy of this step is sending it right now: retry later, and find it sent then.
     throw new TransientActionError('SEND_IN_PROGRESS', 'this message is being sent by another attempt; will check again', output);
   }
+  const msg = message!;
   if (!d.configured) {
     await input.outbox.markSent(msg.id, { providerId: null, status: 'captured' });
     return { outcome: 'captured', output };

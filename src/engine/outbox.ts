@@ -20,23 +20,26 @@ const CLAIM_SECONDS = 90;
 
 export function dbOutbox(ds: DataSource, scope: { tenantId: string; runId: string | null; stepIdx: number | null; bookingId: string | null }): Outbox {
   return {
-    async put(m) {
-      const r = await one<MessageRow>(ds, `
-        INSERT INTO messages (tenant_id, id, idempotency_key, run_id, step_idx, booking_id, channel, recipient, subject, body, html, payload, status)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'pending')
-        ON CONFLICT (tenant_id, idempotency_key) DO UPDATE SET updated_at = now()
-        RETURNING id, status, provider_id, attempts`,
+    async putAndClaim(m) {
+      // Inserted as claimed, or an existing row claimed when it is claimable; otherwise the row as it is. A row a
+      // concurrent attempt inserted after this statement's snapshot is in neither: that attempt is sending it.
+      const r = await one<MessageRow & { claimed: boolean }>(ds, `
+        WITH ins AS (
+          INSERT INTO messages (tenant_id, id, idempotency_key, run_id, step_idx, booking_id, channel, recipient, subject, body, html, payload,
+                                status, claimed_until)
+          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'sending', now() + make_interval(secs => $13))
+          ON CONFLICT (tenant_id, idempotency_key) DO UPDATE
+            SET status = 'sending', claimed_until = now() + make_interval(secs => $13), updated_at = now()
+            WHERE messages.status IN ('pending', 'failed') OR (messages.status = 'sending' AND messages.claimed_until < now())
+          RETURNING id, status, provider_id, attempts
+        )
+        SELECT id, status, provider_id, attempts, true AS claimed FROM ins
+        UNION ALL
+        SELECT id, status, provider_id, attempts, false FROM messages
+        WHERE tenant_id = $1 AND idempotency_key = $3 AND NOT EXISTS (SELECT 1 FROM ins)`,
       [scope.tenantId, newId('msg'), m.key, scope.runId, scope.stepIdx, scope.bookingId, m.channel, m.recipient, m.subject ?? null, m.body,
-        m.html ?? null, m.payload === undefined ? null : JSON.stringify(m.payload)]);
-      return toMessage(r!);
-    },
-    async claim(id) {
-      const r = await one(ds, `
-        UPDATE messages SET status = 'sending', claimed_until = now() + make_interval(secs => $3), updated_at = now()
-        WHERE tenant_id = $1 AND id = $2
-          AND (status IN ('pending', 'failed') OR (status = 'sending' AND claimed_until < now()))
-        RETURNING id`, [scope.tenantId, id, CLAIM_SECONDS]);
-      return Boolean(r);
+        m.html ?? null, m.payload === undefined ? null : JSON.stringify(m.payload), CLAIM_SECONDS]);
+      return { claimed: r?.claimed === true, message: r ? toMessage(r) : null };
     },
     async markSent(id, result) {
       await rows(ds, `
@@ -59,12 +62,11 @@ export function memoryOutbox(): Outbox & { messages: Record<string, unknown>[] }
   const messages: Record<string, unknown>[] = [];
   return {
     messages,
-    async put(m) {
-      const msg = { id: `dry_${messages.length + 1}`, ...m, status: 'pending' as const };
+    async putAndClaim(m) {
+      const msg = { id: `dry_${messages.length + 1}`, ...m, status: 'sending' as const };
       messages.push(msg);
-      return { id: msg.id, status: 'pending', providerId: null, attempts: 0 };
+      return { claimed: true, message: { id: msg.id, status: msg.status, providerId: null, attempts: 0 } };
     },
-    async claim() { return true; },
     async markSent() {},
     async markFailed() {},
   };
