@@ -10,7 +10,7 @@
 //   batch         what one webhook_deliver job sends: its own delivery and other due deliveries of the same endpoint,
 //                 whose jobs it holds back meanwhile (a lease: they run by themselves if the batch never records).
 //
-// An event's way: dispatch_event -> fanOut (in the dispatch transaction: deliveries + their jobs) -> webhook_deliver
+// An event's way: dispatch_event -> fanOut (one statement: deliveries, their jobs, the dispatch mark) -> webhook_deliver
 // (one attempt of each delivery in its batch, each endpoint in its own job queue) -> success, a retry at a later
 // run_at, or failure; a 410 or 5 days of failures disable the endpoint and record `webhook.endpoint_disabled`.
 import type { TaskList } from 'graphile-worker';
