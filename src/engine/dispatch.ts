@@ -32,6 +32,7 @@ export interface Dispatched {
 type EventConsumer = (db: Queryable, event: DomainEvent, dispatched: Dispatched) => Promise<void>;
 let consumer: EventConsumer | null = null;
 export function onDispatch(c: EventConsumer): void {
+  if (consumer && consumer !== c) throw new Error('dispatch takes one consumer (the webhook fan-out), which marks events dispatched');
   consumer = c;
 }
 

@@ -3,7 +3,7 @@
 // when a member's tier changes.
 import type { TaskList } from 'graphile-worker';
 import type { DataSource, EntityManager } from 'typeorm';
-import { one, rows, transaction } from '../db/sql.js';
+import { one, retryConflicts, rows, transaction } from '../db/sql.js';
 import { onCustomerUpdated } from '../domain/customers.js';
 import type { Origin } from '../domain/events.js';
 import type { DomainEvent } from '../domain/events.js';
@@ -41,10 +41,10 @@ const ROLLBACK = Symbol('rollback');
 export async function rolledBack<T>(ds: DataSource, fn: (tx: EntityManager) => Promise<T>): Promise<T> {
   let result: T;
   try {
-    await ds.transaction(async (tx) => {
+    await retryConflicts(() => ds.transaction(async (tx) => {
       result = await fn(tx);
       throw ROLLBACK;
-    });
+    }));
   } catch (err) {
     if (err !== ROLLBACK) throw err;
   }
