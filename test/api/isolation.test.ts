@@ -34,9 +34,10 @@ describe('tenant isolation', () => {
     bIds.runs = await eventually(async () => (await b.get('/api/runs')).body.items.find((r: { status: string }) => r.status === 'succeeded')?.id);
     bIds.messages = await eventually(async () => (await b.get('/api/messages')).body.items[0]?.id);
     // a waitlist entry for a full slot, and the allocation decision made when the slot frees up
-    await mk('/api/bookings', { id: 'b-bk3', customerId: 'b-cus', resourceId: 'b-res', startTime: inHours(20), endTime: inHours(21) });
+    const full = { startTime: inHours(20), endTime: inHours(21) }; // the same instants for both, whatever minute it is
+    await mk('/api/bookings', { id: 'b-bk3', customerId: 'b-cus', resourceId: 'b-res', ...full });
     await mk('/api/customers', { id: 'b-cus2', name: 'B2' });
-    bIds['facility-waitlist'] = await mk('/api/facility-waitlist', { clubId: 'b-loc', resourceId: 'b-res', memberId: 'b-cus2', desiredStart: inHours(20), desiredEnd: inHours(21) });
+    bIds['facility-waitlist'] = await mk('/api/facility-waitlist', { clubId: 'b-loc', resourceId: 'b-res', memberId: 'b-cus2', desiredStart: full.startTime, desiredEnd: full.endTime });
     await b.post('/api/bookings/b-bk3/status', { status: 'cancelled' });
     bIds.waitlist = await eventually(async () => (await b.get(`/api/facility-waitlist/${bIds['facility-waitlist']}`)).body.explanation?.id);
     bIds.keys = (await b.get('/api/keys')).body.items[0].id;

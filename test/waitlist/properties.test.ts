@@ -47,7 +47,9 @@ describe('waitlist properties (fast-check)', () => {
       const resourceId = `rp-${++run}`;
       await c.post('/api/resources', { id: resourceId, name: resourceId, locationId: 'c-1', capacity });
       let cap = capacity;
-      const slot = (k: number) => ({ startTime: inHours(SLOTS[k][0]), endTime: inHours(SLOTS[k][1]) });
+      // The instants are fixed once per run: recomputed per step, a minute passing mid-run would shift them.
+      const slots = SLOTS.map(([s, e]) => ({ startTime: inHours(s), endTime: inHours(e) }));
+      const slot = (k: number) => slots[k];
       // start from full slots, so joins are possible
       for (let i = 0; i < capacity; i++) await c.post('/api/bookings', { customerId: `q-${i}`, resourceId, ...slot(0) });
       for (const op of ops) {
