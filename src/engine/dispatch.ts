@@ -18,16 +18,14 @@ import { MAX_DEPTH, recordRuns, type Decision } from './runs.js';
 
 /** What dispatch already knows about an event, for its other consumers. */
 export interface Dispatched {
-  tenant: TenantInfo;
-  /** The run context of the event, loaded once for every consumer. */
+  /** The run context of the event, loaded once for dispatch and the consumer. */
   context(): Promise<RunContext>;
-  /** Whether an enabled webhook subscription of the tenant takes this event type (read with the event). */
-  hasSubscribers: boolean;
 }
 
 /**
- * The webhook subscriptions' consumer. It runs after the runs are recorded, and its last write MUST mark the event
- * dispatched (`dispatched_at`) when `hasSubscribers` is true; dispatch marks it otherwise.
+ * The webhook subscriptions' consumer. Dispatch calls it, after the runs are recorded, for events an enabled
+ * subscription of the tenant takes (checked with the event read); its last write MUST mark the event dispatched
+ * (`dispatched_at`). For other events dispatch marks it.
  */
 type EventConsumer = (db: Queryable, event: DomainEvent, dispatched: Dispatched) => Promise<void>;
 let consumer: EventConsumer | null = null;
@@ -97,6 +95,6 @@ export async function dispatchEvent(ds: DataSource, cache: WorkflowCache, tenant
       marked = !subscribers;
     }
   }
-  if (subscribers) await consumer!(ds, event, { tenant, context, hasSubscribers: true });
+  if (subscribers) await consumer!(ds, event, { context });
   else if (!marked) await markDispatched(ds, tenantId, event.id);
 }
