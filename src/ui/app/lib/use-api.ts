@@ -1,6 +1,6 @@
 // Loading data for a screen: { data, error, loading, reload }, with stale answers ignored.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api, type Page } from './api';
+import { api, ApiError, type FieldError, type Page } from './api';
 
 export interface Loaded<T> {
   data: T | undefined;
@@ -98,4 +98,37 @@ export function usePagedList<T>(path: string): PagedList<T> {
     setExtra((e) => ({ items: [...(e?.items ?? []), ...p.items], cursor: p.nextCursor }));
   };
   return { items: [...(first.data?.items ?? []), ...(extra?.items ?? [])], first, hasMore: Boolean(cursor), more };
+}
+
+export interface Save {
+  /** True while a save runs. */
+  busy: boolean;
+  /** What the last save failed with (for an ErrorBanner), or null. */
+  error: unknown;
+  /** The server's per-field errors of the last save, to show at their fields. */
+  errors: FieldError[];
+  /** Runs `fn` as the save: clears the last errors first, keeps the new ones; resolves to undefined when it failed. */
+  run<T>(fn: () => Promise<T>): Promise<T | undefined>;
+}
+
+/** A form's save: busy while it runs, and the error and per-field errors it failed with. */
+export function useSave(): Save {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const run = async <T,>(fn: () => Promise<T>): Promise<T | undefined> => {
+    setBusy(true);
+    setError(null);
+    setErrors([]);
+    try {
+      return await fn();
+    } catch (err) {
+      setError(err);
+      if (err instanceof ApiError) setErrors(err.errors);
+      return undefined;
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, errors, run };
 }

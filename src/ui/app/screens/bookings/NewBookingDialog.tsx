@@ -6,6 +6,7 @@ import { api } from '../../lib/api';
 import { humanize, localInput, zonedToIso } from '../../lib/format';
 import { useTenant } from '../../lib/tenant';
 import type { Booking } from '../../lib/types';
+import { useSave } from '../../lib/use-api';
 import { Dialog } from '../../components/Dialog';
 import { Button, ErrorBanner, Field } from '../../components/ui';
 
@@ -26,8 +27,7 @@ export function NewBookingDialog({ onClose, onDone }: { onClose(): void; onDone(
   const [seats, setSeats] = useState('1');
   const [status, setStatus] = useState<'confirmed' | 'pending'>('confirmed');
   const [notes, setNotes] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useSave();
   const zone = resourceId ? tenant.zoneOf(resourceId) : tenant.settings.timezone;
   const missing = !customerId || !resourceId || !start || !(Number(minutes) > 0) || !(Number(seats) >= 1);
 
@@ -37,22 +37,14 @@ export function NewBookingDialog({ onClose, onDone }: { onClose(): void; onDone(
     if (s) setMinutes(String(s.durationMinutes));
   }
 
-  async function save() {
-    setBusy(true);
-    setError(null);
-    try {
-      const startTime = zonedToIso(start, zone);
-      const endTime = new Date(Date.parse(startTime) + Number(minutes) * 60_000).toISOString();
-      onDone(await api.post<Booking>('/bookings', {
-        customerId, resourceId, ...(serviceId ? { serviceId } : {}), startTime, endTime, seats: Number(seats), status,
-        ...(notes.trim() ? { notes: notes.trim() } : {}),
-      }));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const save = () => run(async () => {
+    const startTime = zonedToIso(start, zone);
+    const endTime = new Date(Date.parse(startTime) + Number(minutes) * 60_000).toISOString();
+    onDone(await api.post<Booking>('/bookings', {
+      customerId, resourceId, ...(serviceId ? { serviceId } : {}), startTime, endTime, seats: Number(seats), status,
+      ...(notes.trim() ? { notes: notes.trim() } : {}),
+    }));
+  });
 
   if (!tenant.customers.length || !tenant.resources.length) {
     return (

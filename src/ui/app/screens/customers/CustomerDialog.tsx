@@ -3,7 +3,8 @@
 // delivered": fix the number here, then retry the failed run. POST /api/customers or PATCH /api/customers/:id; the
 // server's per-field errors show at their field.
 import { useState } from 'react';
-import { api, ApiError, type FieldError } from '../../lib/api';
+import { api } from '../../lib/api';
+import { useSave } from '../../lib/use-api';
 import { useTenant } from '../../lib/tenant';
 import type { Customer } from '../../lib/types';
 import { Dialog } from '../../components/Dialog';
@@ -19,30 +20,18 @@ export function CustomerDialog({ customer, onClose, onSaved }: { customer: Custo
   const [language, setLanguage] = useState(customer?.language ?? '');
   const [tier, setTier] = useState(customer?.tier ?? '');
   const [optOut, setOptOut] = useState<string[]>(customer?.optOut ?? []);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [errors, setErrors] = useState<FieldError[]>([]);
+  const { busy, error, errors, run } = useSave();
   const errs = (field: string) => errors.filter((e) => e.pointer === `/${field}`).map((e) => e.message);
 
-  async function save() {
-    setBusy(true);
-    setError(null);
-    setErrors([]);
+  const save = () => run(async () => {
     const blank = (s: string) => (s.trim() ? s.trim() : null);
-    try {
-      const body = { name: name.trim(), email: blank(email), phone: blank(phone), language: blank(language), tier: blank(tier), optOut };
-      const saved = customer
-        ? await api.patch<Customer>(`/customers/${encodeURIComponent(customer.id)}`, body)
-        : await api.post<Customer>('/customers', body);
-      await tenant.refresh();
-      onSaved(saved);
-    } catch (err) {
-      setError(err);
-      if (err instanceof ApiError) setErrors(err.errors);
-    } finally {
-      setBusy(false);
-    }
-  }
+    const body = { name: name.trim(), email: blank(email), phone: blank(phone), language: blank(language), tier: blank(tier), optOut };
+    const saved = customer
+      ? await api.patch<Customer>(`/customers/${encodeURIComponent(customer.id)}`, body)
+      : await api.post<Customer>('/customers', body);
+    await tenant.refresh();
+    onSaved(saved);
+  });
 
   return (
     <Dialog open title={customer ? `Edit ${customer.name}` : 'New customer'} onClose={onClose}

@@ -1,30 +1,22 @@
 // "Is our email and SMS set-up working?": a test email (to the admin address, or another) and a test SMS sent
 // through the configured providers (POST /api/settings/test-message), with what the provider answered, or why not.
 import { useState } from 'react';
-import { api, ApiError } from '../../lib/api';
+import { api } from '../../lib/api';
 import { useTenant } from '../../lib/tenant';
+import { useSave } from '../../lib/use-api';
 import { Button, ErrorBanner, Field, Notice } from '../../components/ui';
 
 interface Sent { channel: string; to: string; providerId: string; response: string }
 
 function Check({ channel, label, placeholder, initial }: { channel: 'email' | 'sms'; label: string; placeholder: string; initial: string }) {
   const [to, setTo] = useState(initial);
-  const [busy, setBusy] = useState(false);
   const [sent, setSent] = useState<Sent | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const toErrors = error instanceof ApiError ? error.errors.filter((e) => e.pointer === '/to').map((e) => e.message) : [];
-  async function send() {
-    setBusy(true);
+  const { busy, error, errors, run } = useSave();
+  const toErrors = errors.filter((e) => e.pointer === '/to').map((e) => e.message);
+  const send = () => {
     setSent(null);
-    setError(null);
-    try {
-      setSent(await api.post<Sent>('/settings/test-message', { channel, ...(to.trim() ? { to: to.trim() } : {}) }));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+    return run(async () => setSent(await api.post<Sent>('/settings/test-message', { channel, ...(to.trim() ? { to: to.trim() } : {}) })));
+  };
   return (
     <div className="delivery-check">
       <div className="row">

@@ -1,7 +1,8 @@
 // Tenant settings: name, time zone, default language, admin email (PATCH /api/settings), a check of the email and
 // SMS set-up, and the waitlist settings when the server has them.
 import { useId, useMemo, useState, type FormEvent } from 'react';
-import { api, ApiError, type FieldError } from '../../lib/api';
+import { api } from '../../lib/api';
+import { useSave } from '../../lib/use-api';
 import { languageName } from '../../lib/format';
 import { useTenant } from '../../lib/tenant';
 import type { Settings } from '../../lib/types';
@@ -25,33 +26,23 @@ export function SettingsPage() {
   const toast = useToast();
   const s = tenant.settings;
   const [form, setForm] = useState({ name: s.name, timezone: s.timezone, defaultLanguage: s.defaultLanguage, adminEmail: s.adminEmail ?? '' });
-  const [errors, setErrors] = useState<FieldError[]>([]);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, errors, run } = useSave();
   const zones = useMemo(timeZones, []);
   const zoneList = useId();
   const languages = useMemo(() => [...new Set([s.defaultLanguage, ...COMMON_LANGUAGES])], [s.defaultLanguage]);
   const errs = (k: string) => errors.filter((e) => e.pointer === `/${k}`).map((e) => e.message);
   const changed = form.name !== s.name || form.timezone !== s.timezone || form.defaultLanguage !== s.defaultLanguage || (form.adminEmail || null) !== s.adminEmail;
 
-  async function save(e: FormEvent) {
+  const save = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    setErrors([]);
-    try {
+    return run(async () => {
       const saved = await api.patch<Settings>('/settings', {
         name: form.name.trim(), timezone: form.timezone.trim(), defaultLanguage: form.defaultLanguage.trim(), adminEmail: form.adminEmail.trim() || null,
       });
       tenant.setSettings(saved);
       toast('Settings saved');
-    } catch (err) {
-      setError(err);
-      if (err instanceof ApiError) setErrors(err.errors);
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
+  };
 
   const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [k]: e.target.value }));
   return (

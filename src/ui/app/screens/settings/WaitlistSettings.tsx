@@ -2,10 +2,10 @@
 // PATCH body schema the server publishes in its OpenAPI document, like every module form, so a new setting needs
 // no UI code. A server without the waitlist has no such route, and the section says so.
 import { useMemo, useState } from 'react';
-import { api, ApiError, type FieldError } from '../../lib/api';
+import { api } from '../../lib/api';
 import { useTenant } from '../../lib/tenant';
 import type { JSONSchema } from '../../lib/types';
-import { useLoad } from '../../lib/use-api';
+import { useLoad, useSave } from '../../lib/use-api';
 import { ModuleForm } from '../../forms/ModuleForm';
 import { Button, ErrorBanner, Loading, Notice } from '../../components/ui';
 import { useToast } from '../../components/Toasts';
@@ -37,29 +37,16 @@ function WaitlistForm({ schema }: { schema: JSONSchema }) {
   const toast = useToast();
   const current = useLoad((signal) => api.get<Record<string, unknown>>('/settings/waitlist', { signal }), []);
   const [draft, setDraft] = useState<Record<string, unknown> | null>(null);
-  const [errors, setErrors] = useState<FieldError[]>([]);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, errors, run } = useSave();
   const value = draft ?? current.data ?? {};
 
-  async function save() {
-    setBusy(true);
-    setError(null);
-    try {
-      const known = Object.fromEntries(Object.entries(value).filter(([k]) => k in (schema.properties ?? {})));
-      const saved = await api.patch<Record<string, unknown>>('/settings/waitlist', known);
-      setDraft(null);
-      setErrors([]);
-      current.reload({ quiet: true });
-      toast('Waiting list settings saved');
-      return saved;
-    } catch (err) {
-      setError(err);
-      if (err instanceof ApiError) setErrors(err.errors);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const save = () => run(async () => {
+    const known = Object.fromEntries(Object.entries(value).filter(([k]) => k in (schema.properties ?? {})));
+    await api.patch<Record<string, unknown>>('/settings/waitlist', known);
+    setDraft(null);
+    current.reload({ quiet: true });
+    toast('Waiting list settings saved');
+  });
 
   return (
     <section className="card" aria-labelledby="waitlist-title">

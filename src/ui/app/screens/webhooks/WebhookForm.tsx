@@ -1,7 +1,8 @@
 // Subscribe an endpoint to events, or change a subscription: URL, description, event types (from the server's own
 // list in its OpenAPI document, so new event types appear without UI code) and the same filters as workflows.
 import { useMemo, useState } from 'react';
-import { api, ApiError, type FieldError } from '../../lib/api';
+import { api } from '../../lib/api';
+import { useSave } from '../../lib/use-api';
 import { humanize, languageName } from '../../lib/format';
 import { useTenant } from '../../lib/tenant';
 import { useLanguages } from '../../components/BookingSelect';
@@ -25,30 +26,18 @@ export function WebhookForm({ subscription, onClose, onSaved }: {
   const [all, setAll] = useState(subscription ? subscription.eventTypes.includes('*') : false);
   const [types, setTypes] = useState<string[]>(subscription?.eventTypes.filter((t) => t !== '*') ?? []);
   const [filters, setFilters] = useState(subscription?.filters ?? { locationIds: [], serviceIds: [], resourceIds: [], languages: [] });
-  const [errors, setErrors] = useState<FieldError[]>([]);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, errors, run } = useSave();
   const eventTypes = useMemo(() => eventTypesOf(tenant.features.openapi), [tenant.features.openapi]);
   const languages = useLanguages(filters.languages);
   const errs = (prefix: string) => errors.filter((e) => e.pointer === prefix || e.pointer.startsWith(`${prefix}/`)).map((e) => e.message);
 
-  async function save() {
-    setBusy(true);
-    setError(null);
-    setErrors([]);
+  const save = () => run(async () => {
     const body = { url: url.trim(), description: description.trim() || null, eventTypes: all ? ['*'] : types, filters };
-    try {
-      const saved = subscription
-        ? await api.patch<Subscription>(`/webhooks/${encodeURIComponent(subscription.id)}`, body)
-        : await api.post<Subscription & { secret: string }>('/webhooks', body);
-      onSaved(saved);
-    } catch (err) {
-      setError(err);
-      if (err instanceof ApiError) setErrors(err.errors);
-    } finally {
-      setBusy(false);
-    }
-  }
+    const saved = subscription
+      ? await api.patch<Subscription>(`/webhooks/${encodeURIComponent(subscription.id)}`, body)
+      : await api.post<Subscription & { secret: string }>('/webhooks', body);
+    onSaved(saved);
+  });
 
   return (
     <Dialog open wide title={subscription ? 'Change the webhook' : 'New webhook'} onClose={onClose}
