@@ -147,6 +147,10 @@ export async function listEvents(db: Queryable, tenantId: string, f: EventFilter
   return rs.map(toEvent);
 }
 
+/** A CTE (`mark`) that sets event `eventParam` of tenant `tenantParam` dispatched, once: for dispatch's last write. */
+export const markDispatchedCte = (tenantParam: string, eventParam: string): string =>
+  `mark AS (UPDATE events SET dispatched_at = now() WHERE tenant_id = ${tenantParam} AND id = ${eventParam}::bigint AND dispatched_at IS NULL)`;
+
 export async function markDispatched(db: Queryable, tenantId: string, eventId: string): Promise<void> {
-  await rows(db, 'UPDATE events SET dispatched_at = now() WHERE tenant_id = $1 AND id = $2 AND dispatched_at IS NULL', [tenantId, eventId]);
+  await rows(db, `WITH ${markDispatchedCte('$1', '$2')} SELECT 1`, [tenantId, eventId]);
 }

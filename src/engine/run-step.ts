@@ -31,7 +31,7 @@ export function stepPayload(payload: unknown): StepPayload {
   return { tenantId: p.tenantId, runId: p.runId, step: p.step!, only: p.only === true };
 }
 
-interface RunRow { id: string; workflow_id: string; event_id: string | null; booking_id: string | null; depth: number; actions: ActionStep[] }
+interface RunRow { booking_id: string | null; depth: number; actions: ActionStep[] }
 
 /** Outcomes that count as done without sending (`skipped:*`); anything else a module returns is success. */
 const stepStatus = (outcome: string): 'succeeded' | 'skipped' => (outcome.startsWith('skipped') ? 'skipped' : 'succeeded');
@@ -69,13 +69,13 @@ async function claimStep(ds: DataSource, p: StepPayload): Promise<Claimed | null
     LEFT JOIN LATERAL (SELECT * FROM events WHERE tenant_id = r.tenant_id AND id = r.event_id OFFSET 0) e ON true
     WHERE s.tenant_id = $1 AND s.run_id = $2 AND s.idx = $3 AND s.status IN ('pending', 'running')
       AND r.tenant_id = $1 AND r.id = $2 AND jsonb_typeof(r.actions -> $3::int) <> 'null'
-    RETURNING r.id, r.workflow_id, r.event_id::text, r.booking_id, r.depth, r.actions, w.secrets,
+    RETURNING r.booking_id, r.depth, r.actions, w.secrets,
               t.id IS NOT NULL AS has_tenant, t.name, t.timezone, t.default_language, t.admin_email,
               e.id AS e_id, e.tenant_id AS e_tenant_id, e.type AS e_type, e.subject_type AS e_subject_type, e.subject_id AS e_subject_id,
               e.data AS e_data, e.depth AS e_depth, e.caused_by_run AS e_caused_by_run, e.occurred_at AS e_occurred_at,
               e.dispatched_at AS e_dispatched_at`, [p.tenantId, p.runId, p.step]);
   if (!r) return null;
-  const run: RunRow = { id: r.id, workflow_id: r.workflow_id, event_id: r.event_id, booking_id: r.booking_id, depth: r.depth, actions: r.actions };
+  const run: RunRow = { booking_id: r.booking_id, depth: r.depth, actions: r.actions };
   const tenant = r.has_tenant ? toTenantInfo({ ...r, id: p.tenantId }) : null;
   const event = r.e_id === null ? null : toEvent({
     id: r.e_id, tenant_id: r.e_tenant_id!, type: r.e_type!, subject_type: r.e_subject_type!, subject_id: r.e_subject_id!, data: r.e_data!,

@@ -3,9 +3,10 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { Queryable } from '../db/data-source.js';
 import { one, retryConflicts, rows, transaction } from '../db/sql.js';
 import { notFound } from '../domain/errors.js';
+import { markDispatchedCte } from '../domain/events.js';
 import { newId } from '../domain/ids.js';
 import { listRows, toApi, type Page } from '../domain/store.js';
-import { addJobs, jobSpecRecord, type JobSpec } from '../worker/jobs.js';
+import { addJobs, addJobsSql, addTaggedJobsSql, jobSpecRecord, type JobSpec } from '../worker/jobs.js';
 import { actions } from './registry.js';
 import type { ActionStep } from './workflow-schema.js';
 import type { WorkflowRow } from './workflows.js';
@@ -59,9 +60,7 @@ export async function recordRuns(tx: Queryable, tenantId: string, decisions: Dec
   const jobs = runs.filter((r) => r.decision === 'ran' && r.actions.length > 0).map((r) => jobSpecRecord(stepJob(tenantId, r.id, 0, r.actions[0].type), { for_run: r.id }));
   // A run that ran without steps is finished at once (succeeded). add_jobs is called only when there is a job to add.
   const inserted = await rows<{ id: string; workflow_id: string; decision: string }>(tx, `
-    WITH ${meta.markEventDispatched ? `mark AS (
-      UPDATE events SET dispatched_at = now() WHERE tenant_id = $1 AND id = $3::bigint AND dispatched_at IS NULL
-    ), ` : ''}ins AS (
+    WITH ${meta.markEventDispatched ? `${markDispatchedCte('$1', '$3')}, ` : ''}ins AS (
       INSERT INTO runs (tenant_id, id, workflow_id, workflow_version, workflow_name, trigger_type, dedupe_key, event_id, booking_id,
                         scheduled_for, depth, decision, reason, status, actions, finished_at)
       SELECT $1, d.id, d.workflow_id, d.version, d.name, d.trigger_type, $2, $3::bigint, $4, $5::timestamptz, $6, d.decision, d.reason,
@@ -76,13 +75,7 @@ export async function recordRuns(tx: Queryable, tenantId: string, decisions: Dec
       SELECT $1, ins.id, a.ord - 1, a.step->>'type', 'pending'
       FROM ins, jsonb_array_elements(ins.actions) WITH ORDINALITY AS a(step, ord)
       WHERE ins.decision = 'ran'
-    ), jobs AS (
-      SELECT count(*) AS added
-      FROM (SELECT array_agg(json_populate_record(NULL::graphile_worker.job_spec, j)) AS specs
-            FROM json_array_elements($8::json) j WHERE j->>'for_run' IN (SELECT id FROM ins)) wanted,
-           LATERAL graphile_worker.add_jobs(wanted.specs)
-      WHERE wanted.specs IS NOT NULL
-    )
+    ), jobs AS (${addTaggedJobsSql('$8', 'for_run', 'SELECT id FROM ins')})
     SELECT ins.id, ins.workflow_id, ins.decision FROM ins, jobs`,
   [tenantId, meta.dedupeKey, meta.eventId ?? null, meta.bookingId ?? null, meta.scheduledFor?.toISOString() ?? null, meta.depth,
     JSON.stringify(runs), JSON.stringify(jobs)]);
@@ -127,8 +120,7 @@ export async function completeStep(db: DataSource | EntityManager, step: { tenan
     update.errorCode ?? null, update.errorMessage ?? null];
   let sql: string;
   if (next) {
-    sql = `${stepSql}
-    SELECT count(*) FROM graphile_worker.add_jobs(ARRAY(SELECT json_populate_record(NULL::graphile_worker.job_spec, x) FROM json_array_elements($9::json) x))`;
+    sql = `${stepSql}${addJobsSql('$9')}`;
     params.push(JSON.stringify([jobSpecRecord(next)]));
   } else {
     sql = `${stepSql}${finishRunSql('SELECT coalesce(step.status, rs.status) AS st FROM run_steps rs LEFT JOIN step ON step.idx = rs.idx WHERE rs.tenant_id = $1 AND rs.run_id = $2')}`;

@@ -15,15 +15,18 @@ export interface WorkflowExport {
   workflows: WorkflowInput[];
 }
 
+/** A workflow as a create body: what defines it, without ids, secrets, versions or the built-in mark. */
+export const toInput = (w: Workflow): WorkflowInput => ({
+  name: w.name, description: w.description, enabled: w.enabled, trigger: w.trigger, filters: w.filters,
+  actions: w.actions.map(({ type, config }) => ({ type, config })),
+} as WorkflowInput);
+
 export async function exportWorkflows(ds: DataSource, tenantId: string): Promise<WorkflowExport> {
   const list = await rows<WorkflowRow>(ds, 'SELECT * FROM workflows WHERE tenant_id = $1 AND builtin_key IS NULL ORDER BY created_at, id', [tenantId]);
   return {
     format: EXPORT_FORMAT,
     exportedAt: new Date().toISOString(),
-    workflows: list.map(toWorkflow).map((w) => ({
-      name: w.name, description: w.description, enabled: w.enabled, trigger: w.trigger, filters: w.filters,
-      actions: w.actions.map(({ type, config }) => ({ type, config })),
-    })),
+    workflows: list.map(toWorkflow).map(toInput),
   };
 }
 

@@ -3,12 +3,12 @@
 // (subscription, event), so a retried dispatch adds nothing.
 import type { Queryable } from '../db/data-source.js';
 import { retryConflicts, rows } from '../db/sql.js';
-import { markDispatched, type DomainEvent } from '../domain/events.js';
+import { markDispatched, markDispatchedCte, type DomainEvent } from '../domain/events.js';
 import { newId } from '../domain/ids.js';
 import { scopeOf } from '../engine/context.js';
 import type { Dispatched } from '../engine/dispatch.js';
 import { filterReason } from '../engine/filters.js';
-import { jobSpecRecord } from '../worker/jobs.js';
+import { addTaggedJobsSql, jobSpecRecord } from '../worker/jobs.js';
 import { deliveryJob } from './jobs.js';
 import { eventBody } from './payload.js';
 import { emptyWebhookFilters, type WebhookFilters } from './subscriptions.js';
@@ -29,19 +29,13 @@ export async function fanOut(db: Queryable, event: DomainEvent, dispatched: Disp
   const jobs = deliveries.map((d) => jobSpecRecord(deliveryJob({ tenantId: event.tenantId, subscriptionId: d.subscription_id, deliveryId: d.id }), { for_delivery: d.id }));
   // Deliveries, their jobs (for the deliveries this statement inserted) and the dispatch mark, in one statement.
   await retryConflicts(() => rows(db, `
-    WITH mark AS (
-      UPDATE events SET dispatched_at = now() WHERE tenant_id = $1 AND id = $2::bigint AND dispatched_at IS NULL
-    ), ins AS (
+    WITH ${markDispatchedCte('$1', '$2')}, ins AS (
       INSERT INTO webhook_deliveries (tenant_id, id, subscription_id, event_id, event_type, payload, status, next_attempt_at)
       SELECT $1, d.id, d.subscription_id, $2::bigint, $3, $4, 'pending', now()
       FROM jsonb_to_recordset($5::jsonb) AS d(id text, subscription_id text)
       ON CONFLICT (tenant_id, subscription_id, event_id) WHERE event_id IS NOT NULL DO NOTHING
       RETURNING id
     )
-    SELECT count(*) FROM (
-      SELECT array_agg(json_populate_record(NULL::graphile_worker.job_spec, j)) AS specs
-      FROM json_array_elements($6::json) j WHERE j->>'for_delivery' IN (SELECT id FROM ins)
-    ) wanted, LATERAL graphile_worker.add_jobs(wanted.specs)
-    WHERE wanted.specs IS NOT NULL`,
+    ${addTaggedJobsSql('$6', 'for_delivery', 'SELECT id FROM ins')}`,
   [event.tenantId, event.id, event.type, eventBody(event, ctx!), JSON.stringify(deliveries), JSON.stringify(jobs)]));
 }

@@ -32,13 +32,27 @@ export function jobSpecRecord(s: JobSpec, tag: Record<string, string> = {}): Rec
   };
 }
 
+/**
+ * A SELECT that adds, in one add_jobs call, the jobs of JSON parameter `param` (jobSpecRecord objects) whose `tag`
+ * is among the ids `ids` (a subquery) returns: for a statement that adds jobs only for the rows it inserted.
+ */
+export const addTaggedJobsSql = (param: string, tag: string, ids: string): string => `
+    SELECT count(*) AS added FROM (
+      SELECT array_agg(json_populate_record(NULL::graphile_worker.job_spec, j)) AS specs
+      FROM json_array_elements(${param}::json) j WHERE j->>'${tag}' IN (${ids})
+    ) wanted, LATERAL graphile_worker.add_jobs(wanted.specs)
+    WHERE wanted.specs IS NOT NULL`;
+
+/** A SELECT that adds the jobs of JSON parameter `param` (jobSpecRecord objects) in one add_jobs call. */
+export const addJobsSql = (param: string): string => `
+    SELECT count(*) FROM graphile_worker.add_jobs(ARRAY(
+      SELECT json_populate_record(NULL::graphile_worker.job_spec, x) FROM json_array_elements(${param}::json) x
+    ))`;
+
 /** Adds the jobs in one statement. A job key that exists is replaced (its run_at too). Keys in one call must differ. */
 export async function addJobs(db: Queryable, specs: JobSpec[]): Promise<void> {
   if (!specs.length) return;
-  await rows(db, `
-    SELECT count(*) FROM graphile_worker.add_jobs(ARRAY(
-      SELECT json_populate_record(NULL::graphile_worker.job_spec, x) FROM json_array_elements($1::json) x
-    ))`, [JSON.stringify(specs.map((s) => jobSpecRecord(s)))]);
+  await rows(db, addJobsSql('$1'), [JSON.stringify(specs.map((s) => jobSpecRecord(s)))]);
 }
 
 /** Removes jobs by key; a job running right now keeps running but will not be retried. */

@@ -7,6 +7,7 @@ import { actions, triggers } from '../../engine/registry.js';
 import { getRun, listRuns, retryRun } from '../../engine/runs.js';
 import { HELPERS } from '../../templates/index.js';
 import { workflowSchemas } from '../../engine/workflow-schema.js';
+import { toInput } from '../../engine/workflow-transfer.js';
 import { defaultsStatus, restoreDefault } from '../../engine/defaults.js';
 import {
   createWorkflow, deleteWorkflow, describeTrigger, getWorkflow, listWorkflows, normalize, updateWorkflow, type Workflow, type WorkflowInput,
@@ -153,10 +154,7 @@ export const workflowRoutes: RouteSpec[] = [
     responses: { 201: { description: 'the copy', schema: workflow } },
     handler: async ({ deps, tenantId, params }) => {
       const w = await getWorkflow(deps.ds, tenantId, params.id);
-      const { workflow: copy, secrets } = await createWorkflow(deps.ds, tenantId, {
-        name: `Copy of ${w.name}`.slice(0, 200), description: w.description, enabled: false, trigger: w.trigger, filters: w.filters,
-        actions: w.actions.map(({ type, config }) => ({ type, config })),
-      } as WorkflowInput);
+      const { workflow: copy, secrets } = await createWorkflow(deps.ds, tenantId, { ...toInput(w), name: `Copy of ${w.name}`.slice(0, 200), enabled: false });
       return { status: 201, body: workflowView(copy, secrets) };
     },
   }),
