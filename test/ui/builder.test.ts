@@ -59,6 +59,22 @@ describe('The workflow builder (admin UI, headless Chromium)', function () {
     expect(list.body.items.map((w: { name: string }) => w.name)).to.not.include('Typo');
   });
 
+  it('shows the fixed address field only once "Send to" is fixed (x-shown-when), and saves it', async () => {
+    const { app, c, page } = t;
+    await signIn(page, app.url, c.key!);
+    await newEmailWorkflow(page, app.url, 'To the front desk');
+    await formField(page, /^Subject/).waitFor();
+    expect(await formField(page, /^Fixed address/).count(), 'hidden while it sends to the customer').to.equal(0);
+    await page.getByRole('combobox', { name: /^Send to/ }).selectOption({ label: 'Fixed' });
+    await formField(page, /^Fixed address/).fill('desk@club.test');
+    await formField(page, /^Subject/).fill('New booking');
+    await formField(page, /^Body/).fill('<p>{{customer.name}}</p>');
+    await page.getByRole('button', { name: 'Save workflow' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Workflows' }).waitFor();
+    const wf = (await c.get('/api/workflows')).body.items.find((w: { name: string }) => w.name === 'To the front desk');
+    expect(wf.actions[0].config).to.include({ to: 'fixed', address: 'desk@club.test' });
+  });
+
   it('renders the live preview for the sample, and for a chosen booking in another language', async () => {
     const { app, c, page } = t;
     const start = inDays(3);
