@@ -15,16 +15,15 @@ import type { Queryable } from './data-source.js';
  * and inside one by `retryConflicts` (which re-runs the transaction).
  */
 const PREPARED_MAX = 500;
+/** SQL text -> its statement name; null once it went stale (it then runs unnamed). */
 const preparedNames = new Map<string, string | null>();
-let preparedCount = 0;
 
 function statementName(text: string): string | undefined {
   const known = preparedNames.get(text);
   if (known !== undefined) return known ?? undefined;
-  if (preparedCount >= PREPARED_MAX) return undefined;
+  if (preparedNames.size >= PREPARED_MAX) return undefined;
   const name = `bf_${createHash('sha1').update(text).digest('base64url').slice(0, 22)}`;
   preparedNames.set(text, name);
-  preparedCount++;
   return name;
 }
 

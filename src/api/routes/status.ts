@@ -32,7 +32,8 @@ export const statusRoutes: RouteSpec[] = [
                count(j.id)::int AS due,
                floor(extract(epoch FROM now() - min(j.run_at)))::int AS oldest
         FROM graphile_worker._private_jobs j
-        WHERE j.run_at <= now() AND j.locked_at IS NULL AND j.attempts < j.max_attempts AND j.payload->>'tenantId' = $1`,
+        -- is_available: not locked, attempts left (graphile-worker's own index covers due, available jobs)
+        WHERE j.is_available AND j.run_at <= now() AND j.payload->>'tenantId' = $1`,
       [tenantId, ALIVE_WITHIN_S]))!;
       return {
         body: {
