@@ -6,7 +6,8 @@ import { href, navigate } from '../../lib/router';
 import { useTenant } from '../../lib/tenant';
 import type { Booking } from '../../lib/types';
 import { usePagedList } from '../../lib/use-api';
-import { Badge, Button, Empty, ErrorBanner, Loading, PageHeader } from '../../components/ui';
+import { PagedTable } from '../../components/PagedTable';
+import { Badge, Button, Empty, PageHeader } from '../../components/ui';
 import { useToast } from '../../components/Toasts';
 import { NewBookingDialog } from './NewBookingDialog';
 import { NEXT, StatusDialog } from './StatusDialog';
@@ -70,50 +71,44 @@ export function BookingList() {
         </div>
         {filtered ? <Button size="sm" variant="ghost" className="toolbar-reset" onClick={() => setFilter({ status: '', locationId: '', resourceId: '', from: '', to: '' })}>Clear filters</Button> : null}
       </form>
-      {list.first.loading && !list.first.data ? <Loading label="Loading bookings…" /> : null}
-      {list.first.error ? <ErrorBanner error={list.first.error} title="Bookings could not be loaded" onRetry={() => list.first.reload()} /> : null}
-      {list.first.data && rows.length === 0 ? (
+      <PagedTable list={list} what="Bookings" empty={(
         <Empty icon="bookings" title={filtered ? 'No booking matches these filters' : 'No bookings yet'}>
           {filtered ? 'Try a wider date range or another status.' : 'Bookings made through the API (or your booking site) appear here; add one by hand with New booking.'}
         </Empty>
-      ) : null}
-      {rows.length ? (
-        <div className="table-wrap card">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Customer</th>
-                <th scope="col">Resource</th>
-                <th scope="col">Service</th>
-                <th scope="col">Seats</th>
-                <th scope="col">Status</th>
-                <th scope="col"><span className="sr-only">Actions</span></th>
+      )}>
+        <table className="table">
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Customer</th>
+              <th scope="col">Resource</th>
+              <th scope="col">Service</th>
+              <th scope="col">Seats</th>
+              <th scope="col">Status</th>
+              <th scope="col"><span className="sr-only">Actions</span></th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((b) => (
+              <tr key={b.id} data-booking-id={b.id}>
+                <td><a className="strong-link" href={href('bookings', b.id)}>{formatRange(b.startTime, b.endTime, tenant.zoneOf(b.resourceId))}</a></td>
+                <td>{tenant.name('customer', b.customerId)}</td>
+                <td>{tenant.name('resource', b.resourceId)}</td>
+                <td>{b.serviceId ? tenant.name('service', b.serviceId) : <span className="muted">—</span>}</td>
+                <td>{b.seats}</td>
+                <td><Badge tone={statusTone(b.status)}>{humanize(b.status)}</Badge></td>
+                <td className="cell-actions">
+                  {NEXT[b.status] ? (
+                    <Button size="sm" onClick={() => setDialog({ booking: b, mode: 'status' })} aria-label={`Change status of the booking of ${tenant.name('customer', b.customerId)}`}>Change status</Button>
+                  ) : null}
+                  <Button size="sm" variant="ghost" icon="trash" className="danger-text" onClick={() => setDialog({ booking: b, mode: 'delete' })}
+                    aria-label={`Delete the booking of ${tenant.name('customer', b.customerId)}`}>Delete</Button>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {rows.map((b) => (
-                <tr key={b.id} data-booking-id={b.id}>
-                  <td><a className="strong-link" href={href('bookings', b.id)}>{formatRange(b.startTime, b.endTime, tenant.zoneOf(b.resourceId))}</a></td>
-                  <td>{tenant.name('customer', b.customerId)}</td>
-                  <td>{tenant.name('resource', b.resourceId)}</td>
-                  <td>{b.serviceId ? tenant.name('service', b.serviceId) : <span className="muted">—</span>}</td>
-                  <td>{b.seats}</td>
-                  <td><Badge tone={statusTone(b.status)}>{humanize(b.status)}</Badge></td>
-                  <td className="cell-actions">
-                    {NEXT[b.status] ? (
-                      <Button size="sm" onClick={() => setDialog({ booking: b, mode: 'status' })} aria-label={`Change status of the booking of ${tenant.name('customer', b.customerId)}`}>Change status</Button>
-                    ) : null}
-                    <Button size="sm" variant="ghost" icon="trash" className="danger-text" onClick={() => setDialog({ booking: b, mode: 'delete' })}
-                      aria-label={`Delete the booking of ${tenant.name('customer', b.customerId)}`}>Delete</Button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {list.hasMore ? <div className="table-more"><Button onClick={list.more}>Load more</Button></div> : null}
-        </div>
-      ) : null}
+            ))}
+          </tbody>
+        </table>
+      </PagedTable>
       {adding ? (
         <NewBookingDialog onClose={() => setAdding(false)}
           onDone={(b) => {

@@ -6,7 +6,8 @@ import { languageName } from '../../lib/format';
 import { useTenant } from '../../lib/tenant';
 import type { Customer } from '../../lib/types';
 import { usePagedList } from '../../lib/use-api';
-import { Button, Empty, ErrorBanner, Loading, PageHeader } from '../../components/ui';
+import { PagedTable } from '../../components/PagedTable';
+import { Button, Empty, PageHeader } from '../../components/ui';
 import { useToast } from '../../components/Toasts';
 import { CustomerDialog } from './CustomerDialog';
 
@@ -29,44 +30,38 @@ export function CustomerList() {
           <input id={searchId} className="input" type="search" value={email} onChange={(e) => setEmail(e.target.value)} placeholder="The exact address" />
         </div>
       </form>
-      {list.first.loading && !list.first.data ? <Loading label="Loading customers…" /> : null}
-      {list.first.error ? <ErrorBanner error={list.first.error} title="Customers could not be loaded" onRetry={() => list.first.reload()} /> : null}
-      {list.first.data && rows.length === 0 ? (
+      <PagedTable list={list} what="Customers" empty={(
         <Empty icon="bookings" title={email ? 'No customer has this address' : 'No customers yet'}>
           {email ? 'The search matches the whole address.' : 'Customers made through the API appear here; add one with New customer.'}
         </Empty>
-      ) : null}
-      {rows.length ? (
-        <div className="table-wrap card">
-          <table className="table" aria-label="Customers">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Email</th>
-                <th scope="col">Phone</th>
-                <th scope="col">Language</th>
-                <th scope="col">Opted out of</th>
-                <th scope="col"><span className="sr-only">Actions</span></th>
+      )}>
+        <table className="table" aria-label="Customers">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Email</th>
+              <th scope="col">Phone</th>
+              <th scope="col">Language</th>
+              <th scope="col">Opted out of</th>
+              <th scope="col"><span className="sr-only">Actions</span></th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((c) => (
+              <tr key={c.id}>
+                <td>{c.name}{c.tier ? <span className="muted small"> · {c.tier}</span> : null}</td>
+                <td>{c.email ?? <span className="muted">—</span>}</td>
+                <td>{c.phone ?? <span className="muted">—</span>}</td>
+                <td>{c.language ? languageName(c.language) : <span className="muted">{languageName(tenant.settings.defaultLanguage)} (default)</span>}</td>
+                <td>{c.optOut.length ? c.optOut.map((x) => x.toUpperCase()).join(', ') : <span className="muted">—</span>}</td>
+                <td className="cell-actions">
+                  <Button size="sm" icon="edit" onClick={() => setEditing(c)} aria-label={`Edit customer ${c.name}`}>Edit</Button>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {rows.map((c) => (
-                <tr key={c.id}>
-                  <td>{c.name}{c.tier ? <span className="muted small"> · {c.tier}</span> : null}</td>
-                  <td>{c.email ?? <span className="muted">—</span>}</td>
-                  <td>{c.phone ?? <span className="muted">—</span>}</td>
-                  <td>{c.language ? languageName(c.language) : <span className="muted">{languageName(tenant.settings.defaultLanguage)} (default)</span>}</td>
-                  <td>{c.optOut.length ? c.optOut.map((x) => x.toUpperCase()).join(', ') : <span className="muted">—</span>}</td>
-                  <td className="cell-actions">
-                    <Button size="sm" icon="edit" onClick={() => setEditing(c)} aria-label={`Edit customer ${c.name}`}>Edit</Button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {list.hasMore ? <div className="table-more"><Button onClick={list.more}>Load more</Button></div> : null}
-        </div>
-      ) : null}
+            ))}
+          </tbody>
+        </table>
+      </PagedTable>
       {editing ? (
         <CustomerDialog customer={editing === 'new' ? null : editing} onClose={() => setEditing(null)}
           onSaved={(c) => {
