@@ -1,5 +1,7 @@
 // Loading what a run sees: the booking as it is now (or its last state, once deleted), with its customer,
 // resource, location and service, the tenant, and the event. Also the "scope" filters are evaluated against.
+import { DataSource } from 'typeorm';
+import { coalesce, perDataSource } from '../db/coalesce.js';
 import type { Queryable } from '../db/data-source.js';
 import { arrayRows, one } from '../db/sql.js';
 import type { Booking } from '../domain/bookings.js';
@@ -32,18 +34,45 @@ const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 const CONTEXT_TABLES = ['booking', 'customer', 'resource', 'location', 'service'] as const;
 
-// The booking, then the rows it names, in one round trip. Each row is looked up by the key a lookup of its own would
-// use: the booking row's column when that row exists, else what the event carried ($3..$8, chosen in loadContext).
+// The booking, then the rows it names, for many contexts in one round trip (one row per key, by its ordinal). Each
+// row is looked up by the key a lookup of its own would use: the booking row's column when that row exists, else
+// what the event carried (k.c1..k.svc, chosen in loadContext).
 const CONTEXT_SQL = `
-  SELECT b.tenant_id IS NOT NULL AS "#booking", b.*, c.tenant_id IS NOT NULL AS "#customer", c.*,
+  SELECT k.ord, b.tenant_id IS NOT NULL AS "#booking", b.*, c.tenant_id IS NOT NULL AS "#customer", c.*,
          r.tenant_id IS NOT NULL AS "#resource", r.*, l.tenant_id IS NOT NULL AS "#location", l.*,
          s.tenant_id IS NOT NULL AS "#service", s.*
-  FROM (SELECT 1) one
-  LEFT JOIN bookings b ON b.tenant_id = $1 AND b.id = $2::text
-  LEFT JOIN customers c ON c.tenant_id = $1 AND c.id = CASE WHEN b.id IS NULL THEN $3::text ELSE coalesce(b.customer_id, $4::text) END
-  LEFT JOIN resources r ON r.tenant_id = $1 AND r.id = CASE WHEN b.id IS NULL THEN $5::text ELSE coalesce(b.resource_id, $6::text) END
-  LEFT JOIN locations l ON l.tenant_id = $1 AND l.id = coalesce(r.location_id, $7::text)
-  LEFT JOIN services s ON s.tenant_id = $1 AND s.id = CASE WHEN b.id IS NULL THEN $8::text ELSE b.service_id END`;
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+       WITH ORDINALITY AS k(t, bid, c1, c2, r1, r2, loc, svc, ord)
+  LEFT JOIN bookings b ON b.tenant_id = k.t AND b.id = k.bid
+  LEFT JOIN customers c ON c.tenant_id = k.t AND c.id = CASE WHEN b.id IS NULL THEN k.c1 ELSE coalesce(b.customer_id, k.c2) END
+  LEFT JOIN resources r ON r.tenant_id = k.t AND r.id = CASE WHEN b.id IS NULL THEN k.r1 ELSE coalesce(b.resource_id, k.r2) END
+  LEFT JOIN locations l ON l.tenant_id = k.t AND l.id = coalesce(r.location_id, k.loc)
+  LEFT JOIN services s ON s.tenant_id = k.t AND s.id = CASE WHEN b.id IS NULL THEN k.svc ELSE b.service_id END`;
+
+type ContextKey = (string | null)[];
+type ContextRows = Record<string, Record<string, unknown> | null>;
+
+/** The rows of each key (booking, customer, resource, location, service; null when not found). */
+async function contextRows(db: Queryable, keys: readonly ContextKey[]): Promise<ContextRows[]> {
+  const columns = Array.from({ length: 8 }, (_, i) => keys.map((k) => k[i]));
+  const { rows: found, names } = await arrayRows(db, CONTEXT_SQL, columns);
+  const out: ContextRows[] = keys.map(() => ({}));
+  for (const row of found) {
+    const tables: ContextRows = out[Number(row[0]) - 1];
+    let current: Record<string, unknown> | null = null;
+    names.forEach((name, i) => {
+      if (i === 0) return;
+      if (name.startsWith('#')) {
+        current = row[i] === true ? {} : null;
+        tables[name.slice(1)] = current;
+      } else if (current) current[name] = row[i];
+    });
+  }
+  return out;
+}
+
+// Outside a transaction, the contexts steps and dispatches load at the same time go in one statement.
+const coalescedContexts = perDataSource((ds) => coalesce<ContextKey, ContextRows>((keys) => contextRows(ds, keys)));
 
 /**
  * Builds the run context. `booking` is the current row when it still exists, else the snapshot the event carried
@@ -56,22 +85,15 @@ export async function loadContext(db: Queryable, tenant: TenantInfo, src: {
   const data = (ev?.data ?? {}) as Record<string, any>;
   const snapshot = data.booking && typeof data.booking === 'object' ? data.booking as Partial<Booking> : null;
   // The keys when the booking row is gone (from its snapshot, then the event), and when a column of it is null.
-  const { rows: [row], names } = await arrayRows(db, CONTEXT_SQL, [
+  const key: ContextKey = [
     tenant.id,
     str(src.bookingId ?? (ev ? bookingIdOf(ev) : null)),
     str(snapshot?.customerId ?? data.customer?.id ?? data.memberId), str(data.customer?.id ?? data.memberId),
     str(snapshot?.resourceId ?? data.resourceId), str(data.resourceId),
     str(data.locationId),
     str(snapshot?.serviceId),
-  ]);
-  const found: Record<string, Record<string, unknown> | null> = {};
-  let current: Record<string, unknown> | null = null;
-  names.forEach((name, i) => {
-    if (name.startsWith('#')) {
-      current = row[i] === true ? {} : null;
-      found[name.slice(1)] = current;
-    } else if (current) current[name] = row[i];
-  });
+  ];
+  const found = db instanceof DataSource ? await coalescedContexts(db)(key) : (await contextRows(db, [key]))[0];
   const [bookingRow, customerRow, resource, location, service] = CONTEXT_TABLES.map((t) => (found[t] ? toApi<Record<string, unknown>>(found[t]!) : null));
   const booking = (bookingRow ?? snapshot) as Booking | null;
   const customer = customerRow ?? (data.customer ?? null);

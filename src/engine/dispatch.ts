@@ -6,15 +6,16 @@
 // last write, so it means "everything this event causes is recorded".
 import type { DataSource } from 'typeorm';
 import type { Queryable } from '../db/data-source.js';
-import { one, retryConflicts } from '../db/sql.js';
-import { markDispatched, type DomainEvent } from '../domain/events.js';
+import { coalesce, perDataSource } from '../db/coalesce.js';
+import { rows } from '../db/sql.js';
+import type { DomainEvent } from '../domain/events.js';
 import { toApi } from '../domain/store.js';
 import type { WorkflowCache } from './cache.js';
 import { loadContext, scopeOf, type TenantInfo } from './context.js';
 import type { RunContext } from './contracts.js';
 import { filterReason } from './filters.js';
 import { triggerTypesFor } from './registry.js';
-import { MAX_DEPTH, recordRuns, type Decision } from './runs.js';
+import { coalescedRunSets, MAX_DEPTH, type Decision } from './runs.js';
 
 /** What dispatch already knows about an event, for its other consumers. */
 export interface Dispatched {
@@ -41,60 +42,69 @@ interface EventWithTenant {
   hasSubscribers: boolean;
 }
 
-/** Loads the event with its tenant, the tenant's workflows version and whether a subscription wants the event. */
-async function loadEvent(db: Queryable, tenantId: string, eventId: string): Promise<EventWithTenant | null> {
-  const r = await one<Record<string, unknown>>(db, `
-    SELECT e.*, t.name AS tenant_name, t.timezone AS tenant_timezone, t.default_language AS tenant_language,
+interface EventKey { tenantId: string; eventId: string }
+
+/**
+ * Loads events with their tenant, the tenant's workflows version and whether a subscription wants the event; the
+ * events that dispatches running at the same time load go in one statement.
+ */
+const loadEvents = perDataSource((ds) => coalesce<EventKey, EventWithTenant | null>(async (keys) => {
+  const found = await rows<Record<string, unknown> & { ord: string }>(ds, `
+    SELECT k.ord, e.*, t.name AS tenant_name, t.timezone AS tenant_timezone, t.default_language AS tenant_language,
            t.admin_email AS tenant_admin_email, t.workflows_version::text AS workflows_version,
            EXISTS (SELECT 1 FROM webhook_subscriptions s
                    WHERE s.tenant_id = e.tenant_id AND s.enabled AND s.event_types && ARRAY[e.type, '*']) AS has_subscribers
-    FROM events e JOIN tenants t ON t.id = e.tenant_id
-    WHERE e.tenant_id = $1 AND e.id = $2`, [tenantId, eventId]);
-  if (!r) return null;
-  const tenant: TenantInfo = {
-    id: tenantId, name: r.tenant_name as string, timezone: r.tenant_timezone as string,
-    defaultLanguage: r.tenant_language as string, adminEmail: r.tenant_admin_email as string | null,
-  };
-  const e = toApi<Record<string, unknown>>(r);
-  const event: DomainEvent = {
-    id: String(e.id), tenantId, type: e.type as DomainEvent['type'], subjectType: e.subjectType as string, subjectId: e.subjectId as string,
-    data: e.data as Record<string, unknown>, depth: e.depth as number, causedByRun: e.causedByRun as string | null,
-    occurredAt: e.occurredAt as string, dispatchedAt: e.dispatchedAt as string | null,
-  };
-  return { event, tenant, workflowsVersion: r.workflows_version as string, hasSubscribers: r.has_subscribers === true };
-}
+    FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS k(tenant_id, id, ord)
+    JOIN events e ON e.tenant_id = k.tenant_id AND e.id = k.id
+    JOIN tenants t ON t.id = e.tenant_id`, [keys.map((k) => k.tenantId), keys.map((k) => k.eventId)]);
+  const out: (EventWithTenant | null)[] = keys.map(() => null);
+  for (const r of found) {
+    const tenantId = r.tenant_id as string;
+    const tenant: TenantInfo = {
+      id: tenantId, name: r.tenant_name as string, timezone: r.tenant_timezone as string,
+      defaultLanguage: r.tenant_language as string, adminEmail: r.tenant_admin_email as string | null,
+    };
+    const e = toApi<Record<string, unknown>>(r);
+    const event: DomainEvent = {
+      id: String(e.id), tenantId, type: e.type as DomainEvent['type'], subjectType: e.subjectType as string, subjectId: e.subjectId as string,
+      data: e.data as Record<string, unknown>, depth: e.depth as number, causedByRun: e.causedByRun as string | null,
+      occurredAt: e.occurredAt as string, dispatchedAt: e.dispatchedAt as string | null,
+    };
+    out[Number(r.ord) - 1] = { event, tenant, workflowsVersion: r.workflows_version as string, hasSubscribers: r.has_subscribers === true };
+  }
+  return out;
+}));
 
 export async function dispatchEvent(ds: DataSource, cache: WorkflowCache, tenantId: string, eventId: string): Promise<void> {
-  const loaded = await loadEvent(ds, tenantId, eventId);
+  const loaded = await loadEvents(ds)({ tenantId, eventId });
   if (!loaded) return; // the tenant was deleted since: nothing to do
   const { event, tenant } = loaded;
   let ctx: Promise<RunContext> | undefined;
   const context = () => (ctx ??= loadContext(ds, tenant, { event }));
   const subscribers = loaded.hasSubscribers && consumer !== null;
-  let marked = false;
   const types = triggerTypesFor(event.type);
+  let decisions: Decision[] = [];
   if (types.length) {
     const workflows = await cache.get(ds, tenantId, loaded.workflowsVersion);
     const scope = scopeOf(await context());
     // A workflow created after the event happened does not apply to it (the event may be dispatched later).
     const occurredAt = new Date(event.occurredAt).getTime();
     const applicable = workflows.candidates(types, scope).filter(({ row }) => new Date(row.created_at).getTime() <= occurredAt);
-    const decisions: Decision[] = applicable.map(({ row, trigger }) => {
+    decisions = applicable.map(({ row, trigger }) => {
       let reason: string | null = null;
       if (!trigger.matches(event, row.trigger_config)) reason = 'trigger:no_match';
       else if (event.depth >= MAX_DEPTH) reason = 'loop:depth';
       else reason = filterReason(row.filters, scope, trigger.defaultStatuses);
       return { workflow: row, decision: reason ? 'skipped' : 'ran', reason };
     });
-    if (decisions.length) {
-      const booking = (await context()).booking;
-      await retryConflicts(() => recordRuns(ds, tenantId, decisions, {
-        dedupeKey: `event:${event.id}`, eventId: event.id, bookingId: booking?.id ?? null, depth: event.depth,
-        markEventDispatched: !subscribers,
-      }));
-      marked = !subscribers;
-    }
+  }
+  // The runs, and without a subscriber the dispatch mark, with those of the dispatches running beside this one.
+  if (decisions.length || !subscribers) {
+    const booking = decisions.length ? (await context()).booking : null;
+    await coalescedRunSets(ds)({
+      tenantId, decisions,
+      meta: { dedupeKey: `event:${event.id}`, eventId: event.id, bookingId: booking?.id ?? null, depth: event.depth, markEventDispatched: !subscribers },
+    });
   }
   if (subscribers) await consumer!(ds, event, { context });
-  else if (!marked) await markDispatched(ds, tenantId, event.id);
 }

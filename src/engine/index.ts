@@ -8,7 +8,7 @@ import type { HttpSender, Mailer, SmsSender } from '../delivery/types.js';
 import type { ActionDeps } from './contracts.js';
 import { dispatchEvent } from './dispatch.js';
 import { cacheFor } from './engine-cache.js';
-import { runStep } from './run-step.js';
+import { runSteps } from './run-step.js';
 import { TASKS } from './runs.js';
 import { fireTimed, reconcileBooking, reconcileCustomerBookings, reconcileWorkflow, scheduleWorkflowReconcile } from './schedule.js';
 import { onCustomerUpdated } from '../domain/customers.js';
@@ -59,7 +59,7 @@ export function engineTasks(o: EngineOptions): TaskList {
       if (typeof p?.tenantId !== 'string' || typeof p?.eventId !== 'string') throw new PayloadError(TASKS.dispatchEvent, payload);
       await dispatchEvent(o.ds, cache, p.tenantId, p.eventId);
     },
-    [TASKS.runStep]: (payload, helpers) => runStep(o.ds, deps, payload, helpers),
+    [TASKS.runStep]: (payload, helpers) => runSteps(o.ds, deps, payload, helpers),
     [TASKS.timedTrigger]: (payload) => fireTimed(o.ds, payload, { graceMs: o.lateGraceMs }),
     [TASKS.reconcileWorkflow]: (payload) => reconcileWorkflow(o.ds, payload),
   };

@@ -2,6 +2,7 @@
 // is sent, so a retried step finds it (and whether it went out) instead of sending twice. Visible in the API and UI.
 import type { DataSource } from 'typeorm';
 import type { Queryable } from '../db/data-source.js';
+import { coalesce, columns, perDataSource } from '../db/coalesce.js';
 import { one, rows, transaction } from '../db/sql.js';
 import { notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
@@ -18,36 +19,67 @@ const toMessage = (r: MessageRow): OutboxMessage => ({ id: r.id, status: r.statu
  */
 const CLAIM_SECONDS = 90;
 
-export function dbOutbox(ds: DataSource, scope: { tenantId: string; runId: string | null; stepIdx: number | null; bookingId: string | null }): Outbox {
+type Scope = { tenantId: string; runId: string | null; stepIdx: number | null; bookingId: string | null };
+type Put = Parameters<Outbox['putAndClaim']>[0];
+type Sent = { id: string; result: Parameters<Outbox['markSent']>[1] };
+
+// Each message is inserted as claimed, or an existing row claimed when it is claimable; otherwise it is returned as it
+// is. A row a concurrent attempt inserted after this statement's snapshot is in neither: that attempt is sending it.
+// Two messages with one key in one statement cannot both be upserted: that statement fails and coalesce() puts each
+// alone. Keys come as arrays (unnest), not JSON: the planner knows how many there are and looks each row up by its
+// key instead of scanning the table.
+const PUT_SQL = `
+  WITH m AS (
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[], $9::text[],
+                         $10::text[], $11::text[], $12::jsonb[]) WITH ORDINALITY
+      AS m(tenant_id, id, key, run_id, step_idx, booking_id, channel, recipient, subject, body, html, payload, ord)
+  ), ins AS (
+    INSERT INTO messages (tenant_id, id, idempotency_key, run_id, step_idx, booking_id, channel, recipient, subject, body, html, payload,
+                          status, claimed_until)
+    SELECT m.tenant_id, m.id, m.key, m.run_id, m.step_idx, m.booking_id, m.channel, m.recipient, m.subject, m.body, m.html, m.payload,
+           'sending', now() + make_interval(secs => $13)
+    FROM m ORDER BY m.ord
+    ON CONFLICT (tenant_id, idempotency_key) DO UPDATE
+      SET status = 'sending', claimed_until = now() + make_interval(secs => $13), updated_at = now()
+      WHERE messages.status IN ('pending', 'failed') OR (messages.status = 'sending' AND messages.claimed_until < now())
+    RETURNING tenant_id, idempotency_key, id, status, provider_id, attempts
+  )
+  SELECT m.ord, coalesce(ins.id, x.id) AS id, coalesce(ins.status, x.status) AS status, coalesce(ins.provider_id, x.provider_id) AS provider_id,
+         coalesce(ins.attempts, x.attempts) AS attempts, ins.id IS NOT NULL AS claimed, coalesce(ins.id, x.id) IS NOT NULL AS found
+  FROM m
+  LEFT JOIN ins ON ins.tenant_id = m.tenant_id AND ins.idempotency_key = m.key
+  LEFT JOIN messages x ON ins.id IS NULL AND x.tenant_id = m.tenant_id AND x.idempotency_key = m.key`;
+
+/** Stores and claims the messages steps running at the same time put, in one statement. */
+const puts = perDataSource((ds) => coalesce<{ scope: Scope; m: Put }, { claimed: boolean; message: OutboxMessage | null }>(async (items) => {
+  const found = await rows<MessageRow & { ord: string; claimed: boolean; found: boolean }>(ds, PUT_SQL, [...columns(items, [
+    (i) => i.scope.tenantId, () => newId('msg'), (i) => i.m.key, (i) => i.scope.runId, (i) => i.scope.stepIdx, (i) => i.scope.bookingId,
+    (i) => i.m.channel, (i) => i.m.recipient, (i) => i.m.subject ?? null, (i) => i.m.body, (i) => i.m.html ?? null,
+    (i) => (i.m.payload === undefined ? null : JSON.stringify(i.m.payload)),
+  ]), CLAIM_SECONDS]);
+  const out = items.map(() => ({ claimed: false, message: null as OutboxMessage | null }));
+  for (const r of found) out[Number(r.ord) - 1] = { claimed: r.claimed, message: r.found ? toMessage(r) : null };
+  return out;
+}));
+
+/** Records the sends that finished at the same time, in one statement. */
+const sends = perDataSource((ds) => coalesce<{ tenantId: string; sent: Sent }, void>(async (items) => {
+  await rows(ds, `
+    UPDATE messages x SET status = u.status, provider_id = u.provider_id, response = u.response, attempts = x.attempts + 1, last_error = NULL,
+      claimed_until = NULL, sent_at = CASE WHEN u.status = 'sent' THEN now() ELSE x.sent_at END, updated_at = now()
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[]) AS u(tenant_id, id, status, provider_id, response)
+    WHERE x.tenant_id = u.tenant_id AND x.id = u.id`,
+  columns(items, [
+    (i) => i.tenantId, (i) => i.sent.id, (i) => i.sent.result.status, (i) => i.sent.result.providerId,
+    (i) => (i.sent.result.response === undefined ? null : JSON.stringify(i.sent.result.response)),
+  ]));
+  return items.map(() => undefined);
+}));
+
+export function dbOutbox(ds: DataSource, scope: Scope): Outbox {
   return {
-    async putAndClaim(m) {
-      // Inserted as claimed, or an existing row claimed when it is claimable; otherwise the row as it is. A row a
-      // concurrent attempt inserted after this statement's snapshot is in neither: that attempt is sending it.
-      const r = await one<MessageRow & { claimed: boolean }>(ds, `
-        WITH ins AS (
-          INSERT INTO messages (tenant_id, id, idempotency_key, run_id, step_idx, booking_id, channel, recipient, subject, body, html, payload,
-                                status, claimed_until)
-          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'sending', now() + make_interval(secs => $13))
-          ON CONFLICT (tenant_id, idempotency_key) DO UPDATE
-            SET status = 'sending', claimed_until = now() + make_interval(secs => $13), updated_at = now()
-            WHERE messages.status IN ('pending', 'failed') OR (messages.status = 'sending' AND messages.claimed_until < now())
-          RETURNING id, status, provider_id, attempts
-        )
-        SELECT id, status, provider_id, attempts, true AS claimed FROM ins
-        UNION ALL
-        SELECT id, status, provider_id, attempts, false FROM messages
-        WHERE tenant_id = $1 AND idempotency_key = $3 AND NOT EXISTS (SELECT 1 FROM ins)`,
-      [scope.tenantId, newId('msg'), m.key, scope.runId, scope.stepIdx, scope.bookingId, m.channel, m.recipient, m.subject ?? null, m.body,
-        m.html ?? null, m.payload === undefined ? null : JSON.stringify(m.payload), CLAIM_SECONDS]);
-      return { claimed: r?.claimed === true, message: r ? toMessage(r) : null };
-    },
-    async markSent(id, result) {
-      await rows(ds, `
-        UPDATE messages SET status = $3, provider_id = $4, response = $5, attempts = attempts + 1, last_error = NULL, claimed_until = NULL,
-          sent_at = CASE WHEN $3 = 'sent' THEN now() ELSE sent_at END, updated_at = now()
-        WHERE tenant_id = $1 AND id = $2`,
-      [scope.tenantId, id, result.status, result.providerId, result.response === undefined ? null : JSON.stringify(result.response)]);
-    },
+    putAndClaim: (m) => puts(ds)({ scope, m }),
+    markSent: (id, result) => sends(ds)({ tenantId: scope.tenantId, sent: { id, result } }),
     async markFailed(id, error) {
       await rows(ds, `
         UPDATE messages SET status = 'failed', attempts = attempts + 1, last_error = $3, response = $4, claimed_until = NULL, updated_at = now()

@@ -4,7 +4,8 @@
 // graphile-worker's backoff until the action's attempt limit, then recorded as failed.
 import type { JobHelpers } from 'graphile-worker';
 import type { DataSource, EntityManager } from 'typeorm';
-import { one, rows, transaction } from '../db/sql.js';
+import { coalesce, perDataSource } from '../db/coalesce.js';
+import { rows, transaction } from '../db/sql.js';
 import { toEvent, type DomainEvent, type EventRow } from '../domain/events.js';
 import { PayloadError } from '../worker/payload.js';
 import { TemplateError } from '../templates/index.js';
@@ -53,40 +54,57 @@ interface Claimed {
 }
 
 /**
- * Claims the step: a step already finished (a duplicate job), or one its run does not have, is not run again (null).
+ * Claiming a step: a step already finished (a duplicate job), or one its run does not have, is not run again (null).
  * The same statement reads what the step needs besides its context: the run, the tenant, the event and the
  * workflow's secrets (none of them locked; only the step row is).
  */
 type ClaimRow = RunRow & Omit<TenantRow, 'id'> & { has_tenant: boolean; secrets: Claimed['secrets'] } & { [K in keyof EventRow as `e_${K}`]: EventRow[K] | null };
 
-async function claimStep(ds: DataSource, p: StepPayload): Promise<Claimed | null> {
-  const r = await one<ClaimRow>(ds, `
+const CLAIM_SQL = `
     UPDATE run_steps s SET status = 'running', attempts = s.attempts + 1, started_at = coalesce(s.started_at, now())
-    FROM runs r
+    FROM unnest($1::text[], $2::text[], $3::int[]) WITH ORDINALITY AS k(tenant_id, run_id, idx, ord)
+    JOIN runs r ON r.tenant_id = k.tenant_id AND r.id = k.run_id
     LEFT JOIN tenants t ON t.id = r.tenant_id
     LEFT JOIN workflows w ON w.tenant_id = r.tenant_id AND w.id = r.workflow_id
     -- OFFSET 0 keeps this a primary-key lookup per run row: joined plainly, the planner may merge-join the events.
     LEFT JOIN LATERAL (SELECT * FROM events WHERE tenant_id = r.tenant_id AND id = r.event_id OFFSET 0) e ON true
-    WHERE s.tenant_id = $1 AND s.run_id = $2 AND s.idx = $3 AND s.status IN ('pending', 'running')
-      AND r.tenant_id = $1 AND r.id = $2 AND jsonb_typeof(r.actions -> $3::int) <> 'null'
-    RETURNING r.booking_id, r.depth, r.actions, w.secrets,
+    WHERE s.tenant_id = k.tenant_id AND s.run_id = k.run_id AND s.idx = k.idx AND s.status IN ('pending', 'running')
+      AND jsonb_typeof(r.actions -> k.idx) <> 'null'
+    RETURNING k.ord, r.booking_id, r.depth, r.actions, w.secrets,
               t.id IS NOT NULL AS has_tenant, t.name, t.timezone, t.default_language, t.admin_email,
               e.id AS e_id, e.tenant_id AS e_tenant_id, e.type AS e_type, e.subject_type AS e_subject_type, e.subject_id AS e_subject_id,
               e.data AS e_data, e.depth AS e_depth, e.caused_by_run AS e_caused_by_run, e.occurred_at AS e_occurred_at,
-              e.dispatched_at AS e_dispatched_at`, [p.tenantId, p.runId, p.step]);
-  if (!r) return null;
-  const run: RunRow = { booking_id: r.booking_id, depth: r.depth, actions: r.actions };
-  const tenant = r.has_tenant ? toTenantInfo({ ...r, id: p.tenantId }) : null;
-  const event = r.e_id === null ? null : toEvent({
-    id: r.e_id, tenant_id: r.e_tenant_id!, type: r.e_type!, subject_type: r.e_subject_type!, subject_id: r.e_subject_id!, data: r.e_data!,
-    depth: r.e_depth!, caused_by_run: r.e_caused_by_run, occurred_at: r.e_occurred_at!, dispatched_at: r.e_dispatched_at,
-  });
-  return { run, tenant, event, secrets: r.secrets };
+              e.dispatched_at AS e_dispatched_at`;
+
+/** Claims the steps that steps running at the same time claim, in one statement (two copies of one step: one runs). */
+const claimSteps = perDataSource((ds) => coalesce<StepPayload, Claimed | null>(async (keys) => {
+  const found = await rows<ClaimRow & { ord: string }>(ds, CLAIM_SQL, [keys.map((k) => k.tenantId), keys.map((k) => k.runId), keys.map((k) => k.step)]);
+  const out: (Claimed | null)[] = keys.map(() => null);
+  for (const r of found) {
+    const tenantId = keys[Number(r.ord) - 1].tenantId;
+    const run: RunRow = { booking_id: r.booking_id, depth: r.depth, actions: r.actions };
+    const tenant = r.has_tenant ? toTenantInfo({ ...r, id: tenantId }) : null;
+    const event = r.e_id === null ? null : toEvent({
+      id: r.e_id, tenant_id: r.e_tenant_id!, type: r.e_type!, subject_type: r.e_subject_type!, subject_id: r.e_subject_id!, data: r.e_data!,
+      depth: r.e_depth!, caused_by_run: r.e_caused_by_run, occurred_at: r.e_occurred_at!, dispatched_at: r.e_dispatched_at,
+    });
+    out[Number(r.ord) - 1] = { run, tenant, event, secrets: r.secrets };
+  }
+  return out;
+}));
+
+/**
+ * run_step's payload: one step, or a list of steps (a graphile-worker batch job, as dispatch starts first steps).
+ * A list gets one promise per step, so graphile-worker retries only the steps that failed (with their job's backoff).
+ */
+export function runSteps(ds: DataSource, actionDeps: ActionDeps, payload: unknown, helpers: Pick<JobHelpers, 'job'>): Promise<void> | Promise<void>[] {
+  if (Array.isArray(payload)) return payload.map((p) => runStep(ds, actionDeps, p, helpers));
+  return runStep(ds, actionDeps, payload, helpers);
 }
 
 export async function runStep(ds: DataSource, actionDeps: ActionDeps, payload: unknown, helpers: Pick<JobHelpers, 'job'>): Promise<void> {
   const p = stepPayload(payload);
-  const claimed = await claimStep(ds, p);
+  const claimed = await claimSteps(ds)(p);
   if (!claimed) return; // the tenant or run is gone, or the step is done
   const { run, tenant, event, secrets } = claimed;
 

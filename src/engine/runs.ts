@@ -1,12 +1,12 @@
 // Runs and their steps: recording decisions, starting step jobs, and reading the history back.
 import { DataSource, type EntityManager } from 'typeorm';
+import { coalesce, columns, perDataSource } from '../db/coalesce.js';
 import type { Queryable } from '../db/data-source.js';
 import { one, retryConflicts, rows, transaction } from '../db/sql.js';
 import { notFound } from '../domain/errors.js';
-import { markDispatchedCte } from '../domain/events.js';
 import { newId } from '../domain/ids.js';
 import { listRows, toApi, type Page } from '../domain/store.js';
-import { addJobs, addJobsSql, addTaggedJobsSql, jobSpecRecord, type JobSpec } from '../worker/jobs.js';
+import { addJobs, addJobsSql, jobSpecRecord, type JobSpec } from '../worker/jobs.js';
 import { actions } from './registry.js';
 import type { ActionStep } from './workflow-schema.js';
 import type { WorkflowRow } from './workflows.js';
@@ -46,41 +46,94 @@ export function stepJob(tenantId: string, runId: string, step: number, actionTyp
   };
 }
 
+/** One event's (or moment's) decisions, as recordRuns takes them. */
+export interface RunSet {
+  tenantId: string;
+  decisions: Decision[];
+  meta: RunMeta;
+}
+
+export interface RecordedRun { runId: string; workflowId: string; decision: string }
+
+/** The attempt limit of each action's step jobs (JSON, for step jobs added in SQL); made on first use. */
+let maxAttempts: string | undefined;
+const maxAttemptsByAction = (): string =>
+  (maxAttempts ??= JSON.stringify(Object.fromEntries([...actions.entries()].map(([type, a]) => [type, a.module.maxAttempts ?? 5]))));
+
 /**
- * Records one run per decision (unique per workflow and dedupe key: a retried dispatch adds nothing), creates the
- * steps of the runs that ran, and starts their first steps with one add_jobs call, all in one statement. Only runs
- * this statement inserted get steps and jobs. Returns the new runs' ids.
+ * Records one run per decision of every set (unique per workflow and dedupe key: a retried dispatch adds nothing),
+ * creates the steps of the runs that ran, starts their first steps and marks the sets' events dispatched where asked,
+ * all in one statement. Only runs this statement inserted get steps and jobs. The first steps go out as graphile-worker
+ * batch jobs, one per action type (a payload listing the steps; see run-step.ts), so a dispatch of many events adds
+ * one job per kind of step, not one per run. Returns each set's new runs.
  */
-export async function recordRuns(tx: Queryable, tenantId: string, decisions: Decision[], meta: RunMeta): Promise<{ runId: string; workflowId: string; decision: string }[]> {
-  if (!decisions.length) return [];
-  const runs = decisions.map((d) => ({
-    id: newId('run'), workflow_id: d.workflow.id, version: d.workflow.version, name: d.workflow.name,
-    trigger_type: meta.triggerType ?? d.workflow.trigger_type, decision: d.decision, reason: d.reason, actions: d.workflow.actions,
-  }));
-  const jobs = runs.filter((r) => r.decision === 'ran' && r.actions.length > 0).map((r) => jobSpecRecord(stepJob(tenantId, r.id, 0, r.actions[0].type), { for_run: r.id }));
+export async function recordRunSets(db: Queryable, sets: readonly RunSet[]): Promise<RecordedRun[][]> {
+  const runs = sets.flatMap((s, set) => s.decisions.map((d) => ({ set, s, d, id: newId('run') })));
+  const marks = sets.filter((s) => s.meta.markEventDispatched && s.meta.eventId);
+  if (!runs.length && !marks.length) return sets.map(() => []);
   // A run that ran without steps is finished at once (succeeded). add_jobs is called only when there is a job to add.
-  const inserted = await rows<{ id: string; workflow_id: string; decision: string }>(tx, `
-    WITH ${meta.markEventDispatched ? `${markDispatchedCte('$1', '$3')}, ` : ''}ins AS (
+  const inserted = await rows<{ set: number; id: string; workflow_id: string; decision: string }>(db, `
+    WITH mark AS (
+      UPDATE events e SET dispatched_at = now()
+      FROM unnest($16::text[], $17::bigint[]) AS m(tenant_id, event_id)
+      WHERE e.tenant_id = m.tenant_id AND e.id = m.event_id AND e.dispatched_at IS NULL
+    ), d AS (
+      SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[], $9::bigint[],
+                           $10::text[], $11::timestamptz[], $12::int[], $13::text[], $14::text[], $15::jsonb[])
+        AS d(set, tenant_id, id, workflow_id, version, name, trigger_type, dedupe_key, event_id, booking_id, scheduled_for, depth,
+             decision, reason, actions)
+    ), ins AS (
       INSERT INTO runs (tenant_id, id, workflow_id, workflow_version, workflow_name, trigger_type, dedupe_key, event_id, booking_id,
                         scheduled_for, depth, decision, reason, status, actions, finished_at)
-      SELECT $1, d.id, d.workflow_id, d.version, d.name, d.trigger_type, $2, $3::bigint, $4, $5::timestamptz, $6, d.decision, d.reason,
+      SELECT d.tenant_id, d.id, d.workflow_id, d.version, d.name, d.trigger_type, d.dedupe_key, d.event_id, d.booking_id, d.scheduled_for,
+             d.depth, d.decision, d.reason,
              CASE WHEN d.decision <> 'ran' THEN 'skipped' WHEN jsonb_array_length(d.actions) = 0 THEN 'succeeded' ELSE 'running' END,
              CASE WHEN d.decision = 'ran' THEN d.actions ELSE '[]'::jsonb END,
              CASE WHEN d.decision = 'ran' AND jsonb_array_length(d.actions) > 0 THEN NULL ELSE now() END
-      FROM jsonb_to_recordset($7::jsonb) AS d(id text, workflow_id text, version int, name text, trigger_type text, decision text, reason text, actions jsonb)
+      FROM d
       ON CONFLICT (tenant_id, workflow_id, dedupe_key) DO NOTHING
-      RETURNING id, workflow_id, decision, actions
+      RETURNING tenant_id, id, workflow_id, decision, actions
     ), steps AS (
       INSERT INTO run_steps (tenant_id, run_id, idx, action_type, status)
-      SELECT $1, ins.id, a.ord - 1, a.step->>'type', 'pending'
+      SELECT ins.tenant_id, ins.id, a.ord - 1, a.step->>'type', 'pending'
       FROM ins, jsonb_array_elements(ins.actions) WITH ORDINALITY AS a(step, ord)
       WHERE ins.decision = 'ran'
-    ), jobs AS (${addTaggedJobsSql('$8', 'for_run', 'SELECT id FROM ins')})
-    SELECT ins.id, ins.workflow_id, ins.decision FROM ins, jobs`,
-  [tenantId, meta.dedupeKey, meta.eventId ?? null, meta.bookingId ?? null, meta.scheduledFor?.toISOString() ?? null, meta.depth,
-    JSON.stringify(runs), JSON.stringify(jobs)]);
-  return inserted.map((r) => ({ runId: r.id, workflowId: r.workflow_id, decision: r.decision }));
+    ), first AS (
+      SELECT ins.actions->0->>'type' AS action_type,
+             json_agg(json_build_object('tenantId', ins.tenant_id, 'runId', ins.id, 'step', 0) ORDER BY ins.tenant_id, ins.id) AS payload
+      FROM ins WHERE ins.decision = 'ran' AND jsonb_array_length(ins.actions) > 0
+      GROUP BY 1
+    ), jobs AS (
+      SELECT count(*) AS added FROM (
+        SELECT array_agg(json_populate_record(NULL::graphile_worker.job_spec, json_build_object(
+                 'identifier', '${TASKS.runStep}', 'payload', first.payload,
+                 'max_attempts', coalesce(($18::jsonb ->> first.action_type)::int, 5)))) AS specs
+        FROM first
+      ) wanted, LATERAL graphile_worker.add_jobs(wanted.specs)
+      WHERE wanted.specs IS NOT NULL
+    )
+    SELECT d.set, ins.id, ins.workflow_id, ins.decision FROM ins JOIN d ON d.id = ins.id, jobs`,
+  [...columns(runs, [
+    (r) => r.set, (r) => r.s.tenantId, (r) => r.id, (r) => r.d.workflow.id, (r) => r.d.workflow.version, (r) => r.d.workflow.name,
+    (r) => r.s.meta.triggerType ?? r.d.workflow.trigger_type, (r) => r.s.meta.dedupeKey, (r) => r.s.meta.eventId ?? null,
+    (r) => r.s.meta.bookingId ?? null, (r) => r.s.meta.scheduledFor?.toISOString() ?? null, (r) => r.s.meta.depth,
+    (r) => r.d.decision, (r) => r.d.reason, (r) => JSON.stringify(r.d.workflow.actions),
+  ]), ...columns(marks, [(s) => s.tenantId, (s) => s.meta.eventId]), maxAttemptsByAction()]);
+  const out: RecordedRun[][] = sets.map(() => []);
+  for (const r of inserted) out[r.set].push({ runId: r.id, workflowId: r.workflow_id, decision: r.decision });
+  return out;
 }
+
+/** recordRunSets for one event or moment, in the caller's transaction or on its own. */
+export async function recordRuns(db: Queryable, tenantId: string, decisions: Decision[], meta: RunMeta): Promise<RecordedRun[]> {
+  return (await recordRunSets(db, [{ tenantId, decisions, meta }]))[0];
+}
+
+/**
+ * recordRunSets outside a transaction: the runs that dispatches of many events record at the same time go in one
+ * statement (retried as a whole after a deadlock or serialization failure).
+ */
+export const coalescedRunSets = perDataSource((ds) => coalesce<RunSet, RecordedRun[]>((sets) => retryConflicts(() => recordRunSets(ds, sets))));
 
 export interface StepUpdate {
   status: 'succeeded' | 'skipped' | 'failed';
@@ -90,44 +143,63 @@ export interface StepUpdate {
   errorMessage?: string;
 }
 
-// Sets run $2's final status from its steps' statuses (`st`, one row per step), once none is pending or running.
-const finishRunSql = (stepStatuses: string) => `
-    UPDATE runs r SET
-      status = CASE
-        WHEN s.failed = 0 THEN 'succeeded'
-        WHEN s.failed = s.total THEN 'failed'
-        ELSE 'partial' END,
-      finished_at = now()
-    FROM (SELECT count(*) AS total,
-                 count(*) FILTER (WHERE st = 'failed') AS failed,
-                 count(*) FILTER (WHERE st IN ('pending', 'running')) AS open
-          FROM (${stepStatuses}) steps) s
-    WHERE r.tenant_id = $1 AND r.id = $2 AND s.open = 0`;
+export interface StepCompletion {
+  tenantId: string;
+  runId: string;
+  idx: number;
+  update: StepUpdate;
+  /** The run's next step, started with this completion; null: the run ends once no step is open. */
+  next: JobSpec | null;
+}
 
 /**
- * Records a step's outcome, then starts `next` (the run's next step) or, without one, sets the run's final status
- * once no step is open. One statement (one round trip, one commit): the run's status is computed from its steps with
- * this step's new status, as a second statement in the same transaction would see them.
+ * Records steps' outcomes, starts the next steps and sets the final status of each run that has no step open any
+ * more, in one statement (one round trip, one commit): each run's status is computed from its steps with the new
+ * statuses, as a second statement in the same transaction would see them.
  */
+export async function completeSteps(db: Queryable, items: readonly StepCompletion[]): Promise<void> {
+  const jobs = items.filter((i) => i.next).map((i) => jobSpecRecord(i.next!));
+  const params = columns(items, [
+    (i) => i.tenantId, (i) => i.runId, (i) => i.idx, (i) => i.update.status, (i) => i.update.outcome, (i) => JSON.stringify(i.update.output),
+    (i) => i.update.errorCode ?? null, (i) => i.update.errorMessage ?? null, (i) => i.next === null,
+  ]);
+  await rows(db, `
+    WITH u AS (
+      SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::jsonb[], $7::text[], $8::text[], $9::bool[])
+        AS u(tenant_id, run_id, idx, status, outcome, output, error_code, error_message, last)
+    ), step AS (
+      UPDATE run_steps s SET status = u.status, outcome = u.outcome, output = u.output, error_code = u.error_code,
+                             error_message = u.error_message, finished_at = now()
+      FROM u WHERE s.tenant_id = u.tenant_id AND s.run_id = u.run_id AND s.idx = u.idx
+      RETURNING s.tenant_id, s.run_id, s.idx, s.status
+    ), fin AS (
+      UPDATE runs r SET
+        status = CASE WHEN c.failed = 0 THEN 'succeeded' WHEN c.failed = c.total THEN 'failed' ELSE 'partial' END,
+        finished_at = now()
+      FROM (SELECT rs.tenant_id, rs.run_id, count(*) AS total,
+                   count(*) FILTER (WHERE coalesce(step.status, rs.status) = 'failed') AS failed,
+                   count(*) FILTER (WHERE coalesce(step.status, rs.status) IN ('pending', 'running')) AS open
+            FROM (SELECT DISTINCT tenant_id, run_id FROM u WHERE u.last) l
+            JOIN run_steps rs ON rs.tenant_id = l.tenant_id AND rs.run_id = l.run_id
+            LEFT JOIN step ON step.tenant_id = rs.tenant_id AND step.run_id = rs.run_id AND step.idx = rs.idx
+            GROUP BY rs.tenant_id, rs.run_id) c
+      WHERE r.tenant_id = c.tenant_id AND r.id = c.run_id AND c.open = 0
+    )${jobs.length ? `, jobs AS (${addJobsSql('$10')})
+    SELECT * FROM jobs` : `
+    SELECT 1`}`, jobs.length ? [...params, JSON.stringify(jobs)] : params);
+}
+
+// Outside a transaction, steps finishing at the same time are recorded in one statement.
+const coalescedCompletions = perDataSource((ds) => coalesce<StepCompletion, void>(async (items) => {
+  await retryConflicts(() => completeSteps(ds, items));
+  return items.map(() => undefined);
+}));
+
+/** Records a step's outcome (see completeSteps), in the caller's transaction or, on its own, with others at once. */
 export async function completeStep(db: DataSource | EntityManager, step: { tenantId: string; runId: string; idx: number }, update: StepUpdate, next: JobSpec | null): Promise<void> {
-  const stepSql = `
-    WITH step AS (
-      UPDATE run_steps SET status = $4, outcome = $5, output = $6, error_code = $7, error_message = $8, finished_at = now()
-      WHERE tenant_id = $1 AND run_id = $2 AND idx = $3
-      RETURNING idx, status
-    )`;
-  const params: unknown[] = [step.tenantId, step.runId, step.idx, update.status, update.outcome, JSON.stringify(update.output),
-    update.errorCode ?? null, update.errorMessage ?? null];
-  let sql: string;
-  if (next) {
-    sql = `${stepSql}${addJobsSql('$9')}`;
-    params.push(JSON.stringify([jobSpecRecord(next)]));
-  } else {
-    sql = `${stepSql}${finishRunSql('SELECT coalesce(step.status, rs.status) AS st FROM run_steps rs LEFT JOIN step ON step.idx = rs.idx WHERE rs.tenant_id = $1 AND rs.run_id = $2')}`;
-  }
-  // In a caller's transaction, that transaction retries; on its own, this statement does.
-  if (db instanceof DataSource) await retryConflicts(() => rows(db, sql, params));
-  else await rows(db, sql, params);
+  const item: StepCompletion = { ...step, update, next };
+  if (db instanceof DataSource) await coalescedCompletions(db)(item);
+  else await completeSteps(db, [item]);
 }
 
 export interface RunView {

@@ -3,6 +3,8 @@
 //
 // Benchmarks never assert on timings: they print figures, and whether each issue's target was met.
 import fs from 'node:fs';
+import inspector from 'node:inspector/promises';
+import path from 'node:path';
 import type { TaskList } from 'graphile-worker';
 import type { DataSource } from 'typeorm';
 import { loadConfig, type Config } from '../../src/config.js';
@@ -53,6 +55,8 @@ export interface Bench {
   startWorker(tasks: TaskList, override?: Partial<WorkerSettings>): Promise<WorkerHandle>;
   /** Bookflow's own task list with transports built from `config`. Close `transports.mailer` when done. */
   bookflowTasks(config: Config, extra?: { webhookRetrySchedule?: number[] }): { tasks: TaskList; transports: Transports };
+  /** With BENCH_CPU_PROFILE=<dir>: a CPU profile of this process from now until stop, written as <dir>/<name>.cpuprofile. */
+  profile(name: string): Promise<{ stop(): Promise<void> }>;
 }
 
 export function createBench(ds: DataSource, databaseUrl: string, log: (line: string) => void): Bench {
@@ -84,6 +88,22 @@ export function createBench(ds: DataSource, databaseUrl: string, log: (line: str
         webhookRetrySchedule: extra.webhookRetrySchedule ?? config.webhookRetrySchedule,
       });
       return { tasks, transports };
+    },
+    async profile(name) {
+      const dir = process.env.BENCH_CPU_PROFILE;
+      if (!dir) return { stop: async () => {} };
+      const session = new inspector.Session();
+      session.connect();
+      await session.post('Profiler.enable');
+      await session.post('Profiler.start');
+      return {
+        async stop() {
+          const { profile } = await session.post('Profiler.stop');
+          fs.mkdirSync(dir, { recursive: true });
+          fs.writeFileSync(path.join(dir, `${name.replace(/[^\w-]+/g, '_')}.cpuprofile`), JSON.stringify(profile));
+          session.disconnect();
+        },
+      };
     },
   };
   return b;

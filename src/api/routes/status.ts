@@ -32,8 +32,11 @@ export const statusRoutes: RouteSpec[] = [
                count(j.id)::int AS due,
                floor(extract(epoch FROM now() - min(j.run_at)))::int AS oldest
         FROM graphile_worker._private_jobs j
-        -- is_available: not locked, attempts left (graphile-worker's own index covers due, available jobs)
-        WHERE j.is_available AND j.run_at <= now() AND j.payload->>'tenantId' = $1`,
+        -- is_available: not locked, attempts left (graphile-worker's own index covers due, available jobs). A batch job
+        -- (a list of steps, see run-step.ts) counts for each tenant it holds work of.
+        WHERE j.is_available AND j.run_at <= now()
+          AND (j.payload->>'tenantId' = $1
+               OR (json_typeof(j.payload) = 'array' AND j.payload::jsonb @> jsonb_build_array(jsonb_build_object('tenantId', $1::text))))`,
       [tenantId, ALIVE_WITHIN_S]))!;
       return {
         body: {

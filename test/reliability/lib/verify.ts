@@ -49,7 +49,9 @@ export async function waitDrained(pool: pg.Pool, timeoutMs: number): Promise<{ m
 export async function stuckRuns(pool: pg.Pool): Promise<string[]> {
   const { rows } = await pool.query(`
     SELECT r.id FROM runs r WHERE r.status = 'running' AND NOT EXISTS (
-      SELECT 1 FROM graphile_worker._private_jobs j WHERE j.payload->>'runId' = r.id AND j.attempts < j.max_attempts)`);
+      SELECT 1 FROM graphile_worker._private_jobs j
+      WHERE (j.payload->>'runId' = r.id OR (json_typeof(j.payload) = 'array' AND j.payload::jsonb @> jsonb_build_array(jsonb_build_object('runId', r.id))))
+        AND j.attempts < j.max_attempts)`);
   return rows.map((r) => r.id as string);
 }
 
