@@ -82,11 +82,13 @@ async function maxInFlightPerEndpoint(b: Bench, tenantId: string): Promise<numbe
 /** Starts a worker and times it until every delivery of the tenant succeeded. */
 async function drainTimed(b: Bench, opts: { tenantId: string; total: number; tasks: TaskList; what: string; settings?: Partial<WorkerSettings> }) {
   const cpu = cpuMeter(b.databaseUrl);
+  const profile = await b.profile(opts.what);
   const t0 = performance.now();
   const worker = await b.startWorker(opts.tasks, opts.settings);
   try {
     await until(async () => (await counts(b, opts.tenantId)).succeeded >= opts.total, { what: opts.what, timeoutMs: 900_000, intervalMs: 100 });
     const ms = performance.now() - t0;
+    await profile.stop();
     return {
       deliveries: opts.total, ms: Math.round(ms), deliveriesPerSecond: perSecond(opts.total, ms), cpuMsPerDelivery: cpuPer(cpu.stop(), opts.total),
       maxInFlightPerEndpoint: await maxInFlightPerEndpoint(b, opts.tenantId),

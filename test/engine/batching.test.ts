@@ -1,0 +1,86 @@
+import { expect } from 'chai';
+import type { TaskList } from 'graphile-worker';
+import { rows } from '../../src/db/sql.js';
+import { createTransports } from '../../src/engine/transports.js';
+import type { Transports } from '../../src/engine/index.js';
+import { taskList } from '../../src/worker/tasks.js';
+import type { Client } from '../helpers/client.js';
+import { eventually, runDueNow, settled, startEngineWorld, type EngineWorld } from '../helpers/engine.js';
+import { booking, inHours } from '../helpers/fixtures.js';
+import { bookingRuns, createWorkflow, seededTenant } from './support.js';
+
+// Dispatches that run at the same time share their statements, and the first steps of the runs they record go out
+// as one graphile-worker batch job per action type. Here the worker's concurrency is played by hand: the dispatch
+// jobs run at once, then a real worker runs the batch job.
+describe('dispatching many events at once', () => {
+  let w: EngineWorld;
+  let c: Client;
+  let other: Client;
+  let transports: Transports;
+  let tasks: TaskList;
+
+  before(async () => {
+    w = await startEngineWorld({ worker: false });
+    c = await seededTenant(w.app);
+    other = await seededTenant(w.app);
+    transports = createTransports(w.app.config);
+    const { config } = w.app;
+    tasks = taskList({ ds: w.app.ds, transports, publicUrl: config.publicUrl, lateGraceMs: 30 * 60_000, webhookRetrySchedule: config.webhookRetrySchedule });
+  });
+  after(async () => {
+    await transports.mailer.close();
+    await w.stop();
+  });
+
+  const jobsOf = (task: string, tenantId: string) => rows<{ id: string; payload: any; attempts: number }>(w.app.ds, `
+    SELECT j.id, j.payload, j.attempts FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id
+    WHERE t.identifier = $1
+      AND (j.payload->>'tenantId' = $2 OR (json_typeof(j.payload) = 'array' AND j.payload::jsonb @> jsonb_build_array(jsonb_build_object('tenantId', $2::text))))`,
+  [task, tenantId]);
+
+  it('starts the first steps of their runs as one batch job, counted in the status, and retries only the step that failed', async () => {
+    const wf = await createWorkflow(c, {
+      trigger: { type: 'booking.created' },
+      actions: [{ type: 'webhook', config: { url: `${w.hooks.url}/batch`, body: { booking: '{{booking.id}}' } } }],
+    });
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await c.post('/api/bookings', booking({ startTime: inHours(3000 + 2 * i), endTime: inHours(3001 + 2 * i) }))).body.id);
+
+    // The bookings' three, and those of the catalog's customers (no workflow takes them).
+    const dispatches = await jobsOf('dispatch_event', c.tenantId);
+    expect(dispatches.length).to.be.at.least(3);
+    const due = async (t: Client): Promise<number> => (await t.get('/api/status')).body.queue.due;
+    const [dueBefore, otherBefore] = [await due(c), await due(other)];
+    await Promise.all(dispatches.map((j) => (tasks.dispatch_event as (p: unknown, h: unknown) => Promise<void>)(j.payload, {})));
+    await w.app.ds.query('DELETE FROM graphile_worker._private_jobs WHERE id = ANY($1)', [dispatches.map((j) => j.id)]);
+
+    const [batch, ...more] = await jobsOf('run_step', c.tenantId);
+    expect(more).to.deep.equal([]);
+    expect(batch.payload).to.have.length(3);
+    const runIds = (await Promise.all(ids.map((id) => bookingRuns(c, id)))).map((runs) => runs.find((r) => r.workflowId === wf.id)!.id);
+    expect(batch.payload.map((p: { runId: string }) => p.runId).sort()).to.deep.equal([...runIds].sort());
+    expect(batch.payload.every((p: { tenantId: string; step: number }) => p.tenantId === c.tenantId && p.step === 0)).to.equal(true);
+    // The batch job is this tenant's work waiting (in place of the dispatches), and not another tenant's.
+    expect(await due(c)).to.equal(dueBefore - dispatches.length + 1);
+    expect(await due(other)).to.equal(otherBefore);
+
+    w.hooks.respondWith(500, 'down', { times: 1 });
+    await w.app.startWorker();
+    // Two steps succeeded; graphile-worker keeps the job with the failed step alone, for its retry.
+    const retry = await eventually(async () => {
+      const [j] = await jobsOf('run_step', c.tenantId);
+      return j && j.attempts === 1 && j.payload.length === 1 ? j : null;
+    }, 15000, 'the batch job to keep only the failed step');
+    const failedRun = retry.payload[0].runId as string;
+    expect(runIds).to.include(failedRun);
+    await runDueNow(w.app, `id = ${Number(retry.id)}`);
+    await settled(w.app);
+
+    const runs = (await Promise.all(ids.map((id) => bookingRuns(c, id)))).map((rs) => rs.find((r) => r.workflowId === wf.id)!);
+    expect(runs.map((r) => r.status)).to.deep.equal(['succeeded', 'succeeded', 'succeeded']);
+    for (const r of runs) expect(r.steps[0].attempts, r.id).to.equal(r.id === failedRun ? 2 : 1);
+    const received = w.hooks.requests.filter((q) => q.path === '/batch').map((q) => (q.body as { booking: string }).booking);
+    expect([...new Set(received)].sort()).to.deep.equal([...ids].sort());
+    expect(received).to.have.length(4);
+  });
+});
