@@ -10,6 +10,8 @@ import { DeliveryError, type HttpRequest, type HttpResponse, type HttpSender } f
 
 export { checkUrl } from './ssrf.js';
 
+/** Pooled connections idle this long are closed (4 s: under the 5 s idle timeout many servers, Node's included, use). */
+const IDLE_SOCKET_MS = 4_000;
 /** Whole-request deadline (connect, send, headers and body), unless the request sets timeoutMs. */
 const DEFAULT_TIMEOUT_MS = 15_000;
 /** We stop reading a response after this many bytes; the status is what matters, the body is for the log. */
@@ -26,11 +28,18 @@ export interface HttpSenderOptions {
 
 export function createHttpSender(opts: HttpSenderOptions): HttpSender {
   const maxResponseBytes = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-  // No keep-alive: a pooled socket the receiver closed while idle fails the next delivery with ECONNRESET, and
-  // webhook receivers are many and mostly idle.
+  // Keep-alive: deliveries to an endpoint reuse its connections, which saves a TCP (and for https a TLS) handshake per
+  // request on both sides. A pooled socket idle for IDLE_SOCKET_MS is closed; the agent also honours a shorter
+  // `Keep-Alive: timeout=` hint from the receiver. The SSRF guard checked a pooled socket's address when it connected.
   const agentOptions = opts.allowPrivate ? {} : { lookup: guardedLookup };
-  const httpAgent = new http.Agent({ ...agentOptions, keepAlive: false });
-  const httpsAgent = new https.Agent({ ...agentOptions, keepAlive: false });
+  const pooled = {
+    httpAgent: new http.Agent({ ...agentOptions, keepAlive: true, timeout: IDLE_SOCKET_MS }),
+    httpsAgent: new https.Agent({ ...agentOptions, keepAlive: true, timeout: IDLE_SOCKET_MS }),
+  };
+  const fresh = {
+    httpAgent: new http.Agent({ ...agentOptions, keepAlive: false }),
+    httpsAgent: new https.Agent({ ...agentOptions, keepAlive: false }),
+  };
 
   async function send(req: HttpRequest): Promise<HttpResponse> {
     const url = parseWebhookUrl(req.url);
@@ -51,14 +60,13 @@ export function createHttpSender(opts: HttpSenderOptions): HttpSender {
     // The abort signal is the whole-request deadline.
     const deadline = AbortSignal.timeout(timeoutMs);
     const started = performance.now();
-    try {
-      const res = await axios.request<Readable>({
+    const attempt = async (agents: typeof pooled) => {
+      const res = await client.request<Readable>({
         url: url.toString(),
         method: req.method,
         headers: { 'user-agent': 'Bookflow-Webhooks/1', ...req.headers },
         data: req.body,
-        httpAgent,
-        httpsAgent,
+        ...agents,
         proxy: false, // a proxy would connect for us, and the guard would check the proxy's address instead
         maxRedirects: 0,
         validateStatus: () => true,
@@ -70,12 +78,35 @@ export function createHttpSender(opts: HttpSenderOptions): HttpSender {
       deadline.addEventListener('abort', () => res.data.destroy(new Error('deadline')), { once: true });
       const body = await readCapped(res.data, maxResponseBytes);
       return { status: res.status, body, durationMs: Math.round(performance.now() - started) };
+    };
+    try {
+      try {
+        return await attempt(pooled);
+      } catch (err) {
+        // The receiver closed a pooled connection just as it was reused: it never read this request (and had it,
+        // the webhook-id lets it drop the copy). Sent once more, on a new connection.
+        if (deadline.aborted || !closedUnderUs(err)) throw err;
+        return await attempt(fresh);
+      }
     } catch (err) {
       throw classify({ err, url: url.toString(), timedOut: deadline.aborted, timeoutMs });
     }
   }
 
   return { send };
+}
+
+/**
+ * One axios instance for every delivery: the body is sent as given (already serialized and signed) and the answer
+ * read as a stream, so axios' JSON transforms are skipped.
+ */
+const client = axios.create({ transformRequest: [(data: unknown) => data], transformResponse: [(data: unknown) => data] });
+
+/** A request that failed on a reused socket before any answer came: the receiver had closed the connection. */
+function closedUnderUs(err: unknown): boolean {
+  if (!axios.isAxiosError(err) || err.response) return false;
+  const request = err.request as { reusedSocket?: boolean } | undefined;
+  return request?.reusedSocket === true && (err.code === 'ECONNRESET' || err.code === 'EPIPE');
 }
 
 /** Reads at most `max` bytes, then drops the connection; keeps the first KEPT_BODY_BYTES as text. */

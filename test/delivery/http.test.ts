@@ -129,6 +129,44 @@ describe('http sender', () => {
     }
   });
 
+  it('reuses a connection to the receiver, and sends once more on a new one when the receiver closed a reused one', async () => {
+    const requestsOn = new Map<net.Socket, number>();
+    const server = await startRawServer((req, res) => {
+      const n = (requestsOn.get(req.socket) ?? 0) + 1;
+      requestsOn.set(req.socket, n);
+      if (n === 3) {
+        req.socket.destroy(); // the receiver drops the connection as the third request on it arrives, unanswered
+        return;
+      }
+      req.resume();
+      req.on('end', () => res.end('ok'));
+    });
+    try {
+      const sender = createHttpSender({ allowPrivate: true });
+      for (let i = 0; i < 2; i++) expect((await sender.send(post(server.url))).status).to.equal(200);
+      expect([...requestsOn.values()]).to.deep.equal([2]);
+      expect((await sender.send(post(server.url))).status).to.equal(200);
+      expect([...requestsOn.values()]).to.deep.equal([3, 1]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('does not send again when a new connection fails before an answer', async () => {
+    let requests = 0;
+    const server = await startRawServer((req) => {
+      requests++;
+      req.socket.destroy();
+    });
+    try {
+      const err = await failure(createHttpSender({ allowPrivate: true }).send(post(server.url)));
+      expect(err).to.include({ code: 'HTTP_CONNECTION', permanent: false });
+      expect(requests).to.equal(1);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('a refused connection is a transient HTTP_CONNECTION', async () => {
     const server = net.createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
