@@ -1,5 +1,6 @@
 // Events through the engine (issue 3 (b) and (c)): booking changes -> dispatch_event -> one matching workflow per
-// event -> its webhook step completed against a local sink.
+// event -> its webhook step completed against a local sink (in its own process, as a real endpoint is another system;
+// its CPU is reported beside the worker's).
 //  (b) 100 tenants x 10 workflows, one of which matches each event.
 //  (c) one tenant holding 10,000 workflows of which one matches; the other 9,999 listen to the same event type but
 //      are scoped by resourceIds to other resources (the dispatch index must keep them out of the way). Its control,
@@ -12,10 +13,13 @@ import { rows } from '../../src/db/sql.js';
 import { createBooking } from '../../src/domain/bookings.js';
 import type { WorkflowInput } from '../../src/engine/workflows.js';
 import { analyze, cpuMeter, cpuPer, drained, perSecond, pool, until, type Bench } from './env.js';
-import { benchTenant, bulkWorkflows, saveWorkflows, slot, startSink, webhookStep, type BenchTenant } from './fixtures.js';
+import { benchTenant, bulkWorkflows, saveWorkflows, slot, webhookStep, type BenchTenant } from './fixtures.js';
+import { startPeers, type Peers } from './peers.js';
 
 interface Shape {
   name: string;
+  /** The process of the sink the webhook steps call (its CPU is reported beside the bench's). */
+  peers: Peers;
   tenants: BenchTenant[];
   /** The resources events happen on (the matching workflow covers them). */
   eventResources: string[];
@@ -84,6 +88,7 @@ async function measure(b: Bench, shape: Shape, events: number) {
     await makeEvents(b.ds, shape, events, base, warm);
     await analyze(b.ds);
     const cpu = cpuMeter(b.databaseUrl);
+    const peersCpu0 = await shape.peers.cpuMs();
     const profile = await b.profile(shape.name);
     const t0 = performance.now();
     worker = await b.startWorker(tasks);
@@ -94,17 +99,22 @@ async function measure(b: Bench, shape: Shape, events: number) {
     }, { what: `${shape.name}: ${events} webhook steps`, timeoutMs: 600_000, intervalMs: 100 });
     const ms = performance.now() - t0;
     const used = cpu.stop();
+    const sinkMs = (await shape.peers.cpuMs()) - peersCpu0;
     await profile.stop();
     await drained(b.ds, { what: `${shape.name} leftovers`, timeoutMs: 60_000 });
     await worker.stop();
-    return { events, ms: Math.round(ms), eventsPerSecond: perSecond(events, ms), failedSteps: last.failed, cpuMsPerEvent: cpuPer(used, events) };
+    return {
+      events, ms: Math.round(ms), eventsPerSecond: perSecond(events, ms), failedSteps: last.failed,
+      cpuMsPerEvent: { ...cpuPer(used, events), sink: Math.round((sinkMs / events) * 100) / 100, note: 'node: the worker; sink: the HTTP sink, in its own process' },
+    };
   } finally {
     await transports.mailer.close();
   }
 }
 
 export async function manyTenants(b: Bench, opts: { tenants: number; events: number }) {
-  const sink = await startSink();
+  const peers = await startPeers();
+  const sink = await peers.sink();
   try {
     const tenants: BenchTenant[] = [];
     for (let i = 0; i < opts.tenants; i++) {
@@ -112,16 +122,17 @@ export async function manyTenants(b: Bench, opts: { tenants: number; events: num
       await saveWorkflows(b.ds, t.id, tenWorkflows(sink.url));
       tenants.push(t);
     }
-    const r = await measure(b, { name: '(b)', tenants, eventResources: ['r-1', 'r-2'] }, opts.events);
-    return { tenants: opts.tenants, workflowsPerTenant: 10, ...r, sinkRequests: sink.hits() };
+    const r = await measure(b, { name: '(b)', peers, tenants, eventResources: ['r-1', 'r-2'] }, opts.events);
+    return { tenants: opts.tenants, workflowsPerTenant: 10, ...r, sinkRequests: await sink.hits() };
   } finally {
-    await sink.close();
+    await peers.close();
   }
 }
 
 /** (c); with `workflows: 10`, the control: the same one tenant without the 9,990 others. */
 export async function oneBigTenant(b: Bench, opts: { tenantId: string; workflows: number; events: number }) {
-  const sink = await startSink();
+  const peers = await startPeers();
+  const sink = await peers.sink();
   try {
     const others = 100;
     const t = await benchTenant(b.ds, opts.tenantId, { resources: 2 + others, customers: 20 });
@@ -135,12 +146,12 @@ export async function oneBigTenant(b: Bench, opts: { tenantId: string; workflows
     }
     b.log(`${opts.tenantId}: saving ${opts.workflows} workflows`);
     await bulkWorkflows(b.ds, t.id, inputs);
-    const r = await measure(b, { name: opts.tenantId, tenants: [t], eventResources: ['r-1', 'r-2'] }, opts.events);
+    const r = await measure(b, { name: opts.tenantId, peers, tenants: [t], eventResources: ['r-1', 'r-2'] }, opts.events);
     return {
       tenants: 1, workflows: opts.workflows, nonMatching: `${opts.workflows - 1}: same trigger type, scoped by resourceIds to other resources`,
-      ...r, sinkRequests: sink.hits(),
+      ...r, sinkRequests: await sink.hits(),
     };
   } finally {
-    await sink.close();
+    await peers.close();
   }
 }

@@ -1,6 +1,5 @@
 // Bench data: tenants through the domain (so they get their default workflows and keys), catalog rows and
 // customers in bulk SQL (their creation is not what is measured), workflows through the engine's own insert.
-import http from 'node:http';
 import type { DataSource } from 'typeorm';
 import { transaction } from '../../src/db/sql.js';
 import { generateSecret } from '../../src/delivery/signing.js';
@@ -84,28 +83,6 @@ export async function bulkWorkflows(ds: DataSource, tenantId: string, inputs: Wo
 }
 
 export const webhookStep = (url: string) => ({ type: 'webhook', config: { url } });
-
-/** A local HTTP sink answering 200 at once; counts requests. */
-export async function startSink(): Promise<{ url: string; hits(): number; close(): Promise<void> }> {
-  let hits = 0;
-  const server = http.createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      hits++;
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${port}/hook`,
-    hits: () => hits,
-    close: () => {
-      server.closeAllConnections();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
 
 /** Non-overlapping one-hour slots: the k-th booking of a resource starts `k` hours after `base`. */
 export function slot(base: number, k: number): { startTime: string; endTime: string } {

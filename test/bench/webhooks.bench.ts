@@ -1,5 +1,6 @@
 // Issue 5: webhook subscription deliveries, signed, to local receivers that verify every signature with the
-// `standardwebhooks` library (test/helpers/webhook-receiver.ts), one receiver and secret per subscription.
+// `standardwebhooks` library (test/helpers/webhook-receiver.ts), one receiver and secret per subscription. The
+// receivers run in a process of their own (./peers.ts), as real endpoints are other systems; their CPU is reported.
 //  - throughput: booking events fan out to a tenant's BENCH_SUBSCRIPTIONS subscriptions (a worker that runs only
 //    dispatch_event), then a full worker starts and the clock runs until every delivery succeeded. Each subscription
 //    is its own job queue (one delivery at a time per endpoint, by design), hence several of them;
@@ -15,9 +16,9 @@ import { createBooking } from '../../src/domain/bookings.js';
 import { TASKS } from '../../src/engine/runs.js';
 import { WEBHOOK_DELIVER_TASK } from '../../src/webhooks/jobs.js';
 import { createSubscription } from '../../src/webhooks/subscriptions.js';
-import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 import { analyze, cpuMeter, cpuPer, drained, perSecond, pool, until, type Bench, type WorkerSettings } from './env.js';
 import { benchTenant, slot, type BenchTenant } from './fixtures.js';
+import { startPeers, type Peers, type RemoteReceiver } from './peers.js';
 
 /** Bookflow's own worker settings (src/worker/runner.ts): no local queue, completions batched without delay. */
 const BOOKFLOW_SETTINGS: Partial<WorkerSettings> = { localQueueSize: 0, batchDelayMs: 0 };
@@ -32,16 +33,19 @@ async function counts(b: Bench, tenantId: string): Promise<Counts> {
   return r;
 }
 
-const verified = (receivers: WebhookReceiver[]) => receivers.reduce((n, r) => n + r.requests.filter((q) => q.verified).length, 0);
-const received = (receivers: WebhookReceiver[]) => receivers.reduce((n, r) => n + r.requests.length, 0);
+/** Requests the receivers got since their last reset, and how many of them verified. */
+async function signatures(peers: Peers): Promise<{ received: number; verified: number }> {
+  const { receivers } = await peers.counts();
+  return { received: receivers.reduce((n, r) => n + r.received, 0), verified: receivers.reduce((n, r) => n + r.verified, 0) };
+}
 
 /** A tenant with one booking.created subscription per receiver; each receiver verifies with its subscription's secret. */
-async function subscribedTenant(b: Bench, id: string, receivers: WebhookReceiver[]): Promise<BenchTenant> {
+async function subscribedTenant(b: Bench, id: string, receivers: RemoteReceiver[]): Promise<BenchTenant> {
   const t = await benchTenant(b.ds, id, { resources: 10, customers: 10 });
   for (const receiver of receivers) {
-    receiver.reset();
+    await receiver.reset();
     const { secret } = await createSubscription(b.ds, id, { url: `${receiver.url}/${id}`, eventTypes: ['booking.created'] }, { allowPrivate: true });
-    receiver.setSecrets([secret]);
+    await receiver.setSecrets([secret]);
   }
   return t;
 }
@@ -80,17 +84,24 @@ async function maxInFlightPerEndpoint(b: Bench, tenantId: string): Promise<numbe
 }
 
 /** Starts a worker and times it until every delivery of the tenant succeeded. */
-async function drainTimed(b: Bench, opts: { tenantId: string; total: number; tasks: TaskList; what: string; settings?: Partial<WorkerSettings> }) {
+async function drainTimed(b: Bench, opts: { tenantId: string; total: number; tasks: TaskList; what: string; peers: Peers; settings?: Partial<WorkerSettings> }) {
   const cpu = cpuMeter(b.databaseUrl);
+  const peersCpu0 = await opts.peers.cpuMs();
   const profile = await b.profile(opts.what);
   const t0 = performance.now();
   const worker = await b.startWorker(opts.tasks, opts.settings);
   try {
     await until(async () => (await counts(b, opts.tenantId)).succeeded >= opts.total, { what: opts.what, timeoutMs: 900_000, intervalMs: 100 });
     const ms = performance.now() - t0;
+    const used = cpu.stop();
+    const receiversMs = (await opts.peers.cpuMs()) - peersCpu0;
     await profile.stop();
     return {
-      deliveries: opts.total, ms: Math.round(ms), deliveriesPerSecond: perSecond(opts.total, ms), cpuMsPerDelivery: cpuPer(cpu.stop(), opts.total),
+      deliveries: opts.total, ms: Math.round(ms), deliveriesPerSecond: perSecond(opts.total, ms),
+      cpuMsPerDelivery: {
+        ...cpuPer(used, opts.total), receivers: Math.round((receiversMs / opts.total) * 100) / 100,
+        note: 'node: the worker; receivers: the verifying receivers, in their own process',
+      },
       maxInFlightPerEndpoint: await maxInFlightPerEndpoint(b, opts.tenantId),
     };
   } finally {
@@ -99,7 +110,8 @@ async function drainTimed(b: Bench, opts: { tenantId: string; total: number; tas
 }
 
 export async function webhookDeliveries(b: Bench, opts: { subscriptions: number; deliveries: number; singleEndpoint: number; backlog: number }) {
-  const receivers = await Promise.all(Array.from({ length: opts.subscriptions }, () => startWebhookReceiver()));
+  const peers = await startPeers();
+  const receivers = await peers.receivers(opts.subscriptions);
   const first = receivers.slice(0, 1);
   // Retries wait an hour unless made due: the backlog's first attempts must not retry on their own meanwhile.
   const { tasks, transports } = b.bookflowTasks(b.config(), { webhookRetrySchedule: [3_600_000] });
@@ -110,28 +122,28 @@ export async function webhookDeliveries(b: Bench, opts: { subscriptions: number;
     b.log(`webhooks: ${total} deliveries to ${opts.subscriptions} subscriptions`);
     const many = await subscribedTenant(b, 'bench-wh', receivers);
     await queueDeliveries(b, many, { events, base, expected: total, tasks });
-    const throughput = await drainTimed(b, { tenantId: many.id, total, tasks, what: `${total} deliveries` });
-    const signatures = { received: received(receivers), verified: verified(receivers) };
+    const throughput = await drainTimed(b, { tenantId: many.id, total, tasks, peers, what: `${total} deliveries` });
+    const signed = await signatures(peers);
 
     b.log(`webhooks: ${opts.singleEndpoint} deliveries to one subscription, bench settings then Bookflow's`);
     const one = await subscribedTenant(b, 'bench-wh-one', first);
     await queueDeliveries(b, one, { events: opts.singleEndpoint, base, expected: opts.singleEndpoint, tasks });
-    const oneEndpoint = await drainTimed(b, { tenantId: one.id, total: opts.singleEndpoint, tasks, what: 'one endpoint' });
+    const oneEndpoint = await drainTimed(b, { tenantId: one.id, total: opts.singleEndpoint, tasks, peers, what: 'one endpoint' });
     const serial = await subscribedTenant(b, 'bench-wh-serial', first);
     await queueDeliveries(b, serial, { events: opts.singleEndpoint, base, expected: opts.singleEndpoint, tasks });
-    const oneEndpointBookflow = await drainTimed(b, { tenantId: serial.id, total: opts.singleEndpoint, tasks, what: 'one endpoint, Bookflow settings', settings: BOOKFLOW_SETTINGS });
+    const oneEndpointBookflow = await drainTimed(b, { tenantId: serial.id, total: opts.singleEndpoint, tasks, peers, what: 'one endpoint, Bookflow settings', settings: BOOKFLOW_SETTINGS });
 
     const backlogEvents = Math.ceil(opts.backlog / opts.subscriptions);
     const backlog = backlogEvents * opts.subscriptions;
     b.log(`webhooks: receivers down, ${backlog} deliveries fail their first attempt`);
     const lagging = await subscribedTenant(b, 'bench-wh-backlog', receivers);
-    for (const r of receivers) r.respondWith(503, { error: 'down for maintenance' });
+    for (const r of receivers) await r.respondWith(503, { error: 'down for maintenance' });
     await queueDeliveries(b, lagging, { events: backlogEvents, base: base + 400 * 86_400_000, expected: backlog, tasks });
     const down = await b.startWorker(tasks);
     await until(async () => (await counts(b, lagging.id)).attempted >= backlog, { what: 'every first attempt to fail', timeoutMs: 900_000, intervalMs: 100 });
     await down.stop();
     const afterFirstAttempt = await counts(b, lagging.id);
-    for (const r of receivers) r.reset(); // up again: 200
+    for (const r of receivers) await r.reset(); // up again: 200
     // As if their time had come: a retry's job and its delivery share the time (run_at, next_attempt_at).
     const [due] = await rows<{ n: number }>(b.ds, `
       WITH d AS (
@@ -141,11 +153,11 @@ export async function webhookDeliveries(b: Bench, opts: { subscriptions: number;
         UPDATE webhook_deliveries SET next_attempt_at = now() WHERE tenant_id = $3 AND status = 'pending'
       ) SELECT count(*)::int AS n FROM d`, [WEBHOOK_DELIVER_TASK, `webhook:${lagging.id}:%`, lagging.id]);
     b.log(`webhooks: receivers up, ${due.n} retries due now`);
-    const drain = await drainTimed(b, { tenantId: lagging.id, total: backlog, tasks, what: 'the backlog to drain' });
+    const drain = await drainTimed(b, { tenantId: lagging.id, total: backlog, tasks, peers, what: 'the backlog to drain' });
 
     return {
       subscriptions: opts.subscriptions,
-      throughput: { ...throughput, ...signatures },
+      throughput: { ...throughput, ...signed },
       oneEndpoint: { ...oneEndpoint, workerSettings: 'the bench settings (local queue on)' },
       oneEndpointBookflowSettings: {
         ...oneEndpointBookflow, workerSettings: BOOKFLOW_SETTINGS,
@@ -153,11 +165,11 @@ export async function webhookDeliveries(b: Bench, opts: { subscriptions: number;
       },
       backlog: {
         receiversAnswered: 503, afterFirstAttempt, retriesMadeDue: due.n, ...drain,
-        after: await counts(b, lagging.id), verifiedSignatures: verified(receivers),
+        after: await counts(b, lagging.id), verifiedSignatures: (await signatures(peers)).verified,
       },
     };
   } finally {
     await transports.mailer.close();
-    await Promise.all(receivers.map((r) => r.close()));
+    await peers.close();
   }
 }
