@@ -6,7 +6,7 @@ import { addOptOut } from '../domain/customers.js';
 import { onBookingChange } from '../domain/bookings.js';
 import type { HttpSender, Mailer, SmsSender } from '../delivery/types.js';
 import type { ActionDeps } from './contracts.js';
-import { dispatchEvent } from './dispatch.js';
+import { dispatchWithDue } from './dispatch-batch.js';
 import { cacheFor } from './engine-cache.js';
 import { runSteps } from './run-step.js';
 import { TASKS } from './runs.js';
@@ -57,7 +57,7 @@ export function engineTasks(o: EngineOptions): TaskList {
     [TASKS.dispatchEvent]: async (payload) => {
       const p = payload as { tenantId?: unknown; eventId?: unknown };
       if (typeof p?.tenantId !== 'string' || typeof p?.eventId !== 'string') throw new PayloadError(TASKS.dispatchEvent, payload);
-      await dispatchEvent(o.ds, cache, p.tenantId, p.eventId);
+      await dispatchWithDue(o.ds, cache, { tenantId: p.tenantId, eventId: p.eventId });
     },
     [TASKS.runStep]: (payload, helpers) => runSteps(o.ds, deps, payload, helpers),
     [TASKS.timedTrigger]: (payload) => fireTimed(o.ds, payload, { graceMs: o.lateGraceMs }),

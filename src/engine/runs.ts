@@ -46,6 +46,9 @@ export function stepJob(tenantId: string, runId: string, step: number, actionTyp
   };
 }
 
+/** Steps one batch job of first steps holds at most (32): more go in more jobs, so many sends are not one job's. */
+const STEP_BATCH_MAX = 32;
+
 /** One event's (or moment's) decisions, as recordRuns takes them. */
 export interface RunSet {
   tenantId: string;
@@ -64,8 +67,8 @@ const maxAttemptsByAction = (): string =>
  * Records one run per decision of every set (unique per workflow and dedupe key: a retried dispatch adds nothing),
  * creates the steps of the runs that ran, starts their first steps and marks the sets' events dispatched where asked,
  * all in one statement. Only runs this statement inserted get steps and jobs. The first steps go out as graphile-worker
- * batch jobs, one per action type (a payload listing the steps; see run-step.ts), so a dispatch of many events adds
- * one job per kind of step, not one per run. Returns each set's new runs.
+ * batch jobs, one per action type and STEP_BATCH_MAX steps (a payload listing the steps; see run-step.ts), so a
+ * dispatch of many events adds a job per kind of step, not one per run. Returns each set's new runs.
  */
 export async function recordRunSets(db: Queryable, sets: readonly RunSet[]): Promise<RecordedRun[][]> {
   const runs = sets.flatMap((s, set) => s.decisions.map((d) => ({ set, s, d, id: newId('run') })));
@@ -98,11 +101,13 @@ export async function recordRunSets(db: Queryable, sets: readonly RunSet[]): Pro
       SELECT ins.tenant_id, ins.id, a.ord - 1, a.step->>'type', 'pending'
       FROM ins, jsonb_array_elements(ins.actions) WITH ORDINALITY AS a(step, ord)
       WHERE ins.decision = 'ran'
-    ), first AS (
-      SELECT ins.actions->0->>'type' AS action_type,
-             json_agg(json_build_object('tenantId', ins.tenant_id, 'runId', ins.id, 'step', 0) ORDER BY ins.tenant_id, ins.id) AS payload
+    ), started AS (
+      SELECT ins.tenant_id, ins.id, ins.actions->0->>'type' AS action_type,
+             (row_number() OVER (PARTITION BY ins.actions->0->>'type' ORDER BY ins.tenant_id, ins.id) - 1) / ${STEP_BATCH_MAX} AS chunk
       FROM ins WHERE ins.decision = 'ran' AND jsonb_array_length(ins.actions) > 0
-      GROUP BY 1
+    ), first AS (
+      SELECT action_type, json_agg(json_build_object('tenantId', tenant_id, 'runId', id, 'step', 0) ORDER BY tenant_id, id) AS payload
+      FROM started GROUP BY action_type, chunk
     ), jobs AS (
       SELECT count(*) AS added FROM (
         SELECT array_agg(json_populate_record(NULL::graphile_worker.job_spec, json_build_object(

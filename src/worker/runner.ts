@@ -100,14 +100,16 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
   }
 
   let current = await startPool();
+  let stopped: Promise<void> | undefined;
   return {
-    async stop() {
+    // Once: a second call (a test's cleanup after its own) waits for the first.
+    stop: () => (stopped ??= (async () => {
       stopping = true;
       await current.runner.stop().catch((err) => log(`stopping the worker pool: ${String(err)}`));
       await current.heartbeat.stop();
       // Pools that shut down by themselves: make sure none is left half-way (bounded: they may be stuck).
       await Promise.race([Promise.allSettled(abandoned.map((r) => r.kill())), new Promise((resolve) => setTimeout(resolve, 6000).unref())]);
       await pool.end();
-    },
+    })()),
   };
 }
