@@ -7,7 +7,16 @@ import { conflict, DomainError } from './errors.js';
 import { newId } from './ids.js';
 
 export const snake = (s: string): string => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-export const camel = (s: string): string => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+const camelCase = new Map<string, string>();
+/** snake_case -> camelCase; column names are few, so each is converted once (up to 10,000 names are kept). */
+export const camel = (s: string): string => {
+  let c = camelCase.get(s);
+  if (c === undefined) {
+    c = s.replace(/_([a-z])/g, (_, ch: string) => ch.toUpperCase());
+    if (camelCase.size < 10_000) camelCase.set(s, c);
+  }
+  return c;
+};
 const ident = (s: string): string => `"${snake(s).replace(/"/g, '""')}"`;
 
 /** A row as the API shows it: camelCase keys, ISO dates, no tenant_id. */
