@@ -3,7 +3,8 @@
 // deliveries. No transaction spans these: each write is one statement, complete in itself (runs with their steps
 // and jobs; deliveries with theirs), and unique per (workflow or subscription, event), so a dispatch retried after
 // a crash anywhere in between adds what is missing and nothing twice. The event's `dispatched_at` is set by the
-// last write, so it means "everything this event causes is recorded".
+// last write, so it means "everything this event causes is recorded". Dispatches running at the same time (see
+// dispatch-batch.ts) share their reads and their runs' write: one statement each for all of them.
 import type { DataSource } from 'typeorm';
 import type { Queryable } from '../db/data-source.js';
 import { coalesce, perDataSource } from '../db/coalesce.js';
