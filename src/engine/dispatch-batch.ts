@@ -9,6 +9,7 @@
 // per event). Danger: like the webhook claim, this reads graphile-worker's private jobs table (0.17); the tests in
 // test/engine/batching.test.ts fail if an upgrade changes it.
 import type { DataSource } from 'typeorm';
+import { perDataSource } from '../db/coalesce.js';
 import { rows } from '../db/sql.js';
 import type { WorkflowCache } from './cache.js';
 import { dispatchEvent } from './dispatch.js';
@@ -52,10 +53,11 @@ async function settle(ds: DataSource, done: string[], back: string[]): Promise<v
            (SELECT count(*) FROM graphile_worker.reschedule_jobs($2::bigint[], run_at => now())) AS released`, [done, back]);
 }
 
-/** In this process, the dispatch of each event under way: a job whose event is being dispatched waits for it. */
-const underWay = new Map<string, Promise<void>>();
+/** In this process, per database, the dispatch of each event under way: a job whose event is being dispatched waits for it. */
+const underWayIn = perDataSource(() => new Map<string, Promise<void>>());
 
 function dispatchOnce(ds: DataSource, cache: WorkflowCache, tenantId: string, eventId: string): Promise<void> {
+  const underWay = underWayIn(ds);
   const key = `${tenantId}\u0000${eventId}`;
   let p = underWay.get(key);
   if (!p) {
