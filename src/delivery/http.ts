@@ -10,6 +10,11 @@ import { DeliveryError, type HttpRequest, type HttpResponse, type HttpSender } f
 
 export { checkUrl } from './ssrf.js';
 
+/**
+ * Requests in flight to one origin (scheme, host, port) at most (32). Steps run in batches, so a burst of events for
+ * one workflow could otherwise open hundreds of connections to one customer's endpoint at once.
+ */
+const PER_ORIGIN_MAX = 32;
 /** Pooled connections idle this long are closed (4 s: under the 5 s idle timeout many servers, Node's included, use). */
 const IDLE_SOCKET_MS = 4_000;
 /** Whole-request deadline (connect, send, headers and body), unless the request sets timeoutMs. */
@@ -32,10 +37,9 @@ export function createHttpSender(opts: HttpSenderOptions): HttpSender {
   // request on both sides. A pooled socket idle for IDLE_SOCKET_MS is closed; the agent also honours a shorter
   // `Keep-Alive: timeout=` hint from the receiver. The SSRF guard checked a pooled socket's address when it connected.
   const agentOptions = opts.allowPrivate ? {} : { lookup: guardedLookup };
-  const pooled = {
-    httpAgent: new http.Agent({ ...agentOptions, keepAlive: true, timeout: IDLE_SOCKET_MS }),
-    httpsAgent: new https.Agent({ ...agentOptions, keepAlive: true, timeout: IDLE_SOCKET_MS }),
-  };
+  // At most PER_ORIGIN_MAX requests in flight to one origin; more wait for a free connection (within their deadline).
+  const pooledOptions = { ...agentOptions, keepAlive: true, timeout: IDLE_SOCKET_MS, maxSockets: PER_ORIGIN_MAX };
+  const pooled = { httpAgent: new http.Agent(pooledOptions), httpsAgent: new https.Agent(pooledOptions) };
   const fresh = {
     httpAgent: new http.Agent({ ...agentOptions, keepAlive: false }),
     httpsAgent: new https.Agent({ ...agentOptions, keepAlive: false }),

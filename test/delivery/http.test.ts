@@ -152,6 +152,14 @@ describe('http sender', () => {
     }
   });
 
+  it('keeps at most 32 requests in flight to one origin; the rest wait for a connection and go out', async () => {
+    receiver.slow(100);
+    const sender = createHttpSender({ allowPrivate: true });
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => sender.send(post(`${receiver.url}/burst/${i}`))));
+    expect(answers.map((a) => a.status)).to.deep.equal(Array(40).fill(200));
+    expect(receiver.peakInFlight).to.equal(32);
+  });
+
   it('does not send again when a new connection fails before an answer', async () => {
     let requests = 0;
     const server = await startRawServer((req) => {
