@@ -9,10 +9,9 @@ import type { DataSource } from 'typeorm';
 import type { Queryable } from '../db/data-source.js';
 import { coalesce, perDataSource } from '../db/coalesce.js';
 import { rows } from '../db/sql.js';
-import type { DomainEvent } from '../domain/events.js';
-import { toApi } from '../domain/store.js';
+import { toEvent, type DomainEvent, type EventRow } from '../domain/events.js';
 import type { WorkflowCache } from './cache.js';
-import { loadContext, scopeOf, type TenantInfo } from './context.js';
+import { loadContext, scopeOf, toTenantInfo, type TenantInfo, type TenantRow } from './context.js';
 import type { RunContext } from './contracts.js';
 import { filterReason } from './filters.js';
 import { triggerTypesFor } from './registry.js';
@@ -50,9 +49,8 @@ interface EventKey { tenantId: string; eventId: string }
  * events that dispatches running at the same time load go in one statement.
  */
 const loadEvents = perDataSource((ds) => coalesce<EventKey, EventWithTenant | null>(async (keys) => {
-  const found = await rows<Record<string, unknown> & { ord: string }>(ds, `
-    SELECT k.ord, e.*, t.name AS tenant_name, t.timezone AS tenant_timezone, t.default_language AS tenant_language,
-           t.admin_email AS tenant_admin_email, t.workflows_version::text AS workflows_version,
+  const found = await rows<EventRow & Omit<TenantRow, 'id'> & { ord: string; workflows_version: string; has_subscribers: boolean }>(ds, `
+    SELECT k.ord, e.*, t.name, t.timezone, t.default_language, t.admin_email, t.workflows_version::text AS workflows_version,
            EXISTS (SELECT 1 FROM webhook_subscriptions s
                    WHERE s.tenant_id = e.tenant_id AND s.enabled AND s.event_types && ARRAY[e.type, '*']) AS has_subscribers
     FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS k(tenant_id, id, ord)
@@ -60,18 +58,10 @@ const loadEvents = perDataSource((ds) => coalesce<EventKey, EventWithTenant | nu
     JOIN tenants t ON t.id = e.tenant_id`, [keys.map((k) => k.tenantId), keys.map((k) => k.eventId)]);
   const out: (EventWithTenant | null)[] = keys.map(() => null);
   for (const r of found) {
-    const tenantId = r.tenant_id as string;
-    const tenant: TenantInfo = {
-      id: tenantId, name: r.tenant_name as string, timezone: r.tenant_timezone as string,
-      defaultLanguage: r.tenant_language as string, adminEmail: r.tenant_admin_email as string | null,
+    out[Number(r.ord) - 1] = {
+      event: toEvent(r), tenant: toTenantInfo({ ...r, id: r.tenant_id }),
+      workflowsVersion: r.workflows_version, hasSubscribers: r.has_subscribers,
     };
-    const e = toApi<Record<string, unknown>>(r);
-    const event: DomainEvent = {
-      id: String(e.id), tenantId, type: e.type as DomainEvent['type'], subjectType: e.subjectType as string, subjectId: e.subjectId as string,
-      data: e.data as Record<string, unknown>, depth: e.depth as number, causedByRun: e.causedByRun as string | null,
-      occurredAt: e.occurredAt as string, dispatchedAt: e.dispatchedAt as string | null,
-    };
-    out[Number(r.ord) - 1] = { event, tenant, workflowsVersion: r.workflows_version as string, hasSubscribers: r.has_subscribers === true };
   }
   return out;
 }));
