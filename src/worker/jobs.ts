@@ -49,6 +49,13 @@ export const addJobsSql = (param: string): string => `
       SELECT json_populate_record(NULL::graphile_worker.job_spec, x) FROM json_array_elements(${param}::json) x
     ))`;
 
+/**
+ * SQL: the job payload `payload` names `field` = `param`, as a job's own payload or as an item of a batch job's
+ * list (graphile-worker batch jobs: a payload that is an array; run_step's first steps are started that way).
+ */
+export const payloadNames = (payload: string, field: string, param: string): string =>
+  `(${payload}->>'${field}' = ${param} OR (json_typeof(${payload}) = 'array' AND ${payload}::jsonb @> jsonb_build_array(jsonb_build_object('${field}', ${param}::text))))`;
+
 /** Adds the jobs in one statement. A job key that exists is replaced (its run_at too). Keys in one call must differ. */
 export async function addJobs(db: Queryable, specs: JobSpec[]): Promise<void> {
   if (!specs.length) return;

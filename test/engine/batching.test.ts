@@ -3,6 +3,7 @@ import type { TaskList } from 'graphile-worker';
 import { rows } from '../../src/db/sql.js';
 import { createTransports } from '../../src/engine/transports.js';
 import type { Transports } from '../../src/engine/index.js';
+import { payloadNames } from '../../src/worker/jobs.js';
 import { taskList } from '../../src/worker/tasks.js';
 import type { Client } from '../helpers/client.js';
 import { eventually, runDueNow, settled, startEngineWorld, type EngineWorld } from '../helpers/engine.js';
@@ -34,8 +35,7 @@ describe('dispatching many events at once', () => {
 
   const jobsOf = (task: string, tenantId: string) => rows<{ id: string; payload: any; attempts: number }>(w.app.ds, `
     SELECT j.id, j.payload, j.attempts FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id
-    WHERE t.identifier = $1
-      AND (j.payload->>'tenantId' = $2 OR (json_typeof(j.payload) = 'array' AND j.payload::jsonb @> jsonb_build_array(jsonb_build_object('tenantId', $2::text))))`,
+    WHERE t.identifier = $1 AND ${payloadNames('j.payload', 'tenantId', '$2')}`,
   [task, tenantId]);
 
   it('takes the other due dispatch jobs, starts the first steps of their runs as one batch job (counted in its tenant\'s status) and retries only the step that failed', async () => {

@@ -5,6 +5,7 @@
 // The jobs are read from graphile-worker's own table (its public `jobs` view has no payload, where the tenant is):
 // test/api/status.test.ts fails if an upgrade changes it.
 import { one } from '../../db/sql.js';
+import { payloadNames } from '../../worker/jobs.js';
 import { defineRoute, type RouteSpec } from '../route.js';
 import * as S from '../schemas.js';
 
@@ -34,9 +35,7 @@ export const statusRoutes: RouteSpec[] = [
         FROM graphile_worker._private_jobs j
         -- is_available: not locked, attempts left (graphile-worker's own index covers due, available jobs). A batch job
         -- (a list of steps, see run-step.ts) counts for each tenant it holds work of.
-        WHERE j.is_available AND j.run_at <= now()
-          AND (j.payload->>'tenantId' = $1
-               OR (json_typeof(j.payload) = 'array' AND j.payload::jsonb @> jsonb_build_array(jsonb_build_object('tenantId', $1::text))))`,
+        WHERE j.is_available AND j.run_at <= now() AND ${payloadNames('j.payload', 'tenantId', '$1')}`,
       [tenantId, ALIVE_WITHIN_S]))!;
       return {
         body: {

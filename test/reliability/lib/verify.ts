@@ -1,6 +1,7 @@
 // After the storm: wait until Bookflow has nothing left to do, then compare what the receivers got with what the
 // committed changes must have caused, and look for runs that will never finish.
 import type pg from 'pg';
+import { payloadNames } from '../../../src/worker/jobs.js';
 import { log, sleep } from './log.js';
 import type { Arrival, Channel } from './receivers.js';
 import { CHANNELS_BY_KIND } from './scenario.js';
@@ -50,8 +51,7 @@ export async function stuckRuns(pool: pg.Pool): Promise<string[]> {
   const { rows } = await pool.query(`
     SELECT r.id FROM runs r WHERE r.status = 'running' AND NOT EXISTS (
       SELECT 1 FROM graphile_worker._private_jobs j
-      WHERE (j.payload->>'runId' = r.id OR (json_typeof(j.payload) = 'array' AND j.payload::jsonb @> jsonb_build_array(jsonb_build_object('runId', r.id))))
-        AND j.attempts < j.max_attempts)`);
+      WHERE ${payloadNames('j.payload', 'runId', 'r.id')} AND j.attempts < j.max_attempts)`);
   return rows.map((r) => r.id as string);
 }
 
