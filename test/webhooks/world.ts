@@ -83,10 +83,7 @@ export async function jobOf(w: EngineWorld, tenantId: string, deliveryId: string
  * job stays, and makes this false.
  */
 export async function noJobLeft(w: EngineWorld, tenantId: string, deliveryId: string): Promise<boolean> {
-  for (const deadline = Date.now() + 5000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
-    if ((await jobOf(w, tenantId, deliveryId)) === undefined) return true;
-  }
-  return false;
+  return eventually(async () => (await jobOf(w, tenantId, deliveryId)) === undefined, 5000, 'the job to go').then(() => true, () => false);
 }
 
 /** Makes a delivery's scheduled retry due now (as if its time had come). */
