@@ -38,12 +38,11 @@ export interface RunMeta {
   markEventDispatched?: boolean;
 }
 
+/** How many attempts a step of this action gets (its module says; 5 otherwise). */
+const maxAttemptsOf = (actionType: string): number => actions.get(actionType)?.module.maxAttempts ?? 5;
+
 export function stepJob(tenantId: string, runId: string, step: number, actionType: string, extra: Record<string, unknown> = {}): JobSpec {
-  return {
-    task: TASKS.runStep,
-    payload: { tenantId, runId, step, ...extra },
-    maxAttempts: actions.get(actionType)?.module.maxAttempts ?? 5,
-  };
+  return { task: TASKS.runStep, payload: { tenantId, runId, step, ...extra }, maxAttempts: maxAttemptsOf(actionType) };
 }
 
 /** Steps one batch job of first steps holds at most (32): more go in more jobs, so many sends are not one job's. */
@@ -58,10 +57,9 @@ export interface RunSet {
 
 export interface RecordedRun { runId: string; workflowId: string; decision: string }
 
-/** The attempt limit of each action's step jobs (JSON, for step jobs added in SQL); made on first use. */
-let maxAttempts: string | undefined;
-const maxAttemptsByAction = (): string =>
-  (maxAttempts ??= JSON.stringify(Object.fromEntries([...actions.entries()].map(([type, a]) => [type, a.module.maxAttempts ?? 5]))));
+/** maxAttemptsOf every action, as JSON for step jobs added in SQL; made on first use. */
+let maxAttemptsJson: string | undefined;
+const maxAttemptsByAction = (): string => (maxAttemptsJson ??= JSON.stringify(Object.fromEntries([...actions.keys()].map((type) => [type, maxAttemptsOf(type)]))));
 
 /**
  * Records one run per decision of every set (unique per workflow and dedupe key: a retried dispatch adds nothing),
