@@ -114,13 +114,13 @@ async function benchmarks(b: Bench) {
   }
   if (wanted('b')) {
     issue3.b_manyTenants = await phase('(b) 100 tenants x 10 workflows', () =>
-      manyTenants(b, { tenants: knob('BENCH_TENANTS', 100), events: knob('BENCH_EVENTS', 2000) }));
+      manyTenants(b, { tenants: knob('BENCH_TENANTS', 100), events: knob('BENCH_EVENTS', 6000) }));
   }
   if (wanted('c')) {
     issue3.c_oneBigTenant = await phase('(c) one tenant, 10,000 workflows', () =>
-      oneBigTenant(b, { tenantId: 'bench-c', workflows: knob('BENCH_WORKFLOWS', 10_000), events: knob('BENCH_EVENTS', 2000) }));
+      oneBigTenant(b, { tenantId: 'bench-c', workflows: knob('BENCH_WORKFLOWS', 10_000), events: knob('BENCH_EVENTS', 6000) }));
     issue3.c_control_oneTenantTenWorkflows = await phase('(c) control: one tenant, 10 workflows', () =>
-      oneBigTenant(b, { tenantId: 'bench-c10', workflows: 10, events: knob('BENCH_EVENTS', 2000) }));
+      oneBigTenant(b, { tenantId: 'bench-c10', workflows: 10, events: knob('BENCH_EVENTS', 6000) }));
   }
   if (wanted('wh')) {
     Object.assign(issue5, await phase('issue 5: webhook deliveries', () => webhookDeliveries(b, {
