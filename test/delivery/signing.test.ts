@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { Webhook } from 'standardwebhooks';
 import { createHttpSender } from '../../src/delivery/http.js';
 import { generateSecret, signatureHeaders } from '../../src/delivery/signing.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
@@ -46,6 +47,15 @@ describe('webhook signing (Standard Webhooks)', () => {
     expect(headers['webhook-id']).to.equal('msg_1');
     expect(headers['webhook-timestamp']).to.equal('1735787045');
     expect(headers['webhook-signature']).to.match(/^v1,[A-Za-z0-9+/]+=*$/);
+  });
+
+  it("signs exactly as the standardwebhooks library's own sign(), non-ASCII payloads included", () => {
+    const secret = generateSecret();
+    const timestamp = new Date('2026-03-29T00:59:59.999Z');
+    for (const payload of ['{}', '{"name":"Zoë Ødegård 🎾","note":"\\"quoted\\" {braces}"}', 'x'.repeat(70_000)]) {
+      const headers = signatureHeaders({ id: 'msg_2Xb', timestamp, payload, secrets: [secret] });
+      expect(headers['webhook-signature']).to.equal(new Webhook(secret).sign('msg_2Xb', timestamp, payload));
+    }
   });
 
   it('a signed delivery verifies with the standardwebhooks library', async () => {
