@@ -17,6 +17,8 @@ export { checkUrl } from './ssrf.js';
 const PER_ORIGIN_MAX = 32;
 /** Pooled connections idle this long are closed (4 s: under the 5 s idle timeout many servers, Node's included, use). */
 const IDLE_SOCKET_MS = 4_000;
+/** The TCP keep-alive delay axios' http adapter gives each request's socket (lib/adapters/http.js: 1000 * 60). */
+const AXIOS_TCP_KEEPALIVE_MS = 60_000;
 /** Whole-request deadline (connect, send, headers and body), unless the request sets timeoutMs. */
 const DEFAULT_TIMEOUT_MS = 15_000;
 /** We stop reading a response after this many bytes; the status is what matters, the body is for the log. */
@@ -38,7 +40,9 @@ export function createHttpSender(opts: HttpSenderOptions): HttpSender {
   // `Keep-Alive: timeout=` hint from the receiver. The SSRF guard checked a pooled socket's address when it connected.
   const agentOptions = opts.allowPrivate ? {} : { lookup: guardedLookup };
   // At most PER_ORIGIN_MAX requests in flight to one origin; more wait for a free connection (within their deadline).
-  const pooledOptions = { ...agentOptions, keepAlive: true, timeout: IDLE_SOCKET_MS, maxSockets: PER_ORIGIN_MAX };
+  // keepAliveMsecs is the TCP keep-alive probe delay axios sets on every request's socket: with the agent's default
+  // (1 s) the two would take turns resetting it, two setsockopt calls per request.
+  const pooledOptions = { ...agentOptions, keepAlive: true, keepAliveMsecs: AXIOS_TCP_KEEPALIVE_MS, timeout: IDLE_SOCKET_MS, maxSockets: PER_ORIGIN_MAX };
   const pooled = { httpAgent: new http.Agent(pooledOptions), httpsAgent: new https.Agent(pooledOptions) };
   const fresh = {
     httpAgent: new http.Agent({ ...agentOptions, keepAlive: false }),
