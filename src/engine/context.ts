@@ -6,7 +6,7 @@ import type { Queryable } from '../db/data-source.js';
 import { arrayRows, one } from '../db/sql.js';
 import type { Booking } from '../domain/bookings.js';
 import type { DomainEvent } from '../domain/events.js';
-import { toApi } from '../domain/store.js';
+import { camel } from '../domain/store.js';
 import type { RunContext } from './contracts.js';
 
 export interface TenantInfo {
@@ -52,21 +52,30 @@ const CONTEXT_SQL = `
 type ContextKey = (string | null)[];
 type ContextRows = Record<string, Record<string, unknown> | null>;
 
-/** The rows of each key (booking, customer, resource, location, service; null when not found). */
+/**
+ * The rows of each key (booking, customer, resource, location, service; null when not found), as the API shows them
+ * (what toApi makes of a row: camelCase keys, ISO dates, no tenant_id), built in one pass over the columns.
+ */
 async function contextRows(db: Queryable, keys: readonly ContextKey[]): Promise<ContextRows[]> {
   const columns = Array.from({ length: 8 }, (_, i) => keys.map((k) => k[i]));
   const { rows: found, names } = await arrayRows(db, CONTEXT_SQL, columns);
+  // Each column once: "#table" starts a table's columns (true when its row was found), the others are its fields.
+  const plan = names.map((name): { table: string } | { field: string | null } =>
+    (name.startsWith('#') ? { table: name.slice(1) } : { field: name === 'tenant_id' ? null : camel(name) }));
   const out: ContextRows[] = keys.map(() => ({}));
   for (const row of found) {
     const tables: ContextRows = out[Number(row[0]) - 1];
     let current: Record<string, unknown> | null = null;
-    names.forEach((name, i) => {
-      if (i === 0) return;
-      if (name.startsWith('#')) {
+    for (let i = 1; i < plan.length; i++) {
+      const p = plan[i];
+      if ('table' in p) {
         current = row[i] === true ? {} : null;
-        tables[name.slice(1)] = current;
-      } else if (current) current[name] = row[i];
-    });
+        tables[p.table] = current;
+      } else if (current && p.field) {
+        const v = row[i];
+        current[p.field] = v instanceof Date ? v.toISOString() : v;
+      }
+    }
   }
   return out;
 }
@@ -94,7 +103,7 @@ export async function loadContext(db: Queryable, tenant: TenantInfo, src: {
     str(snapshot?.serviceId),
   ];
   const found = db instanceof DataSource ? await coalescedContexts(db)(key) : (await contextRows(db, [key]))[0];
-  const [bookingRow, customerRow, resource, location, service] = CONTEXT_TABLES.map((t) => (found[t] ? toApi<Record<string, unknown>>(found[t]!) : null));
+  const [bookingRow, customerRow, resource, location, service] = CONTEXT_TABLES.map((t) => found[t] ?? null);
   const booking = (bookingRow ?? snapshot) as Booking | null;
   const customer = customerRow ?? (data.customer ?? null);
   return {
