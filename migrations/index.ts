@@ -10,6 +10,7 @@ import { Waitlist1763800000008 } from './1763800000008-waitlist.js';
 import { OutboxClaims1763800000010 } from './1763800000010-outbox-claims.js';
 import { WebhookSubscriptions1763800000009 } from './1763800000009-webhook-subscriptions.js';
 import { WebhookDueIndex1763800000011 } from './1763800000011-webhook-due-index.js';
+import { RoomForUpdates1763800000012 } from './1763800000012-room-for-updates.js';
 
 export const migrations = [
   Tenants1763800000001,
@@ -23,4 +24,5 @@ export const migrations = [
   WebhookSubscriptions1763800000009,
   OutboxClaims1763800000010,
   WebhookDueIndex1763800000011,
+  RoomForUpdates1763800000012,
 ];
