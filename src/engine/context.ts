@@ -36,11 +36,11 @@ const CONTEXT_TABLES = ['booking', 'customer', 'resource', 'location', 'service'
 
 // The booking, then the rows it names, for many contexts in one round trip (one row per key, by its ordinal). Each
 // row is looked up by the key a lookup of its own would use: the booking row's column when that row exists, else
-// what the event carried (k.c1..k.svc, chosen in loadContext).
-const CONTEXT_SQL = `
-  SELECT k.ord, b.tenant_id IS NOT NULL AS "#booking", b.*, c.tenant_id IS NOT NULL AS "#customer", c.*,
-         r.tenant_id IS NOT NULL AS "#resource", r.*, l.tenant_id IS NOT NULL AS "#location", l.*,
-         s.tenant_id IS NOT NULL AS "#service", s.*
+// what the event carried (k.c1..k.svc, chosen in loadContext). `cols` says which columns of each table to return.
+const contextSql = (cols: Record<(typeof CONTEXT_TABLES)[number], string>) => `
+  SELECT k.ord, b.tenant_id IS NOT NULL AS "#booking", ${cols.booking}, c.tenant_id IS NOT NULL AS "#customer", ${cols.customer},
+         r.tenant_id IS NOT NULL AS "#resource", ${cols.resource}, l.tenant_id IS NOT NULL AS "#location", ${cols.location},
+         s.tenant_id IS NOT NULL AS "#service", ${cols.service}
   FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
        WITH ORDINALITY AS k(t, bid, c1, c2, r1, r2, loc, svc, ord)
   LEFT JOIN bookings b ON b.tenant_id = k.t AND b.id = k.bid
@@ -49,6 +49,10 @@ const CONTEXT_SQL = `
   LEFT JOIN locations l ON l.tenant_id = k.t AND l.id = coalesce(r.location_id, k.loc)
   LEFT JOIN services s ON s.tenant_id = k.t AND s.id = CASE WHEN b.id IS NULL THEN k.svc ELSE b.service_id END`;
 
+const CONTEXT_SQL = contextSql({ booking: 'b.*', customer: 'c.*', resource: 'r.*', location: 'l.*', service: 's.*' });
+/** The same rows with only what scopeOf reads (dispatch needs no more to choose its workflows). */
+const SCOPE_SQL = contextSql({ booking: 'b.id, b.service_id, b.status, b.language', customer: 'c.language', resource: 'r.id', location: 'l.id', service: 's.id' });
+
 type ContextKey = (string | null)[];
 type ContextRows = Record<string, Record<string, unknown> | null>;
 
@@ -56,9 +60,9 @@ type ContextRows = Record<string, Record<string, unknown> | null>;
  * The rows of each key (booking, customer, resource, location, service; null when not found), as the API shows them
  * (what toApi makes of a row: camelCase keys, ISO dates, no tenant_id), built in one pass over the columns.
  */
-async function contextRows(db: Queryable, keys: readonly ContextKey[]): Promise<ContextRows[]> {
+async function contextRows(db: Queryable, keys: readonly ContextKey[], sql = CONTEXT_SQL): Promise<ContextRows[]> {
   const columns = Array.from({ length: 8 }, (_, i) => keys.map((k) => k[i]));
-  const { rows: found, names } = await arrayRows(db, CONTEXT_SQL, columns);
+  const { rows: found, names } = await arrayRows(db, sql, columns);
   // Each column once: "#table" starts a table's columns (true when its row was found), the others are its fields.
   const plan = names.map((name): { table: string } | { field: string | null } =>
     (name.startsWith('#') ? { table: name.slice(1) } : { field: name === 'tenant_id' ? null : camel(name) }));
@@ -80,16 +84,30 @@ async function contextRows(db: Queryable, keys: readonly ContextKey[]): Promise<
   return out;
 }
 
-// Outside a transaction, the contexts steps and dispatches load at the same time go in one statement.
+// Outside a transaction, the contexts (and scopes) steps and dispatches load at the same time go in one statement.
 const coalescedContexts = perDataSource((ds) => coalesce<ContextKey, ContextRows>((keys) => contextRows(ds, keys)));
+const coalescedScopes = perDataSource((ds) => coalesce<ContextKey, ContextRows>((keys) => contextRows(ds, keys, SCOPE_SQL)));
+
+type ContextSource = { bookingId?: string | null; event?: DomainEvent | null; eventType?: string };
 
 /**
  * Builds the run context. `booking` is the current row when it still exists, else the snapshot the event carried
  * (a deleted booking's last state).
  */
-export async function loadContext(db: Queryable, tenant: TenantInfo, src: {
-  bookingId?: string | null; event?: DomainEvent | null; eventType?: string;
-}): Promise<RunContext> {
+export async function loadContext(db: Queryable, tenant: TenantInfo, src: ContextSource): Promise<RunContext> {
+  return buildContext(db, tenant, src, 'full');
+}
+
+/**
+ * What the filters are evaluated against (scopeOf), and the booking's id, read with a narrower statement than
+ * loadContext's: the same rows, a handful of their columns.
+ */
+export async function loadScope(db: Queryable, tenant: TenantInfo, src: ContextSource): Promise<{ scope: Scope; bookingId: string | null }> {
+  const ctx = await buildContext(db, tenant, src, 'scope');
+  return { scope: scopeOf(ctx), bookingId: (ctx.booking?.id as string | undefined) ?? null };
+}
+
+async function buildContext(db: Queryable, tenant: TenantInfo, src: ContextSource, shape: 'full' | 'scope'): Promise<RunContext> {
   const ev = src.event ?? null;
   const data = (ev?.data ?? {}) as Record<string, any>;
   const snapshot = data.booking && typeof data.booking === 'object' ? data.booking as Partial<Booking> : null;
@@ -102,7 +120,9 @@ export async function loadContext(db: Queryable, tenant: TenantInfo, src: {
     str(data.locationId),
     str(snapshot?.serviceId),
   ];
-  const found = db instanceof DataSource ? await coalescedContexts(db)(key) : (await contextRows(db, [key]))[0];
+  const found = db instanceof DataSource
+    ? await (shape === 'full' ? coalescedContexts : coalescedScopes)(db)(key)
+    : (await contextRows(db, [key], shape === 'full' ? CONTEXT_SQL : SCOPE_SQL))[0];
   const [bookingRow, customerRow, resource, location, service] = CONTEXT_TABLES.map((t) => found[t] ?? null);
   const booking = (bookingRow ?? snapshot) as Booking | null;
   const customer = customerRow ?? (data.customer ?? null);

@@ -11,7 +11,7 @@ import { coalesce, perDataSource } from '../db/coalesce.js';
 import { rows } from '../db/sql.js';
 import { toEvent, type DomainEvent, type EventRow } from '../domain/events.js';
 import type { WorkflowCache } from './cache.js';
-import { loadContext, scopeOf, toTenantInfo, type TenantInfo, type TenantRow } from './context.js';
+import { loadContext, loadScope, scopeOf, toTenantInfo, type Scope, type TenantInfo, type TenantRow } from './context.js';
 import type { RunContext } from './contracts.js';
 import { filterReason } from './filters.js';
 import { triggerTypesFor } from './registry.js';
@@ -73,28 +73,33 @@ export async function dispatchEvent(ds: DataSource, cache: WorkflowCache, tenant
   let ctx: Promise<RunContext> | undefined;
   const context = () => (ctx ??= loadContext(ds, tenant, { event }));
   const subscribers = loaded.hasSubscribers && consumer !== null;
+  // The workflows need only the scope; the subscribers' deliveries carry the whole context, loaded once for both.
+  let scoped: Promise<{ scope: Scope; bookingId: string | null }> | undefined;
+  const scope = () => (scoped ??= subscribers
+    ? context().then((c) => ({ scope: scopeOf(c), bookingId: c.booking?.id ?? null }))
+    : loadScope(ds, tenant, { event }));
   const types = triggerTypesFor(event.type);
   let decisions: Decision[] = [];
   if (types.length) {
     const workflows = await cache.get(ds, tenantId, loaded.workflowsVersion);
-    const scope = scopeOf(await context());
+    const { scope: s } = await scope();
     // A workflow created after the event happened does not apply to it (the event may be dispatched later).
     const occurredAt = new Date(event.occurredAt).getTime();
-    const applicable = workflows.candidates(types, scope).filter(({ row }) => new Date(row.created_at).getTime() <= occurredAt);
+    const applicable = workflows.candidates(types, s).filter(({ row }) => new Date(row.created_at).getTime() <= occurredAt);
     decisions = applicable.map(({ row, trigger }) => {
       let reason: string | null = null;
       if (!trigger.matches(event, row.trigger_config)) reason = 'trigger:no_match';
       else if (event.depth >= MAX_DEPTH) reason = 'loop:depth';
-      else reason = filterReason(row.filters, scope, trigger.defaultStatuses);
+      else reason = filterReason(row.filters, s, trigger.defaultStatuses);
       return { workflow: row, decision: reason ? 'skipped' : 'ran', reason };
     });
   }
   // The runs, and without a subscriber the dispatch mark, with those of the dispatches running beside this one.
   if (decisions.length || !subscribers) {
-    const booking = decisions.length ? (await context()).booking : null;
+    const bookingId = decisions.length ? (await scope()).bookingId : null;
     await coalescedRunSets(ds)({
       tenantId, decisions,
-      meta: { dedupeKey: `event:${event.id}`, eventId: event.id, bookingId: booking?.id ?? null, depth: event.depth, markEventDispatched: !subscribers },
+      meta: { dedupeKey: `event:${event.id}`, eventId: event.id, bookingId, depth: event.depth, markEventDispatched: !subscribers },
     });
   }
   if (subscribers) await consumer!(ds, event, { context });

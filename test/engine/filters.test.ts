@@ -1,4 +1,7 @@
 import { expect } from 'chai';
+import { rows } from '../../src/db/sql.js';
+import { toEvent, type EventRow } from '../../src/domain/events.js';
+import { loadContext, loadScope, loadTenant, scopeOf } from '../../src/engine/context.js';
 import { dispatchEvent } from '../../src/engine/dispatch.js';
 import { cacheFor } from '../../src/engine/engine-cache.js';
 import type { Client } from '../helpers/client.js';
@@ -136,5 +139,26 @@ describe('workflow filters', () => {
     expect(await decisions(c, wf.id, { status: 'confirmed' })).to.deep.equal([['skipped', 'filter:status']]);
     expect(await decisions(c, wf.id, { status: 'pending', customerId: 'm-2' })).to.deep.equal([['skipped', 'filter:language']]);
     expect(await decisions(c, wf.id, { status: 'pending', resourceId: 'r-3' })).to.deep.equal([]);
+  });
+
+  // Dispatch reads the scope with a narrower statement than the full context (src/engine/context.ts): both must give
+  // the same answer for every kind of event, a deleted booking's (read from its snapshot) included.
+  it('the scope dispatch reads alone equals the scope of the full context, for every event of a booking and customer', async () => {
+    const c = await tenant();
+    const b = (await c.post('/api/bookings', booking({ resourceId: 'r-2', serviceId: 'svc-2', customerId: 'm-4', status: 'pending', ...slot() }))).body;
+    await c.post(`/api/bookings/${b.id}/status`, { status: 'confirmed' });
+    await c.patch(`/api/bookings/${b.id}`, { resourceId: 'r-1', language: 'nb' });
+    expect((await c.delete(`/api/bookings/${b.id}`)).status).to.equal(204);
+    await c.post('/api/customers', { id: 'm-9', name: 'Ola', email: 'ola@example.com', language: 'en' });
+    await settled(w.app);
+    const tenantInfo = (await loadTenant(w.app.ds, c.tenantId))!;
+    const events = (await rows<EventRow>(w.app.ds, 'SELECT * FROM events WHERE tenant_id = $1 ORDER BY id', [c.tenantId])).map(toEvent);
+    expect(events.map((e) => e.type)).to.include.members(['booking.created', 'booking.status_changed', 'booking.changed', 'booking.deleted', 'slot.freed', 'customer.created']);
+    for (const event of events) {
+      const full = await loadContext(w.app.ds, tenantInfo, { event });
+      expect(await loadScope(w.app.ds, tenantInfo, { event }), event.type).to.deep.equal({ scope: scopeOf(full), bookingId: full.booking?.id ?? null });
+    }
+    const deleted = events.find((e) => e.type === 'booking.deleted')!;
+    expect((await loadScope(w.app.ds, tenantInfo, { event: deleted })).scope).to.include({ resourceId: 'r-1', serviceId: 'svc-2', language: 'nb' });
   });
 });
