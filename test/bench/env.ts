@@ -165,6 +165,17 @@ export function summary(values: number[]): { n: number; p50: number | null; p95:
   return { n: s.length, p50: r(percentile(s, 50)), p95: r(percentile(s, 95)), p99: r(percentile(s, 99)), max: r(s.length ? s[s.length - 1] : null) };
 }
 
+/**
+ * The round with the median `value` (the lower middle one for an even count), and every round's value: a benchmark
+ * measured in several rounds reports its typical round, so one disturbed round (this machine is shared) neither makes
+ * nor breaks a ratio.
+ */
+export function medianRound<T>(rounds: T[], value: (r: T) => number): T & { rounds: number[] } {
+  if (!rounds.length) throw new Error('medianRound needs at least one round');
+  const sorted = [...rounds].sort((x, y) => value(x) - value(y));
+  return { ...sorted[Math.floor((sorted.length - 1) / 2)], rounds: rounds.map(value) };
+}
+
 export const perSecond = (n: number, ms: number): number => Math.round((n / (ms / 1000)) * 10) / 10;
 export const ratio = (a: number, b: number): number => Math.round((a / b) * 1000) / 1000;
 

@@ -9,7 +9,8 @@
 // Scale knobs (defaults: what the issues ask for): BENCH_NOOP_JOBS, BENCH_A2_MS, BENCH_HTTP_MS, BENCH_HTTP_CONNECTIONS,
 // BENCH_TENANTS, BENCH_EVENTS, BENCH_WORKFLOWS, BENCH_SUBSCRIPTIONS, BENCH_DELIVERIES, BENCH_ONE_ENDPOINT,
 // BENCH_BACKLOG, BENCH_CANCELLATIONS, BENCH_WAITING, BENCH_CANCEL_RATE, BENCH_REMINDERS, BENCH_MOVES, BENCH_FIRE,
-// BENCH_FIRE_WINDOW_S. Worker settings (env.ts): BENCH_CONCURRENCY, BENCH_LOCAL_QUEUE_SIZE, BENCH_BATCH_DELAY_MS,
+// BENCH_FIRE_WINDOW_S, BENCH_ROUNDS (measured rounds of (a), (b), (c) and the webhook throughput, 3; each reports its
+// median round). Worker settings (env.ts): BENCH_CONCURRENCY, BENCH_LOCAL_QUEUE_SIZE, BENCH_BATCH_DELAY_MS,
 // BENCH_POLL_INTERVAL_MS. BENCH_ONLY=a,a2,e,b,c,wh,wl,d runs a subset.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -103,7 +104,7 @@ async function benchmarks(b: Bench) {
   const issue3: Record<string, any> = {};
   const issue4: Record<string, any> = {};
   const issue5: Record<string, any> = {};
-  if (wanted('a')) issue3.a_noopJobs = await phase('(a) raw graphile-worker, no-op jobs', () => noopThroughput(b, { jobs: knob('BENCH_NOOP_JOBS', 20_000) }));
+  if (wanted('a')) issue3.a_noopJobs = await phase('(a) raw graphile-worker, no-op jobs', () => noopThroughput(b, { jobs: knob('BENCH_NOOP_JOBS', 20_000), rounds: knob('BENCH_ROUNDS', 3, 1) }));
   if (wanted('a2')) {
     issue3.a2_insertAndEnqueue = await phase('(a2) raw insert + add_job transactions', () =>
       insertAndEnqueue(b, { clients: knob('BENCH_HTTP_CONNECTIONS', 16), durationMs: knob('BENCH_A2_MS', 5000) }));
@@ -114,17 +115,17 @@ async function benchmarks(b: Bench) {
   }
   if (wanted('b')) {
     issue3.b_manyTenants = await phase('(b) 100 tenants x 10 workflows', () =>
-      manyTenants(b, { tenants: knob('BENCH_TENANTS', 100), events: knob('BENCH_EVENTS', 6000) }));
+      manyTenants(b, { tenants: knob('BENCH_TENANTS', 100), events: knob('BENCH_EVENTS', 6000), rounds: knob('BENCH_ROUNDS', 3, 1) }));
   }
   if (wanted('c')) {
     issue3.c_oneBigTenant = await phase('(c) one tenant, 10,000 workflows', () =>
-      oneBigTenant(b, { tenantId: 'bench-c', workflows: knob('BENCH_WORKFLOWS', 10_000), events: knob('BENCH_EVENTS', 6000) }));
+      oneBigTenant(b, { tenantId: 'bench-c', workflows: knob('BENCH_WORKFLOWS', 10_000), events: knob('BENCH_EVENTS', 6000), rounds: knob('BENCH_ROUNDS', 3, 1) }));
     issue3.c_control_oneTenantTenWorkflows = await phase('(c) control: one tenant, 10 workflows', () =>
-      oneBigTenant(b, { tenantId: 'bench-c10', workflows: 10, events: knob('BENCH_EVENTS', 6000) }));
+      oneBigTenant(b, { tenantId: 'bench-c10', workflows: 10, events: knob('BENCH_EVENTS', 6000), rounds: knob('BENCH_ROUNDS', 3, 1) }));
   }
   if (wanted('wh')) {
     Object.assign(issue5, await phase('issue 5: webhook deliveries', () => webhookDeliveries(b, {
-      subscriptions: knob('BENCH_SUBSCRIPTIONS', 20), deliveries: knob('BENCH_DELIVERIES', 5000),
+      subscriptions: knob('BENCH_SUBSCRIPTIONS', 20), deliveries: knob('BENCH_DELIVERIES', 5000), rounds: knob('BENCH_ROUNDS', 3, 1),
       singleEndpoint: knob('BENCH_ONE_ENDPOINT', 500), backlog: knob('BENCH_BACKLOG', 10_000),
     })));
   }
