@@ -4,7 +4,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 // status, a step is claimed and then completed, a message is claimed and then marked sent. None of those updates
 // changes an indexed column, so Postgres can keep the new version on the same page without touching any index (a
 // HOT update), but only if the page has room; at the default fill factor (100) the pages are full, and in the
-// engine benchmark 78-96% of these updates went into every index of their table. The space left free on each page
+// engine benchmark 77-96% of these updates went into every index of their table. The space left free on each page
 // is sized to the updates a row gets (steps two, the others one). Existing pages keep their fill; new ones follow.
 const FILL: [table: string, percent: number][] = [['events', 85], ['runs', 80], ['run_steps', 70], ['messages', 75]];
 
