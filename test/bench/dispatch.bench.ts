@@ -9,11 +9,11 @@
 // Measured like the no-op baseline: the booking changes are committed first (a backlog of dispatch jobs), then a
 // worker starts and the clock runs until every webhook step of the batch has finished; the median of BENCH_ROUNDS
 // such rounds is reported.
+import type { TaskList } from 'graphile-worker';
 import type { DataSource } from 'typeorm';
 import { rows } from '../../src/db/sql.js';
 import { createBooking } from '../../src/domain/bookings.js';
 import type { WorkflowInput } from '../../src/engine/workflows.js';
-import type { TaskList } from 'graphile-worker';
 import { analyze, cpuMeter, cpuPer, drained, medianRound, perSecond, pool, until, type Bench } from './env.js';
 import { benchTenant, bulkWorkflows, saveWorkflows, slot, webhookStep, type BenchTenant } from './fixtures.js';
 import { startPeers, type Peers } from './peers.js';
