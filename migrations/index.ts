@@ -11,7 +11,7 @@ import { OutboxClaims1763800000010 } from './1763800000010-outbox-claims.js';
 import { WebhookSubscriptions1763800000009 } from './1763800000009-webhook-subscriptions.js';
 import { WebhookDueIndex1763800000011 } from './1763800000011-webhook-due-index.js';
 import { RoomForUpdates1763800000012 } from './1763800000012-room-for-updates.js';
-import { CapacityIndex1763800000013 } from './1763800000013-capacity-index.js';
+import { OverlapIndexes1763800000013 } from './1763800000013-overlap-indexes.js';
 
 export const migrations = [
   Tenants1763800000001,
@@ -26,5 +26,5 @@ export const migrations = [
   OutboxClaims1763800000010,
   WebhookDueIndex1763800000011,
   RoomForUpdates1763800000012,
-  CapacityIndex1763800000013,
+  OverlapIndexes1763800000013,
 ];

@@ -83,15 +83,21 @@ async function assign(tx: EntityManager, origin: Origin, entry: EntryRow): Promi
   return row;
 }
 
-/** Does the member already hold a booking (or another offer) overlapping this entry's interval? */
-async function hasConflict(tx: EntityManager, e: EntryRow): Promise<boolean> {
-  return Boolean(await one(tx, `
+/**
+ * A booking of the member ($2) that holds a seat, or another open offer of theirs, overlapping [$3, $4); $5 is the
+ * entry itself. Served by the member's holding-bookings index (migrations/1763800000013), not their whole history.
+ */
+export const MEMBER_CONFLICT_SQL = `
     SELECT 1 FROM bookings WHERE tenant_id = $1 AND customer_id = $2 AND status IN ('pending', 'confirmed')
       AND start_time < $4 AND end_time > $3
     UNION ALL
     SELECT 1 FROM waitlist_entries WHERE tenant_id = $1 AND customer_id = $2 AND status = 'OFFERED' AND offer_expires_at > now()
       AND id <> $5 AND desired_start < $4 AND desired_end > $3
-    LIMIT 1`, [e.tenant_id, e.customer_id, e.desired_start, e.desired_end, e.id]));
+    LIMIT 1`;
+
+/** Does the member already hold a booking (or another offer) overlapping this entry's interval? */
+async function hasConflict(tx: EntityManager, e: EntryRow): Promise<boolean> {
+  return Boolean(await one(tx, MEMBER_CONFLICT_SQL, [e.tenant_id, e.customer_id, e.desired_start, e.desired_end, e.id]));
 }
 
 /**

@@ -3,13 +3,15 @@ import type { DataSource } from 'typeorm';
 import { createDataSource } from '../../src/db/data-source.js';
 import { PEAK_CTES, peakParams } from '../../src/domain/capacity.js';
 import { createTenant } from '../../src/domain/tenants.js';
+import { MEMBER_CONFLICT_SQL } from '../../src/waitlist/fill.js';
 import { dropDatabase, freshDatabase } from '../helpers/global.js';
 
-// The capacity check behind every booking made, moved or resized must read the bookings that can overlap the
-// interval, not the resource's whole history: a court booked hourly for years would otherwise make each new booking
-// slower than the last. Counted in rows the plan touched
+// The overlap checks behind every booking made, moved or resized (capacity) and every waitlist candidate (does the
+// member already hold an overlapping booking?) must read the bookings that can overlap the interval, not the
+// resource's or member's whole history: a court booked hourly for years would otherwise make each new booking slower
+// than the last. Counted in rows the plan touched
 // (EXPLAIN ANALYZE), as the server would run the prepared statement (a generic plan), not in time.
-describe('capacity checks and booking history', () => {
+describe('overlap checks and booking history', () => {
   let url: string;
   let ds: DataSource;
   const HISTORY = 3000;
@@ -27,6 +29,15 @@ describe('capacity checks and booking history', () => {
       INSERT INTO bookings (tenant_id, id, customer_id, resource_id, start_time, end_time, status)
       SELECT 'hist', 'b-' || g, 'm-1', 'r-1', $1::timestamptz + g * interval '2 hours', $1::timestamptz + g * interval '2 hours' + interval '1 hour', 'confirmed'
       FROM generate_series(0, $2 - 1) g`, [hour(0), HISTORY]);
+    // The club's other members and courts (a member is one of many, as in any real club).
+    await ds.query("INSERT INTO resources (tenant_id, id, name, location_id, capacity) VALUES ('hist', 'r-2', 'Court 2', 'loc-1', 1)");
+    await ds.query(`
+      INSERT INTO customers (tenant_id, id, name, email)
+      SELECT 'hist', 'm-other-' || g, 'Member ' || g, 'member' || g || '@example.com' FROM generate_series(1, 300) g`);
+    await ds.query(`
+      INSERT INTO bookings (tenant_id, id, customer_id, resource_id, start_time, end_time, status)
+      SELECT 'hist', 'o-' || g, 'm-other-' || (1 + g % 300), 'r-2', $1::timestamptz + g * interval '1 hour', $1::timestamptz + g * interval '1 hour' + interval '50 minutes', 'confirmed'
+      FROM generate_series(0, 29999) g`, [hour(0)]);
     await ds.query('ANALYZE bookings');
     await ds.query('SET plan_cache_mode = force_generic_plan');
   });
@@ -67,5 +78,14 @@ describe('capacity checks and booking history', () => {
     const taken = await bookingRowsRead(peak, peakParams({ tenantId: 'hist', resourceId: 'r-1', start: hour(2 * (HISTORY - 1)), end: hour(2 * HISTORY) }));
     expect(taken.result).to.deep.equal([{ used: 1 }]);
     expect(taken.read).to.be.below(5);
+  });
+
+  it("a waitlist candidate's conflict check reads only the member's bookings that can overlap", async () => {
+    const none = await bookingRowsRead(MEMBER_CONFLICT_SQL, ['hist', 'm-1', hour(2 * HISTORY + 10), hour(2 * HISTORY + 11), 'e-1']);
+    expect(none.result).to.deep.equal([]);
+    expect(none.read).to.be.below(5);
+    const clash = await bookingRowsRead(MEMBER_CONFLICT_SQL, ['hist', 'm-1', hour(2 * (HISTORY - 1)), hour(2 * HISTORY - 1), 'e-1']);
+    expect(clash.result).to.have.length(1);
+    expect(clash.read).to.be.below(5);
   });
 });
