@@ -16,7 +16,7 @@ async function noopRun(b: Bench, n: number): Promise<{ ms: number; cpu: ReturnTy
     await addJobs(b.ds, Array.from({ length: Math.min(5000, n - i) }, (_, k) => ({ task: NOOP, payload: { i: i + k } })));
   }
   // As (b) and (e) do before their clocks start: statistics that describe the backlog. Without them the planner
-  // serves graphile-worker's job fetches from a fresh table poorly: 4,500-7,000 jobs/s here against 16,000-27,000
+  // serves graphile-worker's job fetches from a fresh table poorly: 4,500-7,000 jobs/s here against 16,000-30,000
   // once ANALYZE (or autovacuum, a round or two later) has run.
   await analyze(b.ds);
   let done = 0;
