@@ -22,8 +22,8 @@ const LEASE_SECONDS = 60;
 
 interface Taken { jobId: string; tenantId: string; eventId: string }
 
-/** Takes up to `max` other due dispatch jobs (not locked by a worker), leasing them. */
-async function takeDue(ds: DataSource, max: number): Promise<Taken[]> {
+/** Takes up to `max` other due dispatch jobs (not locked by a worker), leasing them. Exported for the crash test. */
+export async function takeDue(ds: DataSource, max: number): Promise<Taken[]> {
   const found = await rows<{ id: string; tenant_id: unknown; event_id: unknown }>(ds, `
     WITH due AS (
       SELECT j.id FROM graphile_worker._private_jobs j

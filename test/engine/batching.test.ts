@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { TaskList } from 'graphile-worker';
 import { rows } from '../../src/db/sql.js';
+import { takeDue } from '../../src/engine/dispatch-batch.js';
 import { createTransports } from '../../src/engine/transports.js';
 import type { Transports } from '../../src/engine/index.js';
 import { payloadNames } from '../../src/worker/jobs.js';
@@ -107,5 +108,39 @@ describe('dispatching many events at once', () => {
       WHERE t.identifier = 'dispatch_event' AND j.payload->>'unexpected' = 'true'`);
     expect(bad).to.deep.equal({ attempts: 0, due: true });
     await w.app.ds.query("DELETE FROM graphile_worker._private_jobs WHERE payload->>'unexpected' = 'true'");
+  });
+
+  // The process that took other events' jobs dies before dispatching them (kill -9 between the two statements): the
+  // jobs are not lost, nor run while the lease lasts, nor dispatched twice once it ends.
+  it('runs the jobs a process took and never dispatched by themselves once their lease ends, each event once', async () => {
+    const wf = await createWorkflow(c, {
+      trigger: { type: 'booking.created' },
+      actions: [{ type: 'webhook', config: { url: `${w.hooks.url}/lease`, body: { booking: '{{booking.id}}' } } }],
+    });
+    const ids: string[] = [];
+    for (let i = 0; i < 2; i++) ids.push((await c.post('/api/bookings', booking({ startTime: inHours(3200 + 2 * i), endTime: inHours(3201 + 2 * i) }))).body.id);
+    const taken = await takeDue(w.app.ds, 63);
+    expect(taken.filter((t) => t.tenantId === c.tenantId).length).to.be.at.least(2);
+    const leased = await rows<{ seconds: number }>(w.app.ds, `
+      SELECT extract(epoch FROM run_at - now())::int AS seconds FROM graphile_worker._private_jobs WHERE id = ANY($1::bigint[])`,
+    [taken.map((t) => t.jobId)]);
+    expect(leased.map((l) => l.seconds).every((s) => s >= 50 && s <= 60), JSON.stringify(leased)).to.equal(true);
+
+    const worker = await w.app.startWorker();
+    try {
+      await settled(w.app);
+      for (const id of ids) expect((await bookingRuns(c, id)).filter((r) => r.workflowId === wf.id), 'nothing runs while leased').to.deep.equal([]);
+      // As if the minute had passed.
+      expect(await runDueNow(w.app, `id = ANY(ARRAY[${taken.map((t) => Number(t.jobId)).join(',')}]::bigint[])`)).to.equal(taken.length);
+      await settled(w.app);
+      for (const id of ids) {
+        const runs = (await bookingRuns(c, id)).filter((r) => r.workflowId === wf.id);
+        expect(runs.map((r) => r.status), id).to.deep.equal(['succeeded']);
+      }
+      const received = w.hooks.requests.filter((q) => q.path === '/lease').map((q) => (q.body as { booking: string }).booking);
+      expect(received.sort()).to.deep.equal([...ids].sort());
+    } finally {
+      await worker.stop();
+    }
   });
 });
