@@ -9,8 +9,8 @@ import { dropDatabase, freshDatabase } from '../helpers/global.js';
 // The overlap checks behind every booking made, moved or resized (capacity) and every waitlist candidate (does the
 // member already hold an overlapping booking?) must read the bookings that can overlap the interval, not the
 // resource's or member's whole history: a court booked hourly for years would otherwise make each new booking slower
-// than the last. Counted in rows the plan touched
-// (EXPLAIN ANALYZE), as the server would run the prepared statement (a generic plan), not in time.
+// than the last. Counted in rows the plan touched (EXPLAIN ANALYZE), as the server runs the prepared statement (a
+// generic plan), not in time.
 describe('overlap checks and booking history', () => {
   let url: string;
   let ds: DataSource;
