@@ -6,12 +6,12 @@
 // its `postgres` maintenance database, as the tests do), else on an embedded Postgres in test/.tmp/bench (its own
 // data dir and port), stopped at the end.
 //
-// Scale knobs (defaults: what the issues ask for): BENCH_NOOP_JOBS, BENCH_A2_MS, BENCH_HTTP_MS, BENCH_HTTP_CONNECTIONS,
-// BENCH_TENANTS, BENCH_EVENTS, BENCH_WORKFLOWS, BENCH_SUBSCRIPTIONS, BENCH_DELIVERIES, BENCH_ONE_ENDPOINT,
-// BENCH_BACKLOG, BENCH_CANCELLATIONS, BENCH_WAITING, BENCH_CANCEL_RATE, BENCH_REMINDERS, BENCH_MOVES, BENCH_FIRE,
-// BENCH_FIRE_WINDOW_S, BENCH_ROUNDS (measured rounds of (a), (b), (c) and the webhook throughput, 3; each reports its
-// median round). Worker settings (env.ts): BENCH_CONCURRENCY, BENCH_LOCAL_QUEUE_SIZE, BENCH_BATCH_DELAY_MS,
-// BENCH_POLL_INTERVAL_MS. BENCH_ONLY=a,a2,e,b,c,wh,wl,d runs a subset.
+// Scale knobs (defaults: what the issues ask for): BENCH_NOOP_JOBS, BENCH_HTTP_JOBS, BENCH_A2_MS, BENCH_HTTP_MS,
+// BENCH_HTTP_CONNECTIONS, BENCH_TENANTS, BENCH_EVENTS, BENCH_WORKFLOWS, BENCH_SUBSCRIPTIONS, BENCH_DELIVERIES,
+// BENCH_ONE_ENDPOINT, BENCH_BACKLOG, BENCH_CANCELLATIONS, BENCH_WAITING, BENCH_CANCEL_RATE, BENCH_REMINDERS,
+// BENCH_MOVES, BENCH_FIRE, BENCH_FIRE_WINDOW_S, BENCH_ROUNDS (measured rounds of (a), (a3), (b), (c) and the webhook
+// throughput, 3; each reports its median round). Worker settings (env.ts): BENCH_CONCURRENCY, BENCH_LOCAL_QUEUE_SIZE,
+// BENCH_BATCH_DELAY_MS, BENCH_POLL_INTERVAL_MS. BENCH_ONLY=a,a3,a2,e,b,c,wh,wl,d runs a subset.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,7 +21,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/db/embed
 import { manyTenants, oneBigTenant } from './dispatch.bench.js';
 import { createBench, knob, ratio, summary, type Bench } from './env.js';
 import { httpBookings } from './http.bench.js';
-import { insertAndEnqueue, noopThroughput } from './queue.bench.js';
+import { httpJobThroughput, insertAndEnqueue, noopThroughput } from './queue.bench.js';
 import { reminders } from './reminders.bench.js';
 import { waitlistLatency } from './waitlist.bench.js';
 import { webhookDeliveries } from './webhooks.bench.js';
@@ -105,6 +105,10 @@ async function benchmarks(b: Bench) {
   const issue4: Record<string, any> = {};
   const issue5: Record<string, any> = {};
   if (wanted('a')) issue3.a_noopJobs = await phase('(a) raw graphile-worker, no-op jobs', () => noopThroughput(b, { jobs: knob('BENCH_NOOP_JOBS', 20_000), rounds: knob('BENCH_ROUNDS', 3, 1) }));
+  if (wanted('a3')) {
+    issue3.a3_httpJobs = await phase('(a3) raw graphile-worker jobs, one signed POST each', () =>
+      httpJobThroughput(b, { jobs: knob('BENCH_HTTP_JOBS', 10_000), rounds: knob('BENCH_ROUNDS', 3, 1) }));
+  }
   if (wanted('a2')) {
     issue3.a2_insertAndEnqueue = await phase('(a2) raw insert + add_job transactions', () =>
       insertAndEnqueue(b, { clients: knob('BENCH_HTTP_CONNECTIONS', 16), durationMs: knob('BENCH_A2_MS', 5000) }));
@@ -163,6 +167,8 @@ function targets(r: Awaited<ReturnType<typeof benchmarks>>) {
   const c10 = issue3.c_control_oneTenantTenWorkflows?.eventsPerSecond as number | undefined;
   if (cv && c10) ratios.c_over_itsControl = ratio(cv, c10);
   if (a2 && ev) out.push(target((ratios.e_over_a2 = ratio(ev, a2)), '>=', 0.5, 'issue 3: (e) HTTP bookings/s over (a2) raw transactions/s'));
+  const a3 = issue3.a3_httpJobs?.jobsPerSecond as number | undefined;
+  if (a3 && bv) ratios.b_over_a3 = ratio(bv, a3);
   if (Object.keys(ratios).length) issue3.ratios = ratios;
   const d = issue3.d_reminders;
   if (d) out.push(target(d.staleCheck.stale + d.staleCheck.missing + d.staleCheck.orphaned, '<', 1, 'issue 3: (d) stale, missing or orphaned reminders'));
@@ -173,6 +179,7 @@ function targets(r: Awaited<ReturnType<typeof benchmarks>>) {
   if (issue5.throughput && a) {
     issue5.ratioToNoopJobs = ratio(issue5.throughput.deliveriesPerSecond, a);
     out.push(target(issue5.ratioToNoopJobs, '>=', 0.5, 'issue 5: deliveries/s over (a) no-op jobs/s'));
+    if (a3) issue5.ratioToHttpJobs = ratio(issue5.throughput.deliveriesPerSecond, a3);
   }
   return out;
 }
