@@ -39,13 +39,21 @@ describe('dispatching many events at once', () => {
     WHERE t.identifier = $1 AND ${payloadNames('j.payload', 'tenantId', '$2')}`,
   [task, tenantId]);
 
-  it('takes the other due dispatch jobs, starts the first steps of their runs as one batch job (counted in its tenant\'s status) and retries only the step that failed', async () => {
+  /** A workflow calling the receiver at `path` for each new booking, then `n` bookings from hour `fromHour` on. */
+  async function hookedBookings(path: string, n: number, fromHour: number) {
     const wf = await createWorkflow(c, {
       trigger: { type: 'booking.created' },
-      actions: [{ type: 'webhook', config: { url: `${w.hooks.url}/batch`, body: { booking: '{{booking.id}}' } } }],
+      actions: [{ type: 'webhook', config: { url: `${w.hooks.url}${path}`, body: { booking: '{{booking.id}}' } } }],
     });
     const ids: string[] = [];
-    for (let i = 0; i < 3; i++) ids.push((await c.post('/api/bookings', booking({ startTime: inHours(3000 + 2 * i), endTime: inHours(3001 + 2 * i) }))).body.id);
+    for (let i = 0; i < n; i++) {
+      ids.push((await c.post('/api/bookings', booking({ startTime: inHours(fromHour + 2 * i), endTime: inHours(fromHour + 1 + 2 * i) }))).body.id);
+    }
+    return { wf, ids };
+  }
+
+  it('takes the other due dispatch jobs, starts the first steps of their runs as one batch job (counted in its tenant\'s status) and retries only the step that failed', async () => {
+    const { wf, ids } = await hookedBookings('/batch', 3, 3000);
 
     // The bookings' three, and those of the catalog's customers (no workflow takes them).
     const dispatches = await jobsOf('dispatch_event', c.tenantId);
@@ -113,12 +121,7 @@ describe('dispatching many events at once', () => {
   // The process that took other events' jobs dies before dispatching them (kill -9 between the two statements): the
   // jobs are not lost, nor run while the lease lasts, nor dispatched twice once it ends.
   it('runs the jobs a process took and never dispatched by themselves once their lease ends, each event once', async () => {
-    const wf = await createWorkflow(c, {
-      trigger: { type: 'booking.created' },
-      actions: [{ type: 'webhook', config: { url: `${w.hooks.url}/lease`, body: { booking: '{{booking.id}}' } } }],
-    });
-    const ids: string[] = [];
-    for (let i = 0; i < 2; i++) ids.push((await c.post('/api/bookings', booking({ startTime: inHours(3200 + 2 * i), endTime: inHours(3201 + 2 * i) }))).body.id);
+    const { wf, ids } = await hookedBookings('/lease', 2, 3200);
     const taken = await takeDue(w.app.ds, 63);
     expect(taken.filter((t) => t.tenantId === c.tenantId).length).to.be.at.least(2);
     const leased = await rows<{ seconds: number }>(w.app.ds, `
