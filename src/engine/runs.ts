@@ -89,7 +89,7 @@ export async function recordRunSets(db: Queryable, sets: readonly RunSet[]): Pro
       SELECT d.tenant_id, d.id, d.workflow_id, d.version, d.name, d.trigger_type, d.dedupe_key, d.event_id, d.booking_id, d.scheduled_for,
              d.depth, d.decision, d.reason,
              CASE WHEN d.decision <> 'ran' THEN 'skipped' WHEN jsonb_array_length(d.actions) = 0 THEN 'succeeded' ELSE 'running' END,
-             CASE WHEN d.decision = 'ran' THEN d.actions ELSE '[]'::jsonb END,
+             d.actions,
              CASE WHEN d.decision = 'ran' AND jsonb_array_length(d.actions) > 0 THEN NULL ELSE now() END
       FROM d
       ON CONFLICT (tenant_id, workflow_id, dedupe_key) DO NOTHING
@@ -120,7 +120,8 @@ export async function recordRunSets(db: Queryable, sets: readonly RunSet[]): Pro
     (r) => r.set, (r) => r.s.tenantId, (r) => r.id, (r) => r.d.workflow.id, (r) => r.d.workflow.version, (r) => r.d.workflow.name,
     (r) => r.s.meta.triggerType ?? r.d.workflow.trigger_type, (r) => r.s.meta.dedupeKey, (r) => r.s.meta.eventId ?? null,
     (r) => r.s.meta.bookingId ?? null, (r) => r.s.meta.scheduledFor?.toISOString() ?? null, (r) => r.s.meta.depth,
-    (r) => r.d.decision, (r) => r.d.reason, (r) => JSON.stringify(r.d.workflow.actions),
+    // A skipped run keeps no actions: none are serialized and sent for it.
+    (r) => r.d.decision, (r) => r.d.reason, (r) => (r.d.decision === 'ran' ? JSON.stringify(r.d.workflow.actions) : '[]'),
   ]), ...columns(marks, [(s) => s.tenantId, (s) => s.meta.eventId]), maxAttemptsByAction()]);
   const out: RecordedRun[][] = sets.map(() => []);
   for (const r of inserted) out[r.set].push({ runId: r.id, workflowId: r.workflow_id, decision: r.decision });
