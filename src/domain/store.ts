@@ -19,12 +19,15 @@ export const camel = (s: string): string => {
 };
 const ident = (s: string): string => `"${snake(s).replace(/"/g, '""')}"`;
 
+/** A column value as the API shows it: dates as ISO strings, the rest as read. */
+export const apiValue = (v: unknown): unknown => (v instanceof Date ? v.toISOString() : v);
+
 /** A row as the API shows it: camelCase keys, ISO dates, no tenant_id. */
 export function toApi<T>(row: Record<string, unknown>): T {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(row)) {
     if (k === 'tenant_id') continue;
-    out[camel(k)] = v instanceof Date ? v.toISOString() : v;
+    out[camel(k)] = apiValue(v);
   }
   return out as T;
 }

@@ -6,7 +6,7 @@ import type { Queryable } from '../db/data-source.js';
 import { arrayRows, one } from '../db/sql.js';
 import type { Booking } from '../domain/bookings.js';
 import type { DomainEvent } from '../domain/events.js';
-import { camel } from '../domain/store.js';
+import { apiValue, camel } from '../domain/store.js';
 import type { RunContext } from './contracts.js';
 
 export interface TenantInfo {
@@ -75,10 +75,7 @@ async function contextRows(db: Queryable, keys: readonly ContextKey[], sql = CON
       if ('table' in p) {
         current = row[i] === true ? {} : null;
         tables[p.table] = current;
-      } else if (current && p.field) {
-        const v = row[i];
-        current[p.field] = v instanceof Date ? v.toISOString() : v;
-      }
+      } else if (current && p.field) current[p.field] = apiValue(row[i]);
     }
   }
   return out;
