@@ -62,6 +62,13 @@ export interface NewEvent {
   data: Record<string, unknown>;
 }
 
+/**
+ * The `dispatch_event` job of an event inserted by the same statement, as a column: the statement has the new row
+ * in a CTE named `e` and its tenant in $1. Where the statement may insert no event (e.id is then null), no job.
+ */
+export const DISPATCH_JOB_SQL = `CASE WHEN e.id IS NOT NULL THEN (graphile_worker.add_job('dispatch_event',
+             json_build_object('tenantId', $1::text, 'eventId', e.id::text), max_attempts => 25)).id END`;
+
 const recordSql = (alsoWorkflowsVersion: boolean) => `
     WITH e AS (
       INSERT INTO events (tenant_id, type, subject_type, subject_id, data, depth, caused_by_run)
@@ -69,8 +76,7 @@ const recordSql = (alsoWorkflowsVersion: boolean) => `
       RETURNING id
     )
     SELECT e.id::text AS id,
-           (graphile_worker.add_job('dispatch_event', json_build_object('tenantId', $1::text, 'eventId', e.id::text),
-                                    max_attempts => 25)).id AS job_id${alsoWorkflowsVersion ? `,
+           ${DISPATCH_JOB_SQL} AS job_id${alsoWorkflowsVersion ? `,
            coalesce((SELECT workflows_version::text FROM tenants WHERE id = $1), '0') AS workflows_version` : ''}
     FROM e`;
 const RECORD = recordSql(false);
