@@ -47,6 +47,10 @@ export const sms = defineAction<Config>({
           const res = await deps.sms.send({ to: r.address!, body, statusCallback });
           return { providerId: res.providerId, response: { status: res.status } };
         },
+        findSent: async (msg) => {
+          const found = await deps.sms.findSent({ to: r.address!, body, since: new Date(msg.createdAt) });
+          return found && { providerId: found.providerId, response: { status: found.status } };
+        },
       });
     } catch (err) {
       // Twilio 21610: the recipient replied STOP. That is an opt-out, not a failure: record it on the customer, so

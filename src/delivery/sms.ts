@@ -1,8 +1,11 @@
 // SMS through the twilio SDK. TWILIO_API_BASE points the SDK at any endpoint that speaks Twilio's REST API (the
 // tests' local server, a regional proxy); the SDK has no base-URL option, so its HTTP client rewrites the host.
 //
-// Danger: Twilio's Messages API has no idempotency key. A send that timed out after Twilio accepted it will be sent
-// again by the retry; there is nothing the client can do about that.
+// Danger: Twilio's Messages API has no idempotency key. A send that timed out after Twilio accepted it would be sent
+// again by the retry. So before sending a message an earlier attempt may have sent, the outbox asks (findSent) for a
+// message with the same text to the same number from our sender since the message was stored, and records that one
+// instead. A second, identical text to the same person in that window would be taken for it: one text fewer, where
+// the alternative is a duplicate.
 import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient.js';
 import { DeliveryError, type SmsMessage, type SmsSender } from './types.js';
@@ -18,6 +21,10 @@ export interface SmsOptions {
 
 /** Twilio's default is 30 s; a send should not hold a worker slot that long, the job retries anyway. */
 const REQUEST_TIMEOUT_MS = 15_000;
+/** How many of the recipient's latest messages findSent looks through. */
+const FIND_SENT_LIMIT = 50;
+/** Twilio's clock and the database's may disagree by this much (and Twilio's dates have whole seconds). */
+const CLOCK_SKEW_MS = 5 * 60_000;
 
 export function createSmsSender(opts: SmsOptions | null): SmsSender {
   if (opts === null) return unconfiguredSender;
@@ -42,6 +49,16 @@ export function createSmsSender(opts: SmsOptions | null): SmsSender {
         throw classifyTwilioError(err, msg.to);
       }
     },
+    async findSent(msg) {
+      try {
+        const latest = await client.messages.list({ to: msg.to, from: opts.from, limit: FIND_SENT_LIMIT });
+        const since = msg.since.getTime() - CLOCK_SKEW_MS;
+        const found = latest.find((m) => m.body === msg.body && m.direction === 'outbound-api' && m.dateCreated.getTime() >= since);
+        return found ? { providerId: found.sid, status: found.status } : null;
+      } catch (err) {
+        throw classifyTwilioError(err, msg.to);
+      }
+    },
     validateCallback(signature: string, url: string, params: Record<string, string>) {
       return twilio.validateRequest(opts.authToken, signature, url, params);
     },
@@ -56,6 +73,9 @@ const unconfiguredSender: SmsSender = {
       'Twilio is not configured, so SMS cannot be sent: set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM.',
       true,
     );
+  },
+  async findSent() {
+    return null; // nothing was ever sent
   },
   // Without a token nothing can be verified; refusing is the only safe answer.
   validateCallback: () => false,

@@ -47,6 +47,11 @@ export interface SmsMessage {
 export interface SmsSender {
   readonly configured: boolean;
   send(msg: SmsMessage): Promise<{ providerId: string; status: string }>;
+  /**
+   * A message with exactly this text to this number that the provider was given at or after `since`, or null: what
+   * an attempt whose answer was lost (a timeout, a crash) may have sent. Throws DeliveryError when it cannot ask.
+   */
+  findSent(msg: { to: string; body: string; since: Date }): Promise<{ providerId: string; status: string } | null>;
   /** Verifies a status callback's X-Twilio-Signature for the full callback URL and its form parameters. */
   validateCallback(signature: string, url: string, params: Record<string, string>): boolean;
 }

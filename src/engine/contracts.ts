@@ -107,6 +107,13 @@ export interface OutboxMessage {
   status: 'pending' | 'sending' | 'sent' | 'captured' | 'failed' | 'delivered' | 'undelivered';
   providerId: string | null;
   attempts: number;
+  /** When it was first stored, before any attempt to send it. */
+  createdAt: string;
+  /**
+   * An earlier attempt claimed this message and did not record that it went out: it failed (a timeout or a lost
+   * answer among the reasons) or its process died while sending. The provider may have taken it all the same.
+   */
+  maybeSentBefore: boolean;
 }
 
 export interface Outbox {

@@ -18,6 +18,11 @@ export interface Delivery {
   output: Record<string, unknown>;
   /** Performs the send; throws DeliveryError on failure. */
   send(message: OutboxMessage): Promise<{ providerId: string | null; response?: unknown; output?: Record<string, unknown> }>;
+  /**
+   * For a transport whose provider can be asked what it took (Twilio lists the messages it was given): the message
+   * as the provider has it, or null. Asked before sending a message an earlier attempt may have sent.
+   */
+  findSent?(message: OutboxMessage): Promise<{ providerId: string; response?: unknown } | null>;
 }
 
 export async function deliverOnce(input: ActionInput<unknown>, d: Delivery): Promise<StepResult> {
@@ -34,10 +39,19 @@ export async function deliverOnce(input: ActionInput<unknown>, d: Delivery): Pro
     return { outcome: 'captured', output };
   }
   try {
+    // An earlier attempt may have gone out without its outcome being recorded: if the provider has it, record it
+    // instead of sending it a second time. A provider that cannot be asked leaves the choice it always had: send
+    // again (at least once); the step's output says why.
+    const lookup = msg.maybeSentBefore && d.findSent ? await lookUp(d.findSent, msg) : { found: null };
+    if (lookup.found) {
+      const { found } = lookup;
+      await whileDatabaseAway(() => input.outbox.markSent(msg.id, { providerId: found.providerId, status: 'sent', response: found.response }));
+      return { outcome: 'sent', output: { ...output, providerId: found.providerId, foundAtProvider: true } };
+    }
     const res = await d.send(msg);
     // It went out: recording that must survive a short database outage, or the retry would send it again.
     await whileDatabaseAway(() => input.outbox.markSent(msg.id, { providerId: res.providerId, status: 'sent', response: res.response }));
-    return { outcome: 'sent', output: { ...output, ...res.output, providerId: res.providerId } };
+    return { outcome: 'sent', output: { ...output, ...res.output, providerId: res.providerId, ...(lookup.error ? { providerLookupError: lookup.error } : {}) } };
   } catch (err) {
     if (!(err instanceof DeliveryError)) throw err;
     await input.outbox.markFailed(msg.id, { code: err.code, message: err.message, permanent: err.permanent, response: err.detail });
@@ -46,5 +60,14 @@ export async function deliverOnce(input: ActionInput<unknown>, d: Delivery): Pro
     };
     if (err.permanent) throw new PermanentActionError(err.code, err.message, failedOutput);
     throw new TransientActionError(err.code, err.message, failedOutput);
+  }
+}
+
+async function lookUp(findSent: NonNullable<Delivery['findSent']>, msg: OutboxMessage): Promise<{ found: Awaited<ReturnType<typeof findSent>>; error?: string }> {
+  try {
+    return { found: await findSent(msg) };
+  } catch (err) {
+    if (!(err instanceof DeliveryError)) throw err;
+    return { found: null, error: `${err.code}: ${err.message}` };
   }
 }

@@ -35,7 +35,7 @@ export interface DryRunResult {
 
 const capturing = (publicUrl: string): ActionDeps => ({
   mailer: { configured: true, send: async () => ({ providerId: 'dry-run', response: 'not sent (dry run)' }), close: async () => {} },
-  sms: { configured: true, send: async () => ({ providerId: 'dry-run', status: 'not sent (dry run)' }), validateCallback: () => false },
+  sms: { configured: true, send: async () => ({ providerId: 'dry-run', status: 'not sent (dry run)' }), findSent: async () => null, validateCallback: () => false },
   http: { send: async () => ({ status: 200, body: 'not sent (dry run)', durationMs: 0 }) },
   setBookingStatus: async () => { throw new Error('dry runs change nothing'); },
   publicUrl,

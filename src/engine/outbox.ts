@@ -10,8 +10,10 @@ import { listRows, toApi, type Page } from '../domain/store.js';
 import type { Outbox, OutboxMessage } from './contracts.js';
 import { recordMessageFailed, type MessageFailure } from './failures.js';
 
-interface MessageRow { id: string; status: OutboxMessage['status']; provider_id: string | null; attempts: number }
-const toMessage = (r: MessageRow): OutboxMessage => ({ id: r.id, status: r.status, providerId: r.provider_id, attempts: r.attempts });
+interface MessageRow { id: string; status: OutboxMessage['status']; provider_id: string | null; attempts: number; created_at: Date; maybe_sent_before: boolean }
+const toMessage = (r: MessageRow): OutboxMessage => ({
+  id: r.id, status: r.status, providerId: r.provider_id, attempts: r.attempts, createdAt: r.created_at.toISOString(), maybeSentBefore: r.maybe_sent_before,
+});
 
 /**
  * How long a send may take before another attempt may claim the message again (90 s): longer than any transport
@@ -25,8 +27,9 @@ type Sent = { id: string; result: Parameters<Outbox['markSent']>[1] };
 
 // Each message is inserted as claimed, or an existing row claimed when it is claimable; otherwise it is returned as it
 // is. A row a concurrent attempt inserted after this statement's snapshot is in neither: that attempt is sending it.
-// Two messages with one key in one statement cannot both be upserted: that statement fails and coalesce() puts each
-// alone. Keys come as arrays (unnest), not JSON: the planner knows how many there are and looks each row up by its
+// `prev` is the claimed row as it was before this statement (its CTEs' changes are invisible to the rest of it): an
+// earlier attempt that left it 'sending' or 'failed' may have reached the provider. Two messages with one key in one
+// statement cannot both be upserted: that statement fails and coalesce() puts each alone. Keys come as arrays (unnest), not JSON: the planner knows how many there are and looks each row up by its
 // key instead of scanning the table.
 const PUT_SQL = `
   WITH m AS (
@@ -42,13 +45,16 @@ const PUT_SQL = `
     ON CONFLICT (tenant_id, idempotency_key) DO UPDATE
       SET status = 'sending', claimed_until = now() + make_interval(secs => $13), updated_at = now()
       WHERE messages.status IN ('pending', 'failed') OR (messages.status = 'sending' AND messages.claimed_until < now())
-    RETURNING tenant_id, idempotency_key, id, status, provider_id, attempts
+    RETURNING tenant_id, idempotency_key, id, status, provider_id, attempts, created_at
   )
   SELECT m.ord, coalesce(ins.id, x.id) AS id, coalesce(ins.status, x.status) AS status, coalesce(ins.provider_id, x.provider_id) AS provider_id,
-         coalesce(ins.attempts, x.attempts) AS attempts, ins.id IS NOT NULL AS claimed, coalesce(ins.id, x.id) IS NOT NULL AS found
+         coalesce(ins.attempts, x.attempts) AS attempts, coalesce(ins.created_at, x.created_at) AS created_at,
+         coalesce(prev.status IN ('sending', 'failed'), false) AS maybe_sent_before,
+         ins.id IS NOT NULL AS claimed, coalesce(ins.id, x.id) IS NOT NULL AS found
   FROM m
   LEFT JOIN ins ON ins.tenant_id = m.tenant_id AND ins.idempotency_key = m.key
-  LEFT JOIN messages x ON ins.id IS NULL AND x.tenant_id = m.tenant_id AND x.idempotency_key = m.key`;
+  LEFT JOIN messages x ON ins.id IS NULL AND x.tenant_id = m.tenant_id AND x.idempotency_key = m.key
+  LEFT JOIN messages prev ON ins.id IS NOT NULL AND prev.tenant_id = m.tenant_id AND prev.idempotency_key = m.key`;
 
 /** Stores and claims the messages steps running at the same time put, in one statement. */
 const puts = perDataSource((ds) => coalesce<{ scope: Scope; m: Put }, { claimed: boolean; message: OutboxMessage | null }>(async (items) => {
@@ -97,7 +103,7 @@ export function memoryOutbox(): Outbox & { messages: Record<string, unknown>[] }
     async putAndClaim(m) {
       const msg = { id: `dry_${messages.length + 1}`, ...m, status: 'sending' as const };
       messages.push(msg);
-      return { claimed: true, message: { id: msg.id, status: msg.status, providerId: null, attempts: 0 } };
+      return { claimed: true, message: { id: msg.id, status: msg.status, providerId: null, attempts: 0, createdAt: new Date().toISOString(), maybeSentBefore: false } };
     },
     async markSent() {},
     async markFailed() {},

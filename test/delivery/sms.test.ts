@@ -11,9 +11,9 @@ import {
   type TwilioServer,
 } from '../helpers/twilio.js';
 
-async function sendError(sender: SmsSender, to: string): Promise<DeliveryError> {
+async function sendError(sender: SmsSender, to: string, body = 'Your booking is confirmed.'): Promise<DeliveryError> {
   try {
-    await sender.send({ to, body: 'Your booking is confirmed.' });
+    await sender.send({ to, body });
   } catch (err) {
     expect(err).to.be.instanceOf(DeliveryError);
     return err as DeliveryError;
@@ -78,6 +78,26 @@ describe('sms (twilio SDK against a local Twilio API)', () => {
       Body: 'Your booking is confirmed.',
       StatusCallback: 'https://bookflow.test/sms/status',
     });
+  });
+
+  it('finds a message Twilio took although its answer was lost: same number and text, since the given time', async () => {
+    api.loseAnswerNext(1, { taken: true });
+    const lost = await sendError(sender, '+15551230020', 'See you at 10:00');
+    expect(lost.code).to.equal('TWILIO_UNAVAILABLE'); // no answer: the caller cannot tell whether it went out
+    const taken = api.created.at(-1)!;
+    expect(taken.params).to.include({ To: '+15551230020', Body: 'See you at 10:00' });
+    const since = new Date();
+    expect(await sender.findSent({ to: '+15551230020', body: 'See you at 10:00', since })).to.deep.equal({ providerId: taken.sid, status: 'queued' });
+    expect(api.requests.at(-1)).to.include({ method: 'GET', authOk: true });
+    expect(api.requests.at(-1)!.params).to.include({ To: '+15551230020', From: TEST_FROM });
+    // another text, another number, or a message from before `since` (beyond the clock-skew allowance) is not it
+    expect(await sender.findSent({ to: '+15551230020', body: 'See you at 11:00', since })).to.equal(null);
+    expect(await sender.findSent({ to: '+15551230021', body: 'See you at 10:00', since })).to.equal(null);
+    expect(await sender.findSent({ to: '+15551230020', body: 'See you at 10:00', since: new Date(Date.now() + 3_600_000) })).to.equal(null);
+    // a message whose creation never reached Twilio is not found either
+    api.loseAnswerNext(1, { taken: false });
+    await sendError(sender, '+15551230022', 'Lost on the way');
+    expect(await sender.findSent({ to: '+15551230022', body: 'Lost on the way', since })).to.equal(null);
   });
 
   it('a wrong auth token is refused permanently', async () => {

@@ -67,6 +67,47 @@ describe('idempotent delivery', () => {
     expect((await c.get(`/api/messages?runId=${run.id}`)).body.items).to.have.length(3);
   });
 
+  it('an SMS Twilio took whose answer was lost, or whose sender died, is found at Twilio on the retry, not sent twice; otherwise it is sent', async () => {
+    const wf = await createWorkflow(c, { trigger: { type: 'booking.created' }, actions: [{ type: 'sms', config: { to: 'customer', body: 'lost {{booking.id}}' } }] });
+    const posts = (body: string) => w.twilio.requests.filter((r) => r.method === 'POST' && r.params.Body === body).length;
+    const taken = (body: string) => w.twilio.created.filter((m) => m.params.Body === body);
+
+    // Twilio took it and the answer was lost: the first attempt fails (TWILIO_UNAVAILABLE); the retry asks Twilio.
+    w.twilio.loseAnswerNext(1, { taken: true });
+    const b = (await c.post('/api/bookings', booking(slot()))).body;
+    const run = await finishedRun(c, b.id, wf.id);
+    const [sms] = taken(`lost ${b.id}`);
+    expect(run.steps[0]).to.include({ status: 'succeeded', outcome: 'sent', attempts: 2 });
+    expect(run.steps[0].output).to.include({ providerId: sms.sid, foundAtProvider: true });
+    expect([posts(`lost ${b.id}`), taken(`lost ${b.id}`).length]).to.deep.equal([1, 1]);
+    const [msg] = (await c.get(`/api/messages?runId=${run.id}`)).body.items;
+    expect(msg).to.include({ status: 'sent', providerId: sms.sid });
+
+    // The process died while sending (the message left 'sending' past its lease): the next attempt asks Twilio too.
+    await w.app.ds.query("UPDATE messages SET status = 'sending', provider_id = NULL, claimed_until = now() - interval '1 second' WHERE tenant_id = $1 AND id = $2", [c.tenantId, msg.id]);
+    await w.app.ds.query("UPDATE run_steps SET status = 'running', outcome = NULL WHERE tenant_id = $1 AND run_id = $2 AND idx = 0", [c.tenantId, run.id]);
+    await runStepAgain(run.id, 0, 3);
+    expect((await c.get(`/api/messages/${msg.id}`)).body).to.include({ status: 'sent', providerId: sms.sid });
+    expect([posts(`lost ${b.id}`), taken(`lost ${b.id}`).length]).to.deep.equal([1, 1]);
+
+    // The request never reached Twilio: the retry finds nothing there and sends it.
+    w.twilio.loseAnswerNext(1, { taken: false });
+    const b2 = (await c.post('/api/bookings', booking(slot()))).body;
+    const run2 = await finishedRun(c, b2.id, wf.id);
+    expect(run2.steps[0]).to.include({ status: 'succeeded', outcome: 'sent', attempts: 2 });
+    expect(run2.steps[0].output).to.not.have.property('foundAtProvider');
+    expect([posts(`lost ${b2.id}`), taken(`lost ${b2.id}`).length]).to.deep.equal([2, 1]);
+
+    // Twilio cannot be asked: the retry sends it, as it would without the lookup, and its output says why.
+    w.twilio.loseAnswerNext(1, { taken: true });
+    w.twilio.failNext(1, { status: 403, code: 20003, message: 'Permission denied' }, { list: true });
+    const b3 = (await c.post('/api/bookings', booking(slot()))).body;
+    const run3 = await finishedRun(c, b3.id, wf.id);
+    expect(run3.steps[0]).to.include({ status: 'succeeded', outcome: 'sent', attempts: 2 });
+    expect(run3.steps[0].output.providerLookupError).to.match(/^TWILIO_REJECTED: .*Permission denied/);
+    expect(taken(`lost ${b3.id}`)).to.have.length(2);
+  });
+
   it('a step that already finished is not run again by a duplicate job', async () => {
     const wf = await createWorkflow(c, { trigger: { type: 'booking.created' }, actions: [{ type: 'email', config: { to: 'customer', subject: 'dup {{booking.id}}', html: 'x' } }] });
     const b = (await c.post('/api/bookings', booking(slot()))).body;

@@ -1,5 +1,6 @@
 // A local HTTP server that speaks enough of Twilio's Messages API for the real twilio SDK (point TWILIO_API_BASE at
-// `url`), and sends status callbacks signed the way Twilio signs them.
+// `url`): create a message, list messages by To and From (newest first), and status callbacks signed the way Twilio
+// signs them.
 import crypto from 'node:crypto';
 import http from 'node:http';
 import twilio from 'twilio';
@@ -28,8 +29,15 @@ export interface TwilioServer {
   /** Base URL for TWILIO_API_BASE. */
   readonly url: string;
   readonly requests: TwilioRequest[];
-  /** Answers the next `n` message creations with this Twilio error. */
-  failNext(n: number, error: TwilioError): void;
+  /** Answers the next `n` message creations (or with `list`, message lists) with this Twilio error. */
+  failNext(n: number, error: TwilioError, opts?: { list?: boolean }): void;
+  /**
+   * Drops the connection of the next `n` message creations without answering: the caller cannot tell whether the
+   * message was taken. With `taken`, it was (as when an answer is lost on its way back).
+   */
+  loseAnswerNext(n: number, opts: { taken: boolean }): void;
+  /** The messages created, oldest first. */
+  readonly created: { sid: string; params: Record<string, string> }[];
   /**
    * POSTs a status callback for a created message to the StatusCallback URL it was created with, signed with
    * X-Twilio-Signature. Resolves with the HTTP status the callback endpoint answered.
@@ -55,6 +63,32 @@ function errorBody(e: TwilioError): string {
   });
 }
 
+/** A Message resource as Twilio's API shows it. */
+function messageJson(sid: string, params: Record<string, string>, at: Date) {
+  return {
+    account_sid: TEST_ACCOUNT_SID,
+    api_version: '2010-04-01',
+    body: params.Body,
+    date_created: rfc2822(at),
+    date_sent: null,
+    date_updated: rfc2822(at),
+    direction: 'outbound-api',
+    error_code: null,
+    error_message: null,
+    from: params.From,
+    messaging_service_sid: null,
+    num_media: '0',
+    num_segments: '1',
+    price: null,
+    price_unit: 'USD',
+    sid,
+    status: 'queued',
+    subresource_uris: { media: `/2010-04-01/Accounts/${TEST_ACCOUNT_SID}/Messages/${sid}/Media.json` },
+    to: params.To,
+    uri: `/2010-04-01/Accounts/${TEST_ACCOUNT_SID}/Messages/${sid}.json`,
+  };
+}
+
 /** Twilio's date format (RFC 2822). */
 function rfc2822(d: Date): string {
   return d.toUTCString().replace('GMT', '+0000');
@@ -67,15 +101,25 @@ function authMatches(header: string | undefined, accountSid: string): boolean {
 
 export async function startTwilioServer(): Promise<TwilioServer> {
   const requests: TwilioRequest[] = [];
-  const created = new Map<string, Record<string, string>>();
+  const created = new Map<string, { params: Record<string, string>; at: Date }>();
   let failures: { remaining: number; error: TwilioError } | null = null;
+  let listFailures: { remaining: number; error: TwilioError } | null = null;
+  let losses: { remaining: number; taken: boolean } | null = null;
+  const create = (params: Record<string, string>) => {
+    const sid = `SM${crypto.randomBytes(16).toString('hex')}`;
+    created.set(sid, { params, at: new Date() });
+    return sid;
+  };
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const path = new URL(req.url ?? '/', 'http://local').pathname;
-      const params = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
+      const requestUrl = new URL(req.url ?? '/', 'http://local');
+      const path = requestUrl.pathname;
+      const params = req.method === 'GET'
+        ? Object.fromEntries(requestUrl.searchParams)
+        : Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
       const match = MESSAGES_PATH.exec(path);
       const authOk = match !== null && authMatches(req.headers.authorization, match[1] ?? '');
       requests.push({ method: req.method ?? '', path, params, authOk, receivedAt: new Date() });
@@ -83,10 +127,29 @@ export async function startTwilioServer(): Promise<TwilioServer> {
       const answer = (status: number, body: string): void => {
         res.writeHead(status, { 'content-type': 'application/json' }).end(body);
       };
-      if (match === null || req.method !== 'POST') {
+      if (match === null || (req.method !== 'POST' && req.method !== 'GET')) {
         return answer(404, errorBody({ status: 404, code: 20404, message: 'The requested resource was not found' }));
       }
       if (!authOk) return answer(401, errorBody({ status: 401, code: 20003, message: 'Authenticate' }));
+      if (req.method === 'GET') {
+        if (listFailures !== null && listFailures.remaining > 0) {
+          listFailures.remaining--;
+          return answer(listFailures.error.status, errorBody(listFailures.error));
+        }
+        const pageSize = Math.min(Number(params.PageSize ?? 50), 1000);
+        const matching = [...created].filter(([, m]) => (!params.To || m.params.To === params.To) && (!params.From || m.params.From === params.From));
+        const uri = `${path}?${requestUrl.searchParams}`;
+        return answer(200, JSON.stringify({
+          messages: matching.reverse().slice(0, pageSize).map(([sid, m]) => messageJson(sid, m.params, m.at)),
+          first_page_uri: uri, next_page_uri: null, previous_page_uri: null, page: 0, page_size: pageSize, start: 0, end: 0, uri,
+        }));
+      }
+      if (losses !== null && losses.remaining > 0) {
+        losses.remaining--;
+        if (losses.taken) create(params);
+        req.socket.destroy();
+        return;
+      }
       if (failures !== null && failures.remaining > 0) {
         failures.remaining--;
         return answer(failures.error.status, errorBody(failures.error));
@@ -97,34 +160,8 @@ export async function startTwilioServer(): Promise<TwilioServer> {
         return answer(400, errorBody({ status: 400, code, message: `A '${field}' parameter is required.` }));
       }
 
-      const sid = `SM${crypto.randomBytes(16).toString('hex')}`;
-      created.set(sid, params);
-      const now = rfc2822(new Date());
-      answer(
-        201,
-        JSON.stringify({
-          account_sid: TEST_ACCOUNT_SID,
-          api_version: '2010-04-01',
-          body: params.Body,
-          date_created: now,
-          date_sent: null,
-          date_updated: now,
-          direction: 'outbound-api',
-          error_code: null,
-          error_message: null,
-          from: params.From,
-          messaging_service_sid: null,
-          num_media: '0',
-          num_segments: '1',
-          price: null,
-          price_unit: 'USD',
-          sid,
-          status: 'queued',
-          subresource_uris: { media: `/2010-04-01/Accounts/${TEST_ACCOUNT_SID}/Messages/${sid}/Media.json` },
-          to: params.To,
-          uri: `/2010-04-01/Accounts/${TEST_ACCOUNT_SID}/Messages/${sid}.json`,
-        }),
-      );
+      const sid = create(params);
+      answer(201, JSON.stringify(messageJson(sid, params, created.get(sid)!.at)));
     });
   });
 
@@ -138,11 +175,18 @@ export async function startTwilioServer(): Promise<TwilioServer> {
   return {
     url: `http://127.0.0.1:${address.port}`,
     requests,
-    failNext(n, error) {
-      failures = { remaining: n, error };
+    failNext(n, error, opts = {}) {
+      if (opts.list) listFailures = { remaining: n, error };
+      else failures = { remaining: n, error };
+    },
+    loseAnswerNext(n, opts) {
+      losses = { remaining: n, taken: opts.taken };
+    },
+    get created() {
+      return [...created].map(([sid, m]) => ({ sid, params: m.params }));
     },
     async sendStatusCallback(sid, status, opts = {}) {
-      const message = created.get(sid);
+      const message = created.get(sid)?.params;
       if (message === undefined) throw new Error(`No message ${sid} was created on this server`);
       const callbackUrl = message.StatusCallback;
       if (!callbackUrl) throw new Error(`Message ${sid} was created without a StatusCallback`);
