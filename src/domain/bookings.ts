@@ -128,11 +128,11 @@ const isoSql = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-
 
 /**
  * Checks the free seats, inserts the booking, and records `booking.created` with its dispatch job, in one statement
- * (every booking pays for each round trip: this one does the work of two). It runs after the resource lock, as a statement
- * of its own, so its snapshot includes everything committed before the lock was granted. Nothing is inserted when
- * the booking does not fit; then it answers SLOT_FULL, with the free seats. The event's `booking` is the row in the
- * API's shape (the Booking interface), built here because the row exists only inside the statement; a test holds it
- * equal to what GET /api/bookings/:id answers.
+ * (every booking pays for each round trip: this one does the work of two). It runs after the resource lock, as a
+ * statement of its own, so its snapshot includes everything committed before the lock was granted. Nothing is
+ * inserted when the booking does not fit; then it answers SLOT_FULL, with the free seats. The event's `booking` is the
+ * row in the API's shape (the Booking interface), built here because the row exists only inside the statement; a test
+ * holds it equal to what GET /api/bookings/:id answers.
  */
 const INSERT_IF_FREE = `${PEAK_CTES}, ins AS (
       INSERT INTO bookings (tenant_id, id, customer_id, resource_id, service_id, start_time, end_time, seats, status, language, notes)
