@@ -36,8 +36,11 @@ async function seed(c: Client): Promise<void> {
   }
 }
 
-/** Registers the suite's hooks; the returned object is filled in by them. */
-export function uiSuite(opts: { worker?: boolean } = {}): UiSuite {
+/**
+ * Registers the suite's hooks; the returned object is filled in by them. `env` is read when the app starts (after the
+ * suite's own earlier `before` hooks, which may start peers such as a Twilio endpoint).
+ */
+export function uiSuite(opts: { worker?: boolean; env?: () => Record<string, string> } = {}): UiSuite {
   const t = {} as UiSuite;
   let browser: Browser | null = null;
 
@@ -47,7 +50,7 @@ export function uiSuite(opts: { worker?: boolean } = {}): UiSuite {
       this.skip();
     }
     ensureUiBuilt();
-    t.app = await startTestApp({ worker: opts.worker ?? true });
+    t.app = await startTestApp({ worker: opts.worker ?? true, env: opts.env?.() });
     t.c = await t.app.tenant('ui');
     await seed(t.c);
     browser = await launch();

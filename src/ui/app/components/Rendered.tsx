@@ -11,7 +11,8 @@ export function EmailFrame({ html, title }: { html: string; title: string }) {
   return <iframe className="email-frame" title={title} sandbox="" srcDoc={doc} />;
 }
 
-const SHOWN = new Set(['to', 'subject', 'html', 'text', 'body', 'url', 'method', 'status', 'language', 'messageId', 'providerId', 'headers', 'response', 'durationMs']);
+// foundAtProvider and providerLookupError: the run page explains them in words (RunPage's ResendNote).
+const SHOWN = new Set(['to', 'subject', 'html', 'text', 'body', 'url', 'method', 'status', 'language', 'messageId', 'providerId', 'headers', 'response', 'durationMs', 'foundAtProvider', 'providerLookupError']);
 
 function str(v: unknown): string | null {
   return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null;

@@ -89,7 +89,8 @@ export function RunPage({ id }: { id: string }) {
 function StepView({ step, message }: { step: RunStep; message?: Message }) {
   const tenant = useTenant();
   const tz = tenant.settings.timezone;
-  const httpStatus = step.output.status ?? (message?.response as { status?: unknown } | null)?.status;
+  // A webhook's answer has an HTTP status (a number); Twilio answers with the message's status ("queued").
+  const answered = step.output.status ?? (message?.response as { status?: unknown } | null)?.status;
   return (
     <li className="card run-step">
       <div className="dry-step-head">
@@ -101,7 +102,7 @@ function StepView({ step, message }: { step: RunStep; message?: Message }) {
       <KeyValues items={[
         ['Attempts', String(step.attempts)],
         ['Provider id', message?.providerId ?? (step.output.providerId as string | undefined) ?? '—'],
-        ...(httpStatus !== undefined ? [['HTTP status', String(httpStatus)] as [string, string]] : []),
+        ...(answered !== undefined ? [[typeof answered === 'number' ? 'HTTP status' : 'Provider status', String(answered)] as [string, string]] : []),
         ...(message ? [['Message', `${humanize(message.status)}${message.providerStatus ? ` (${message.providerStatus})` : ''}`] as [string, string]] : []),
         ['Started', formatDateTime(step.startedAt, tz)],
         ['Finished', formatDateTime(step.finishedAt, tz)],
@@ -109,7 +110,32 @@ function StepView({ step, message }: { step: RunStep; message?: Message }) {
       {step.errorCode || step.errorMessage ? (
         <div className="step-error" role="note"><code>{step.errorCode}</code> {step.errorMessage}</div>
       ) : null}
+      <ResendNote output={step.output} />
       {Object.keys(step.output ?? {}).length ? <RenderedOutput output={step.output} channel={step.actionType} /> : null}
     </li>
   );
+}
+
+/**
+ * Why a message an earlier attempt may have sent was, or was not, sent again (the SMS provider is asked first, since
+ * Twilio has no idempotency key): the answer to "did they get it twice?".
+ */
+function ResendNote({ output }: { output: Record<string, unknown> }) {
+  if (output.foundAtProvider === true) {
+    return (
+      <Notice tone="success" icon="check" title="Not sent twice">
+        An earlier attempt reached the provider but its answer was lost. The provider already had this message
+        ({String(output.providerId)}), so it was recorded instead of sent again.
+      </Notice>
+    );
+  }
+  if (typeof output.providerLookupError === 'string') {
+    return (
+      <Notice tone="warning" title="Sent again">
+        An earlier attempt may have reached the provider, and the provider could not be asked whether it had
+        ({output.providerLookupError}), so the message was sent again. The recipient may have it twice.
+      </Notice>
+    );
+  }
+  return null;
 }
