@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { createApp } from './api/app.js';
+import { startKeyCache } from './domain/key-cache.js';
 import type { Config } from './config.js';
 import { createDataSource, migrate } from './db/data-source.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded.js';
@@ -86,6 +87,8 @@ export async function startBookflow(config: Config, mode: Mode, log: (line: stri
 
     let url: string | null = null;
     if (mode === 'serve') {
+      const keyCache = await startKeyCache(ds, databaseUrl, log);
+      cleanups.push(() => keyCache.stop());
       const app = createApp({ ds, config, adminKey, transports });
       const server: Server = await new Promise((resolve, reject) => {
         const s = app.listen(config.port, config.host, () => resolve(s));

@@ -4,6 +4,7 @@
 import crypto from 'node:crypto';
 import type { Queryable } from '../db/data-source.js';
 import { one } from '../db/sql.js';
+import { cachedKey, forgetKey, KEYS_CHANNEL, keyCacheGeneration, rememberKey } from './key-cache.js';
 import { listRows, type Page } from './store.js';
 import { notFound } from './errors.js';
 import { newId } from './ids.js';
@@ -50,11 +51,16 @@ export async function listKeys(db: Queryable, tenantId: string, opts: { cursor?:
   return { items: page.items.map((r) => toKey(r as unknown as KeyRow)), nextCursor: page.nextCursor };
 }
 
+/** Revokes a key; every process caching it (key-cache.ts) hears so as this commits. */
 export async function revokeKey(db: Queryable, tenantId: string, id: string): Promise<ApiKey> {
   const r = await one<KeyRow>(db, `
-    UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now())
-    WHERE tenant_id = $1 AND id = $2 RETURNING *`, [tenantId, id]);
+    WITH r AS (
+      UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now())
+      WHERE tenant_id = $1 AND id = $2 RETURNING *
+    )
+    SELECT r.*, pg_notify('${KEYS_CHANNEL}', r.id) FROM r`, [tenantId, id]);
   if (!r) throw notFound('API key', id);
+  forgetKey(db, id); // here at once; the notification comes back to this process too
   return toKey(r);
 }
 
@@ -64,13 +70,19 @@ export interface Principal {
   keyId: string;
 }
 
-/** The key's tenant and role, or null for an unknown or revoked key. */
+/** The key's tenant and role, or null for an unknown or revoked key. Served from key-cache.ts when it runs. */
 export async function authenticate(db: Queryable, secret: string): Promise<Principal | null> {
   const hash = hashKey(secret);
+  const cacheKey = hash.toString('base64');
+  const cached = cachedKey(db, cacheKey);
+  if (cached) return cached as Principal;
+  const generation = keyCacheGeneration(db);
   const r = await one<{ tenant_id: string; id: string; role: Role; key_hash: Buffer }>(db,
     'SELECT tenant_id, id, role, key_hash FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL', [hash]);
   if (!r || !crypto.timingSafeEqual(r.key_hash, hash)) return null;
-  return { tenantId: r.tenant_id, role: r.role, keyId: r.id };
+  const principal: Principal = { tenantId: r.tenant_id, role: r.role, keyId: r.id };
+  rememberKey(db, cacheKey, principal, generation);
+  return principal;
 }
 
 /** Constant-time comparison of a presented platform key with the configured one. */

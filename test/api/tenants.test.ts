@@ -1,5 +1,9 @@
 import { expect } from 'chai';
+import { createDataSource } from '../../src/db/data-source.js';
+import { startKeyCache } from '../../src/domain/key-cache.js';
+import { authenticate } from '../../src/domain/keys.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
+import { eventually } from '../helpers/engine.js';
 
 describe('tenants, API keys and settings', () => {
   let app: TestApp;
@@ -70,6 +74,40 @@ describe('tenants, API keys and settings', () => {
     const after = await appKey.get('/api/bookings');
     expect(after.status).to.equal(401);
     expect(after.body.code).to.equal('UNAUTHENTICATED');
+  });
+
+  it('a key revoked in one process is refused by another that had it cached, at once; without its listener, no cache', async () => {
+    const admin = await app.tenant('t-key-cache');
+    const created = await admin.post('/api/keys', { role: 'app', name: 'kiosk' });
+    const secret = created.body.secret as string;
+    // Another process serving the same database: its own connection pool and key cache.
+    const other = createDataSource(app.databaseUrl, { poolSize: 2 });
+    await other.initialize();
+    const cache = await startKeyCache(other, app.databaseUrl);
+    try {
+      expect(cache.listening).to.equal(true);
+      expect(await authenticate(other, secret)).to.include({ tenantId: 't-key-cache', role: 'app' });
+      // It is cached: a change made behind Bookflow's back (no notification) is not seen...
+      await app.ds.query('UPDATE api_keys SET revoked_at = now() WHERE id = $1', [created.body.id]);
+      expect(await authenticate(other, secret)).to.include({ keyId: created.body.id });
+      await app.ds.query('UPDATE api_keys SET revoked_at = NULL WHERE id = $1', [created.body.id]);
+      // ...but a revocation through Bookflow is: the other process refuses the key as soon as it commits.
+      expect((await admin.delete(`/api/keys/${created.body.id}`)).status).to.equal(204);
+      await eventually(async () => (await authenticate(other, secret)) === null, 2000, 'the other process refusing the revoked key');
+
+      // Its listening connection gone, the other process empties its cache and looks every key up until it listens again.
+      const second = await admin.post('/api/keys', { role: 'app', name: 'kiosk 2' });
+      expect(await authenticate(other, second.body.secret)).to.include({ keyId: second.body.id });
+      // (the test app's own listener goes too, and comes back the same way)
+      await app.ds.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'bookflow-key-cache' AND datname = current_database()");
+      await eventually(async () => !cache.listening, 2000, 'the cache noticing its connection is gone');
+      await app.ds.query('UPDATE api_keys SET revoked_at = now() WHERE id = $1', [second.body.id]); // no one hears this
+      expect(await authenticate(other, second.body.secret)).to.equal(null);
+      await eventually(async () => cache.listening, 5000, 'the cache listening again');
+    } finally {
+      await cache.stop();
+      await other.destroy();
+    }
   });
 
   it('reads and changes settings with a partial update', async () => {

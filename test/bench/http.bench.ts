@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from '../../src/api/app.js';
+import { startKeyCache } from '../../src/domain/key-cache.js';
 import { createTransports } from '../../src/engine/transports.js';
 import type { CannonJob, CannonResult } from './autocannon-child.js';
 import { analyze, cpuMeter, cpuPer, deleteJobs, perSecond, type Bench } from './env.js';
@@ -28,6 +29,7 @@ export async function httpBookings(b: Bench, opts: { connections: number; durati
   await analyze(b.ds);
   const config = b.config();
   const transports = createTransports(config);
+  const keyCache = await startKeyCache(b.ds, b.databaseUrl); // as `bookflow serve` runs
   const app = createApp({ ds: b.ds, config, adminKey: 'bench-platform-key-0123456789', transports });
   const server: Server = await new Promise((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
@@ -49,6 +51,7 @@ export async function httpBookings(b: Bench, opts: { connections: number; durati
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
     await transports.mailer.close();
+    await keyCache.stop();
     await deleteJobs(b.ds, ['dispatch_event']);
   }
 }

@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { createApp } from '../../src/api/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createDataSource, quietLogger } from '../../src/db/data-source.js';
+import { startKeyCache } from '../../src/domain/key-cache.js';
 import { runOnce } from 'graphile-worker';
 import { startWorker, type WorkerHandle } from '../../src/worker/runner.js';
 import { taskList } from '../../src/worker/tasks.js';
@@ -39,6 +40,7 @@ export async function startTestApp(opts: { env?: Record<string, string>; worker?
   const config = loadConfig({ BOOKFLOW_ADMIN_KEY: ADMIN_KEY, DATABASE_URL: databaseUrl, PORT: '0', PUBLIC_URL: url, ...opts.env });
   const ds = createDataSource(databaseUrl, { poolSize: 20 });
   await ds.initialize();
+  const keyCache = await startKeyCache(ds, databaseUrl); // as `bookflow serve` runs
   const transports = createTransports(config);
   const app = createApp({ ds, config, adminKey: ADMIN_KEY, transports });
   server.on('request', app);
@@ -69,6 +71,7 @@ export async function startTestApp(opts: { env?: Record<string, string>; worker?
       await transports.mailer.close();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
+      await keyCache.stop();
       await ds.destroy();
       await dropDatabase(databaseUrl);
     },
