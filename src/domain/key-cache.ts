@@ -7,6 +7,7 @@
 // process listens again (a revocation missed meanwhile cannot leave a stale entry behind).
 import pg from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { Principal } from './keys.js';
 
 export const KEYS_CHANNEL = 'bookflow_api_keys';
 /**
@@ -19,13 +20,11 @@ const MAX_ENTRIES = 10_000;
 /** Wait before listening again after the connection dropped (1 s, doubling to 30 s while it keeps failing). */
 const RECONNECT_MS = 1_000;
 
-export interface CachedPrincipal { tenantId: string; role: string; keyId: string }
-
 interface Cache {
   listening: boolean;
   /** Bumped by every revocation heard and every drop of the connection: a lookup that saw it change caches nothing. */
   generation: number;
-  entries: Map<string, { principal: CachedPrincipal; until: number }>;
+  entries: Map<string, { principal: Principal; until: number }>;
 }
 
 const caches = new WeakMap<DataSource, Cache>();
@@ -37,21 +36,21 @@ export function keyCacheGeneration(db: DataSource | EntityManager): number | nul
   return c?.listening ? c.generation : null;
 }
 
-export function cachedKey(db: DataSource | EntityManager, hash: string, now = Date.now()): CachedPrincipal | undefined {
+export function cachedKey(db: DataSource | EntityManager, hash: string): Principal | undefined {
   const c = caches.get(dataSourceOf(db));
   if (!c?.listening) return undefined;
   const hit = c.entries.get(hash);
-  if (hit && hit.until > now) return hit.principal;
+  if (hit && hit.until > Date.now()) return hit.principal;
   if (hit) c.entries.delete(hash);
   return undefined;
 }
 
 /** Keeps a key the database just verified, unless a revocation or a drop of the connection came in between. */
-export function rememberKey(db: DataSource | EntityManager, hash: string, principal: CachedPrincipal, generationBefore: number | null, now = Date.now()): void {
+export function rememberKey(db: DataSource | EntityManager, hash: string, principal: Principal, generationBefore: number | null): void {
   const c = caches.get(dataSourceOf(db));
   if (!c?.listening || generationBefore === null || c.generation !== generationBefore) return;
   if (c.entries.size >= MAX_ENTRIES) c.entries.delete(c.entries.keys().next().value!);
-  c.entries.set(hash, { principal, until: now + ENTRY_TTL_MS });
+  c.entries.set(hash, { principal, until: Date.now() + ENTRY_TTL_MS });
 }
 
 export function forgetKey(db: DataSource | EntityManager, keyId: string): void {

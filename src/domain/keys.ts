@@ -75,7 +75,7 @@ export async function authenticate(db: Queryable, secret: string): Promise<Princ
   const hash = hashKey(secret);
   const cacheKey = hash.toString('base64');
   const cached = cachedKey(db, cacheKey);
-  if (cached) return cached as Principal;
+  if (cached) return cached;
   const generation = keyCacheGeneration(db);
   const r = await one<{ tenant_id: string; id: string; role: Role; key_hash: Buffer }>(db,
     'SELECT tenant_id, id, role, key_hash FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL', [hash]);
