@@ -30,7 +30,7 @@ interface Cache {
 const caches = new WeakMap<DataSource, Cache>();
 const dataSourceOf = (db: DataSource | EntityManager): DataSource => ('dataSource' in db ? db.dataSource : db);
 
-/** The cache's state before a lookup in the database; pass it to remember() with what the lookup found. */
+/** The cache's state before a lookup in the database; pass it to rememberKey() with what the lookup found. */
 export function keyCacheGeneration(db: DataSource | EntityManager): number | null {
   const c = caches.get(dataSourceOf(db));
   return c?.listening ? c.generation : null;
