@@ -27,10 +27,11 @@ type Sent = { id: string; result: Parameters<Outbox['markSent']>[1] };
 
 // Each message is inserted as claimed, or an existing row claimed when it is claimable; otherwise it is returned as it
 // is. A row a concurrent attempt inserted after this statement's snapshot is in neither: that attempt is sending it.
-// `prev` is the claimed row as it was before this statement (its CTEs' changes are invisible to the rest of it): an
-// earlier attempt that left it 'sending' or 'failed' may have reached the provider. Two messages with one key in one
-// statement cannot both be upserted: that statement fails and coalesce() puts each alone. Keys come as arrays (unnest), not JSON: the planner knows how many there are and looks each row up by its
-// key instead of scanning the table.
+// `x` is each existing row as it was before this statement (its CTEs' changes are invisible to the rest of it): what an
+// unclaimed message is, and for a claimed one whether an earlier attempt left it 'sending' or 'failed' (and may have
+// reached the provider). Two messages with one key in one statement cannot both be upserted: that statement fails and
+// coalesce() puts each alone. Keys come as arrays (unnest), not JSON: the planner knows how many there are and looks
+// each row up by its key instead of scanning the table.
 const PUT_SQL = `
   WITH m AS (
     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[], $9::text[],
@@ -49,12 +50,11 @@ const PUT_SQL = `
   )
   SELECT m.ord, coalesce(ins.id, x.id) AS id, coalesce(ins.status, x.status) AS status, coalesce(ins.provider_id, x.provider_id) AS provider_id,
          coalesce(ins.attempts, x.attempts) AS attempts, coalesce(ins.created_at, x.created_at) AS created_at,
-         coalesce(prev.status IN ('sending', 'failed'), false) AS maybe_sent_before,
+         ins.id IS NOT NULL AND coalesce(x.status IN ('sending', 'failed'), false) AS maybe_sent_before,
          ins.id IS NOT NULL AS claimed, coalesce(ins.id, x.id) IS NOT NULL AS found
   FROM m
   LEFT JOIN ins ON ins.tenant_id = m.tenant_id AND ins.idempotency_key = m.key
-  LEFT JOIN messages x ON ins.id IS NULL AND x.tenant_id = m.tenant_id AND x.idempotency_key = m.key
-  LEFT JOIN messages prev ON ins.id IS NOT NULL AND prev.tenant_id = m.tenant_id AND prev.idempotency_key = m.key`;
+  LEFT JOIN messages x ON x.tenant_id = m.tenant_id AND x.idempotency_key = m.key`;
 
 /** Stores and claims the messages steps running at the same time put, in one statement. */
 const puts = perDataSource((ds) => coalesce<{ scope: Scope; m: Put }, { claimed: boolean; message: OutboxMessage | null }>(async (items) => {
