@@ -30,27 +30,23 @@ interface Cache {
 const caches = new WeakMap<DataSource, Cache>();
 const dataSourceOf = (db: DataSource | EntityManager): DataSource => ('dataSource' in db ? db.dataSource : db);
 
-/** The cache's state before a lookup in the database; pass it to rememberKey() with what the lookup found. */
-export function keyCacheGeneration(db: DataSource | EntityManager): number | null {
+/**
+ * The principal of the key whose hash is `hash`: from the cache while it listens, else from `lookup` (the database),
+ * whose answer is kept unless a revocation or a drop of the connection came in while it ran.
+ */
+export async function verifiedKey(db: DataSource | EntityManager, hash: string, lookup: () => Promise<Principal | null>): Promise<Principal | null> {
   const c = caches.get(dataSourceOf(db));
-  return c?.listening ? c.generation : null;
-}
-
-export function cachedKey(db: DataSource | EntityManager, hash: string): Principal | undefined {
-  const c = caches.get(dataSourceOf(db));
-  if (!c?.listening) return undefined;
+  if (!c?.listening) return lookup();
   const hit = c.entries.get(hash);
   if (hit && hit.until > Date.now()) return hit.principal;
   if (hit) c.entries.delete(hash);
-  return undefined;
-}
-
-/** Keeps a key the database just verified, unless a revocation or a drop of the connection came in between. */
-export function rememberKey(db: DataSource | EntityManager, hash: string, principal: Principal, generationBefore: number | null): void {
-  const c = caches.get(dataSourceOf(db));
-  if (!c?.listening || generationBefore === null || c.generation !== generationBefore) return;
-  if (c.entries.size >= MAX_ENTRIES) c.entries.delete(c.entries.keys().next().value!);
-  c.entries.set(hash, { principal, until: Date.now() + ENTRY_TTL_MS });
+  const generation = c.generation;
+  const principal = await lookup();
+  if (principal && c.listening && c.generation === generation) {
+    if (c.entries.size >= MAX_ENTRIES) c.entries.delete(c.entries.keys().next().value!);
+    c.entries.set(hash, { principal, until: Date.now() + ENTRY_TTL_MS });
+  }
+  return principal;
 }
 
 export function forgetKey(db: DataSource | EntityManager, keyId: string): void {

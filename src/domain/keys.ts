@@ -4,7 +4,7 @@
 import crypto from 'node:crypto';
 import type { Queryable } from '../db/data-source.js';
 import { one } from '../db/sql.js';
-import { cachedKey, forgetKey, KEYS_CHANNEL, keyCacheGeneration, rememberKey } from './key-cache.js';
+import { forgetKey, KEYS_CHANNEL, verifiedKey } from './key-cache.js';
 import { listRows, type Page } from './store.js';
 import { notFound } from './errors.js';
 import { newId } from './ids.js';
@@ -73,16 +73,12 @@ export interface Principal {
 /** The key's tenant and role, or null for an unknown or revoked key. Served from key-cache.ts when it runs. */
 export async function authenticate(db: Queryable, secret: string): Promise<Principal | null> {
   const hash = hashKey(secret);
-  const cacheKey = hash.toString('base64');
-  const cached = cachedKey(db, cacheKey);
-  if (cached) return cached;
-  const generation = keyCacheGeneration(db);
-  const r = await one<{ tenant_id: string; id: string; role: Role; key_hash: Buffer }>(db,
-    'SELECT tenant_id, id, role, key_hash FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL', [hash]);
-  if (!r || !crypto.timingSafeEqual(r.key_hash, hash)) return null;
-  const principal: Principal = { tenantId: r.tenant_id, role: r.role, keyId: r.id };
-  rememberKey(db, cacheKey, principal, generation);
-  return principal;
+  return verifiedKey(db, hash.toString('base64'), async () => {
+    const r = await one<{ tenant_id: string; id: string; role: Role; key_hash: Buffer }>(db,
+      'SELECT tenant_id, id, role, key_hash FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL', [hash]);
+    if (!r || !crypto.timingSafeEqual(r.key_hash, hash)) return null;
+    return { tenantId: r.tenant_id, role: r.role, keyId: r.id };
+  });
 }
 
 /** Constant-time comparison of a presented platform key with the configured one. */
