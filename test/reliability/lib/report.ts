@@ -42,7 +42,7 @@ export function summaryLine(o: { name: string; head: string[]; v: Verdict; disru
   const pass = problems.length === 0;
   const dupes = resent === 0 ? '0 duplicates' : `duplicates by dedupe key: ${perChannel.join(', ')} — ${explained} of ${resent} explained `
     + `(first copy accepted ≤${EXPLAIN_WINDOW_MS / 1000} s before a disruption or during it, before the send was recorded: `
-    + 'receivers drop them by Message-ID/webhook-id, an SMS recipient gets 2 texts)';
+    + 'receivers drop them by Message-ID/webhook-id; an SMS is looked up at Twilio before a resend, so an SMS counted here got past that lookup)';
   const line = `SUMMARY ${o.name}: ${[
     ...o.head,
     `${sum((t) => t.expected)} messages expected, ${v.lost} lost`,
