@@ -255,7 +255,9 @@ describe('Daily operations (admin UI, headless Chromium)', function () {
       actions: [{ type: 'sms', config: { to: 'customer', body: 'Tomorrow!' } }],
     });
     expect(wf.status, JSON.stringify(wf.body)).to.equal(201);
-    const start = inDays(3);
+    // The start is the first whole hour 3 days from now, so the reminder is due between 48 and 49 hours from now,
+    // which reads "in 2 days" at any time of day (10:00 three days away was "tomorrow" after 22:00).
+    const start = new Date(Math.ceil((Date.now() + 3 * 86_400_000) / 3_600_000) * 3_600_000).toISOString();
     const bk = await c.post('/api/bookings', { customerId: 'per', resourceId: 'court-1', serviceId: 'court-hour', startTime: start, endTime: plusHour(start) });
     expect(bk.status).to.equal(201);
     await signIn(page, app.url, c.key!);
