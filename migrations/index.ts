@@ -12,6 +12,7 @@ import { WebhookSubscriptions1763800000009 } from './1763800000009-webhook-subsc
 import { WebhookDueIndex1763800000011 } from './1763800000011-webhook-due-index.js';
 import { RoomForUpdates1763800000012 } from './1763800000012-room-for-updates.js';
 import { OverlapIndexes1763800000013 } from './1763800000013-overlap-indexes.js';
+import { BookingRoutines1763800000014 } from './1763800000014-booking-routines.js';
 
 export const migrations = [
   Tenants1763800000001,
@@ -27,4 +28,5 @@ export const migrations = [
   WebhookDueIndex1763800000011,
   RoomForUpdates1763800000012,
   OverlapIndexes1763800000013,
+  BookingRoutines1763800000014,
 ];

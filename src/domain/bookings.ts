@@ -5,10 +5,10 @@
 // transactions from waiting on each other forever.
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Queryable } from '../db/data-source.js';
-import { one, transaction } from '../db/sql.js';
-import { freeSeats, HOLDING_STATUSES, lockResources, PEAK_CTES, peakParams } from './capacity.js';
+import { one, retryConflicts, transaction } from '../db/sql.js';
+import { freeSeats, HOLDING_STATUSES, lockResources } from './capacity.js';
 import { conflict, invalid, notFound } from './errors.js';
-import { DISPATCH_JOB_SQL, record, recordReadingWorkflowsVersion, type Origin, type SlotFreedReason } from './events.js';
+import { record, recordReadingWorkflowsVersion, type Origin, type SlotFreedReason } from './events.js';
 import { newId } from './ids.js';
 import { deleteRow, listRows, toApi, translateConstraint, updateRow, type Page } from './store.js';
 
@@ -62,9 +62,26 @@ export interface BookingChange {
  * The engine uses this to reconcile time-offset reminders in the same transaction as the change itself.
  */
 type BookingHook = (tx: EntityManager, origin: Origin, change: BookingChange) => Promise<void>;
-const hooks: BookingHook[] = [];
-export function onBookingChange(hook: BookingHook): void {
-  hooks.push(hook);
+/**
+ * When a hook has nothing to do for a new booking of this tenant: the tenant's workflows_version at which that holds
+ * (from what the process already knows, without asking the database), or undefined when it may have something to do or
+ * cannot tell. Booking creation skips the hooks' transaction then, on the condition that the version is still that.
+ */
+type IdleWhen = (ds: DataSource, tenantId: string) => string | undefined;
+const hooks: { hook: BookingHook; idleAt?: IdleWhen }[] = [];
+export function onBookingChange(hook: BookingHook, opts: { idleAt?: IdleWhen } = {}): void {
+  hooks.push({ hook, idleAt: opts.idleAt });
+}
+
+/** The workflows_version at which every hook has nothing to do for a new booking of the tenant, if there is one. */
+function hooksIdleAt(ds: DataSource, tenantId: string): string | undefined {
+  let version: string | undefined;
+  for (const { idleAt } of hooks) {
+    const v = idleAt?.(ds, tenantId);
+    if (v === undefined || (version !== undefined && v !== version)) return undefined;
+    version = v;
+  }
+  return version;
 }
 
 /**
@@ -82,7 +99,7 @@ export function workflowsVersionInHooks(tx: EntityManager, tenantId: string): st
 async function runHooks(tx: EntityManager, origin: Origin, change: BookingChange, workflowsVersion: string): Promise<void> {
   versionInHooks.set(tx, { tenantId: origin.tenantId, version: workflowsVersion });
   try {
-    for (const hook of hooks) await hook(tx, origin, change);
+    for (const { hook } of hooks) await hook(tx, origin, change);
   } finally {
     versionInHooks.delete(tx);
   }
@@ -123,64 +140,60 @@ export interface BookingInput {
   notes?: string | null;
 }
 
-/** A timestamptz column as JavaScript's toISOString() writes it (what toApi makes of the same value). */
-const isoSql = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+interface Created {
+  /** The new booking in the API's shape, built by the statement (null: nothing was inserted). */
+  booking: Booking | null;
+  free: number;
+  workflowsVersion: string;
+  resourceMissing?: true;
+}
 
 /**
- * Checks the free seats, inserts the booking, and records `booking.created` with its dispatch job, in one statement
- * (every booking pays for each round trip: this one does the work of two). It runs after the resource lock, as a
- * statement of its own, so its snapshot includes everything committed before the lock was granted. Nothing is
- * inserted when the booking does not fit; then it answers SLOT_FULL, with the free seats. The event's `booking` is the
- * row in the API's shape (the Booking interface), built here because the row exists only inside the statement; a test
- * holds it equal to what GET /api/bookings/:id answers.
+ * Locks the resource, checks the free seats, inserts the booking, and records `booking.created` with its dispatch job:
+ * one call of `bookflow_create_booking` (migrations/1763800000014-booking-routines.ts, which says why a function).
+ * Inside a transaction it is one statement of it; on the data source it is its own transaction. With `idleVersion`,
+ * nothing is inserted unless the tenant's workflows_version is still that one (see createBooking).
+ * The booking answered is the one the event carries; a test holds it equal to what GET /api/bookings/:id answers.
  */
-const INSERT_IF_FREE = `${PEAK_CTES}, ins AS (
-      INSERT INTO bookings (tenant_id, id, customer_id, resource_id, service_id, start_time, end_time, seats, status, language, notes)
-      SELECT $1, $9::text, $10::text, $2, $11::text, $3::timestamptz, $4::timestamptz, $8::int, $12::text, $13::text, $14::text
-      WHERE $7::int - (SELECT used FROM peak) >= $8::int
-      RETURNING *
-    ), e AS (
-      INSERT INTO events (tenant_id, type, subject_type, subject_id, data, depth, caused_by_run)
-      SELECT $1, 'booking.created', 'booking', ins.id, jsonb_build_object('booking', jsonb_build_object(
-        'id', ins.id, 'customerId', ins.customer_id, 'resourceId', ins.resource_id, 'serviceId', ins.service_id,
-        'startTime', ${isoSql('ins.start_time')}, 'endTime', ${isoSql('ins.end_time')}, 'seats', ins.seats, 'status', ins.status,
-        'language', ins.language, 'notes', ins.notes, 'createdAt', ${isoSql('ins.created_at')}, 'updatedAt', ${isoSql('ins.updated_at')})),
-        $15::int, $16::text
-      FROM ins
-      RETURNING id
-    )
-    SELECT ins.*, $7::int - (SELECT used FROM peak) AS "#free",
-           ${DISPATCH_JOB_SQL} AS "#job",
-           coalesce((SELECT workflows_version::text FROM tenants WHERE id = $1), '0') AS "#workflows_version"
-    FROM (SELECT 1) one LEFT JOIN ins ON true LEFT JOIN e ON true`;
-
-async function insertIfFree(tx: EntityManager, origin: Origin, b: BookingInput & { seats: number; status: string; capacity: number }): Promise<{ booking: Booking; workflowsVersion: string }> {
-  const usage = peakParams({ tenantId: origin.tenantId, resourceId: b.resourceId, start: b.startTime, end: b.endTime });
-  let r: Record<string, unknown> | undefined;
+async function insertIfFree(db: Queryable, origin: Origin, b: BookingInput & { seats: number; status: string }, idleVersion: string | null): Promise<Created> {
+  let r: { created: Created } | undefined;
   try {
-    r = await one(tx, INSERT_IF_FREE, [
-      ...usage, b.capacity, b.seats, b.id ?? newId('bk'), b.customerId, b.serviceId ?? null, b.status, b.language ?? null, b.notes ?? null,
-      origin.depth ?? 0, origin.causedByRun ?? null,
+    r = await one<{ created: Created }>(db, 'SELECT bookflow_create_booking($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) AS created', [
+      origin.tenantId, b.id ?? newId('bk'), b.customerId, b.resourceId, b.serviceId ?? null, b.startTime, b.endTime, b.seats, b.status,
+      b.language ?? null, b.notes ?? null, origin.depth ?? 0, origin.causedByRun ?? null, idleVersion,
     ]);
   } catch (err) {
     translateConstraint(err, 'booking');
   }
-  const { '#free': free, '#job': _job, '#workflows_version': workflowsVersion, ...row } = r!;
-  if (row.id === null) slotFull(b.seats, free as number);
-  return { booking: toBooking(row), workflowsVersion: workflowsVersion as string };
+  const created = r!.created;
+  if (created.resourceMissing) throw notFound('resource', b.resourceId, '/resourceId');
+  return created;
 }
+
+const withDefaults = (input: BookingInput) => ({ ...input, seats: input.seats ?? 1, status: input.status ?? 'confirmed' });
 
 /** Creates a booking in `tx` (callers that need more in the same transaction, like a waitlist accept). */
 export async function insertBooking(tx: EntityManager, origin: Origin, input: BookingInput): Promise<Booking> {
-  const seats = input.seats ?? 1;
-  const status = input.status ?? 'confirmed';
-  const resource = (await lockResources(tx, origin.tenantId, [input.resourceId])).get(input.resourceId)!;
-  const { booking, workflowsVersion } = await insertIfFree(tx, origin, { ...input, seats, status, capacity: resource.capacity });
+  const b = withDefaults(input);
+  const { booking, free, workflowsVersion } = await insertIfFree(tx, origin, b, null);
+  if (!booking) slotFull(b.seats, free);
   await runHooks(tx, origin, { before: null, after: booking }, workflowsVersion);
   return booking;
 }
 
+/**
+ * Creates a booking. When every booking hook says it has nothing to do for the tenant at its current workflows
+ * version (no reminder workflows, the usual case), the booking is made by one statement in a transaction of its own,
+ * which inserts nothing if that version has moved meanwhile; otherwise (or then) in a transaction that runs the hooks.
+ */
 export async function createBooking(ds: DataSource, origin: Origin, input: BookingInput): Promise<Booking> {
+  const idle = hooksIdleAt(ds, origin.tenantId);
+  if (idle !== undefined) {
+    const b = withDefaults(input);
+    const { booking, free, workflowsVersion } = await retryConflicts(() => insertIfFree(ds, origin, b, idle));
+    if (booking) return booking;
+    if (workflowsVersion === idle) slotFull(b.seats, free);
+  }
   return transaction(ds, (tx) => insertBooking(tx, origin, input));
 }
 

@@ -1,8 +1,9 @@
 // Capacity: for every resource and instant, seats of bookings that hold capacity (pending, confirmed) plus seats
 // held by open waitlist offers never exceed the resource's capacity.
 //
-// Every change that uses or frees capacity MUST first lock the resource row (`lockResource`) in its transaction:
-// that serializes all capacity decisions on one resource, so the check below and the write after it cannot race.
+// Every change that uses or frees capacity MUST first lock the resource row (`lockResource`; booking creation's
+// database function takes the same lock) in its transaction: that serializes all capacity decisions on one resource,
+// so the check below and the write after it cannot race.
 import type { EntityManager } from 'typeorm';
 import { one } from '../db/sql.js';
 import { notFound } from './errors.js';
@@ -40,38 +41,13 @@ export interface UsageQuery {
 }
 
 /**
- * The CTEs (`items`, `points`, `peak`) that compute `peak.used`: the most seats in use at any instant of
- * [$3, $4) on resource $2 of tenant $1, leaving out booking $5 and offer $6 (null for none). Usage only changes
- * where an item starts, so the peak is at $3 or at one of those points. Summing every overlapping item would be
- * wrong when capacity > 1: two bookings may overlap the interval without overlapping each other.
- * Shared by `peakUsage` and by statements that check capacity and write in one go (after the resource lock, in
- * a statement of their own, so their snapshot sees every change committed before the lock was granted).
+ * The most seats in use at any instant of [start, end): bookings that hold capacity and open waitlist offers. The rule
+ * is the database function `bookflow_peak_used` (migrations/1763800000014-booking-routines.ts), which booking creation
+ * also uses inside its own statement.
  */
-export const PEAK_CTES = `
-    WITH items AS (
-      SELECT greatest(start_time, $3::timestamptz) AS s, least(end_time, $4::timestamptz) AS e, seats
-      FROM bookings
-      WHERE tenant_id = $1 AND resource_id = $2 AND status IN ('pending', 'confirmed')
-        AND start_time < $4 AND end_time > $3 AND id IS DISTINCT FROM $5
-      UNION ALL
-      -- seats held by open waitlist offers (an offer past its expiry holds nothing, even before the expiry job ran)
-      SELECT greatest(desired_start, $3::timestamptz), least(desired_end, $4::timestamptz), seats
-      FROM waitlist_entries
-      WHERE tenant_id = $1 AND resource_id = $2 AND status = 'OFFERED' AND offer_expires_at > now()
-        AND desired_start < $4 AND desired_end > $3 AND id IS DISTINCT FROM $6
-    ), points AS (
-      SELECT s AS p FROM items UNION SELECT $3::timestamptz
-    ), peak AS (
-      SELECT coalesce(max((SELECT coalesce(sum(seats), 0) FROM items WHERE s <= p AND e > p)), 0)::int AS used
-      FROM points
-    )`;
-
-export const peakParams = (q: UsageQuery): unknown[] =>
-  [q.tenantId, q.resourceId, q.start, q.end, q.excludeBookingId ?? null, q.excludeEntryId ?? null];
-
-/** The most seats in use at any instant of [start, end) (see PEAK_CTES). */
 export async function peakUsage(tx: EntityManager, q: UsageQuery): Promise<number> {
-  const r = await one<{ used: number }>(tx, `${PEAK_CTES} SELECT used FROM peak`, peakParams(q));
+  const r = await one<{ used: number }>(tx, 'SELECT bookflow_peak_used($1, $2, $3, $4, $5, $6) AS used',
+    [q.tenantId, q.resourceId, q.start, q.end, q.excludeBookingId ?? null, q.excludeEntryId ?? null]);
   return r!.used;
 }
 

@@ -65,8 +65,9 @@ export interface NewEvent {
 /**
  * The `dispatch_event` job of an event inserted by the same statement, as a column: the statement has the new row
  * in a CTE named `e` and its tenant in $1. Where the statement may insert no event (e.id is then null), no job.
+ * Booking creation enqueues the same job from its database function (migrations/1763800000014-booking-routines.ts).
  */
-export const DISPATCH_JOB_SQL = `CASE WHEN e.id IS NOT NULL THEN (graphile_worker.add_job('dispatch_event',
+const DISPATCH_JOB_SQL = `CASE WHEN e.id IS NOT NULL THEN (graphile_worker.add_job('dispatch_event',
              json_build_object('tenantId', $1::text, 'eventId', e.id::text), max_attempts => 25)).id END`;
 
 const recordSql = (alsoWorkflowsVersion: boolean) => `

@@ -80,6 +80,16 @@ export class WorkflowCache {
     return fresh;
   }
 
+  /**
+   * The version of the tenant's cached workflows if none of them has one of these trigger types; undefined when
+   * some has, or when the tenant is not cached. Asks nothing of the database: the answer may be out of date, so a
+   * caller acts on it only while the tenant's workflows_version is still the one answered.
+   */
+  noneOfTypesAt(tenantId: string, triggerTypes: string[]): string | undefined {
+    const cached = this.tenants.get(tenantId);
+    return cached && cached.ofTypes(triggerTypes).length === 0 ? cached.version : undefined;
+  }
+
   async current(db: Queryable, tenantId: string): Promise<TenantWorkflows> {
     const [t] = await rows<{ v: string }>(db, 'SELECT workflows_version::text AS v FROM tenants WHERE id = $1', [tenantId]);
     return this.get(db, tenantId, t?.v ?? '0');

@@ -9,6 +9,7 @@ import type { ActionDeps } from './contracts.js';
 import { dispatchWithDue } from './dispatch-batch.js';
 import { cacheFor } from './engine-cache.js';
 import { runSteps } from './run-step.js';
+import { timedTriggerTypes } from './registry.js';
 import { TASKS } from './runs.js';
 import { fireTimed, reconcileBooking, reconcileCustomerBookings, reconcileWorkflow, scheduleWorkflowReconcile } from './schedule.js';
 import { onCustomerUpdated } from '../domain/customers.js';
@@ -19,7 +20,11 @@ import { fillFromWaitlist } from '../waitlist/index.js';
 
 // Reminders follow the booking: reconciled in the same transaction as every booking change, and after every
 // workflow change. Registered once, at load.
-onBookingChange((tx, origin, change) => reconcileBooking(tx, origin.tenantId, change.before, change.after));
+// A new booking has nothing to reconcile while the tenant has no enabled time-offset workflow: known from the cached
+// workflows, at their version (booking creation checks the version is still that one).
+onBookingChange((tx, origin, change) => reconcileBooking(tx, origin.tenantId, change.before, change.after), {
+  idleAt: (ds, tenantId) => cacheFor(ds).noneOfTypesAt(tenantId, timedTriggerTypes),
+});
 onWorkflowChange((tx, tenantId, workflowId) => scheduleWorkflowReconcile(tx, tenantId, workflowId));
 onCustomerUpdated(async (tx, origin, before, after) => {
   if (before.language !== after.language) await reconcileCustomerBookings(tx, origin.tenantId, after.id);

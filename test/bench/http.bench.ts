@@ -39,9 +39,11 @@ export async function httpBookings(b: Bench, opts: { connections: number; durati
     });
     await cannon(job(Date.now() + 400 * 86_400_000, 2)); // warm-up: JIT, plans, pools
     const cpu = cpuMeter(b.databaseUrl);
+    const profile = await b.profile('(e)');
     const r = await cannon(job(Date.now() + 7 * 86_400_000, Math.max(1, Math.round(opts.durationMs / 1000))));
     const created = r.statusCodes['201'] ?? 0;
     const used = cpu.stop();
+    await profile.stop();
     return {
       connections: opts.connections, requests: r.requests, created, non2xx: r.non2xx, errors: r.errors, statusCodes: r.statusCodes,
       ms: Math.round(r.durationMs), bookingsPerSecond: perSecond(created, r.durationMs), latencyMs: r.latencyMs,

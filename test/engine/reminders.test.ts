@@ -61,6 +61,21 @@ describe('reminders (time-offset triggers)', () => {
     expect(await jobsOf(c)).to.deep.equal([]);
   });
 
+  it('a booking made just after a reminder workflow was added is reminded, though the process knew the tenant without it', async () => {
+    // A tenant without reminder workflows has its bookings made in one statement, skipping the reminder hook; that
+    // statement inserts nothing once the tenant's workflows moved on, and the booking is made with the hook instead.
+    const c = await seededTenant(w.app);
+    const first = (await c.post('/api/bookings', booking(slot()))).body; // the process now knows the tenant's workflows
+    expect(await jobsOf(c)).to.deep.equal([]);
+    const wf = await createWorkflow(c, beforeStart(3, 'hours'));
+    await settled(w.app); // the workflow's own reconcile has run: it cannot schedule a booking made after it
+    expect((await jobsOf(c)).map((j) => j.key)).to.deep.equal([timedJobKey(c.tenantId, wf.id, first.id)]);
+    const s = slot();
+    const next = await c.post('/api/bookings', booking(s));
+    expect(next.status).to.equal(201);
+    expect((await jobOf(c, wf.id, next.body.id))!.runAt.getTime()).to.equal(ms(s.startTime, 3 * HOUR));
+  });
+
   it('follows workflow changes: a new offset reschedules, disabling or deleting removes, enabling restores', async () => {
     const c = await seededTenant(w.app);
     const s = slot();
