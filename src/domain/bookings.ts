@@ -10,6 +10,7 @@ import { freeSeats, HOLDING_STATUSES, lockResources } from './capacity.js';
 import { conflict, invalid, notFound } from './errors.js';
 import { record, recordReadingWorkflowsVersion, type Origin, type SlotFreedReason } from './events.js';
 import { newId } from './ids.js';
+import { sharedWorkflowsLock } from './workflows-lock.js';
 import { deleteRow, listRows, toApi, translateConstraint, updateRow, type Page } from './store.js';
 
 export const BOOKING_STATUSES = ['pending', 'confirmed', 'declined', 'cancelled', 'not_taken', 'completed'] as const;
@@ -107,8 +108,9 @@ async function runHooks(tx: EntityManager, origin: Origin, change: BookingChange
 
 const toBooking = (r: Record<string, unknown>): Booking => toApi<Booking>(r);
 
+/** Locks a booking to change it, and shares the lock on its tenant's workflows (see workflows-lock.ts). */
 async function lockBooking(tx: EntityManager, tenantId: string, id: string): Promise<Booking> {
-  const r = await one(tx, 'SELECT * FROM bookings WHERE tenant_id = $1 AND id = $2 FOR UPDATE', [tenantId, id]);
+  const r = await one(tx, `SELECT b.* FROM ${sharedWorkflowsLock('$1::text')}, bookings b WHERE b.tenant_id = $1 AND b.id = $2 FOR UPDATE OF b`, [tenantId, id]);
   if (!r) throw notFound('booking', id);
   return toBooking(r);
 }

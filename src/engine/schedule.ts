@@ -10,6 +10,7 @@ import type { Queryable } from '../db/data-source.js';
 import { one, rows, transaction } from '../db/sql.js';
 import { workflowsVersionInHooks, type Booking } from '../domain/bookings.js';
 import { toApi } from '../domain/store.js';
+import { shareWorkflowsLock } from '../domain/workflows-lock.js';
 import { addJobs, removeJobs, type JobSpec } from '../worker/jobs.js';
 import { PayloadError } from '../worker/payload.js';
 import { cacheFor } from './engine-cache.js';
@@ -200,6 +201,7 @@ export async function fireTimed(ds: DataSource, payload: unknown, opts: { graceM
  * when it changes, reconcile the customer's current bookings in the same transaction.
  */
 export async function reconcileCustomerBookings(tx: EntityManager, tenantId: string, customerId: string): Promise<void> {
+  await shareWorkflowsLock(tx, tenantId); // before the workflows are read (src/domain/workflows-lock.ts)
   const bookings = await rows<Record<string, unknown>>(tx, `
     SELECT * FROM bookings WHERE tenant_id = $1 AND customer_id = $2 AND language IS NULL AND end_time > now()
       AND status IN ('pending', 'confirmed') ORDER BY id LIMIT 1000`, [tenantId, customerId]);

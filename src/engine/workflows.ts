@@ -9,6 +9,7 @@ import { generateSecret } from '../delivery/signing.js';
 import { notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { listRows, translateConstraint, type Page } from '../domain/store.js';
+import { lockWorkflowsExclusively } from '../domain/workflows-lock.js';
 import { actions, triggers } from './registry.js';
 import { emptyFilters, validateWorkflow, type ActionStep, type Filters, type WorkflowDoc } from './workflow-schema.js';
 
@@ -95,6 +96,7 @@ export function onWorkflowChange(hook: WorkflowHook): void {
 }
 
 async function changed(tx: EntityManager, tenantId: string, workflowId: string): Promise<void> {
+  await lockWorkflowsExclusively(tx, tenantId); // booking changes in flight finish first (src/domain/workflows-lock.ts)
   await rows(tx, 'UPDATE tenants SET workflows_version = workflows_version + 1 WHERE id = $1', [tenantId]);
   for (const hook of hooks) await hook(tx, tenantId, workflowId);
 }

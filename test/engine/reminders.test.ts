@@ -1,4 +1,7 @@
 import { expect } from 'chai';
+import type { EntityManager } from 'typeorm';
+import { rows, transaction } from '../../src/db/sql.js';
+import { insertBooking, setBookingStatusIn, type BookingInput } from '../../src/domain/bookings.js';
 import { fireTimed, timedJobKey } from '../../src/engine/schedule.js';
 import type { Client } from '../helpers/client.js';
 import { eventually, runDueNow, settled, startEngineWorld, type EngineWorld } from '../helpers/engine.js';
@@ -11,6 +14,8 @@ describe('reminders (time-offset triggers)', () => {
   let w: EngineWorld;
   let h = 0;
   const slot = (from = 48) => { h += 2; return { startTime: inHours(from + h), endTime: inHours(from + 1 + h) }; };
+  /** A slot `hours` from now, for a test with a tenant of its own (leaves `slot`'s sequence to the tests that rely on it). */
+  const at = (hours: number) => ({ startTime: inHours(hours), endTime: inHours(hours + 1) });
 
   before(async () => { w = await startEngineWorld(); });
   after(async () => { await w.stop(); });
@@ -65,15 +70,57 @@ describe('reminders (time-offset triggers)', () => {
     // A tenant without reminder workflows has its bookings made in one statement, skipping the reminder hook; that
     // statement inserts nothing once the tenant's workflows moved on, and the booking is made with the hook instead.
     const c = await seededTenant(w.app);
-    const first = (await c.post('/api/bookings', booking(slot()))).body; // the process now knows the tenant's workflows
+    const first = (await c.post('/api/bookings', booking(at(60)))).body; // the process now knows the tenant's workflows
     expect(await jobsOf(c)).to.deep.equal([]);
     const wf = await createWorkflow(c, beforeStart(3, 'hours'));
     await settled(w.app); // the workflow's own reconcile has run: it cannot schedule a booking made after it
     expect((await jobsOf(c)).map((j) => j.key)).to.deep.equal([timedJobKey(c.tenantId, wf.id, first.id)]);
-    const s = slot();
+    const s = at(62);
     const next = await c.post('/api/bookings', booking(s));
     expect(next.status).to.equal(201);
     expect((await jobOf(c, wf.id, next.body.id))!.runAt.getTime()).to.equal(ms(s.startTime, 3 * HOUR));
+  });
+
+  /**
+   * Runs `change` in a transaction held open while a reminder workflow is saved through the API and the queue
+   * settles, then lets it commit. Without the fence between the two (src/domain/workflows-lock.ts) the save commits
+   * and its reconcile job reads the bookings before the change is visible, while the change used the workflows from
+   * before the save. With it, the save waits for the change: the test sees it waiting on the lock.
+   */
+  async function savedDuringChange(c: Client, change: (tx: EntityManager) => Promise<void>): Promise<{ id: string }> {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => { release = r; });
+    let changed = false;
+    const inFlight = transaction(w.app.ds, async (tx) => { await change(tx); changed = true; await gate; });
+    await eventually(async () => changed, 5000, 'the booking change');
+    let saved = false;
+    const saving = c.post('/api/workflows', { name: 'wf', ...beforeStart(3, 'hours') }).then((r) => { saved = true; return r; });
+    await eventually(async () => saved || (await rows(w.app.ds, "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")).length > 0,
+      5000, 'the save to commit or to wait');
+    await settled(w.app);
+    release();
+    await inFlight;
+    const res = await saving;
+    expect(res.status).to.equal(201);
+    await settled(w.app);
+    return res.body;
+  }
+
+  it('a booking made while a reminder workflow is being saved is reminded: the save waits for it to commit', async () => {
+    const c = await seededTenant(w.app);
+    const s = at(60);
+    let bookingId = '';
+    const wf = await savedDuringChange(c, async (tx) => {
+      bookingId = (await insertBooking(tx, { tenantId: c.tenantId }, booking(s) as unknown as BookingInput)).id;
+    });
+    expect((await jobOf(c, wf.id, bookingId))?.runAt.getTime()).to.equal(ms(s.startTime, 3 * HOUR));
+  });
+
+  it('a booking cancelled while a reminder workflow is being saved keeps no reminder', async () => {
+    const c = await seededTenant(w.app);
+    const b = (await c.post('/api/bookings', booking(at(60)))).body;
+    await savedDuringChange(c, async (tx) => { await setBookingStatusIn(tx, { tenantId: c.tenantId }, b.id, { status: 'cancelled' }); });
+    expect(await jobsOf(c)).to.deep.equal([]);
   });
 
   it('follows workflow changes: a new offset reschedules, disabling or deleting removes, enabling restores', async () => {
