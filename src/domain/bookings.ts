@@ -236,48 +236,50 @@ export async function listBookings(db: Queryable, tenantId: string, f: BookingFi
 export type BookingPatch = Partial<Pick<Booking, (typeof CHANGEABLE_FIELDS)[number]>>;
 
 export async function updateBooking(ds: DataSource, origin: Origin, id: string, patch: BookingPatch): Promise<Booking> {
-  return transaction(ds, async (tx) => {
-    const tenantId = origin.tenantId;
-    const before = await lockBooking(tx, tenantId, id);
-    const next = { ...before, ...patch };
-    if (new Date(next.endTime) <= new Date(next.startTime)) {
-      const field = patch.endTime !== undefined ? 'endTime' : 'startTime';
-      throw invalid(`endTime must be after startTime (the booking would run ${next.startTime} to ${next.endTime})`, [
-        { pointer: `/${field}`, in: 'body', message: 'endTime must be after startTime' },
-      ]);
-    }
-    const changes: Changes = {};
-    for (const f of CHANGEABLE_FIELDS) {
-      if (patch[f] === undefined) continue;
-      const same = f === 'startTime' || f === 'endTime'
-        ? new Date(patch[f] as string).getTime() === new Date(before[f]).getTime()
-        : patch[f] === before[f];
-      if (!same) changes[f] = { from: before[f], to: patch[f] };
-    }
-    if (Object.keys(changes).length === 0) return before;
+  return transaction(ds, (tx) => updateBookingIn(tx, origin, id, patch));
+}
 
-    const moved = 'startTime' in changes || 'endTime' in changes || 'resourceId' in changes;
-    const capacityTouched = moved || 'seats' in changes;
-    let locations = new Map<string, string>();
-    if (holdsCapacity(before.status) && capacityTouched) {
-      const locked = await lockResources(tx, tenantId, [before.resourceId, next.resourceId]);
-      locations = new Map([...locked].map(([rid, r]) => [rid, r.location_id]));
-      const target = locked.get(next.resourceId)!;
-      const free = await freeSeats(tx, {
-        tenantId, resourceId: next.resourceId, start: next.startTime, end: next.endTime, capacity: target.capacity, excludeBookingId: id,
-      });
-      if (free < next.seats) slotFull(next.seats, free);
-    }
-    const after = toBooking((await updateRow(tx, 'bookings', tenantId, id, patch, 'booking'))!);
-    const recorded = await recordReadingWorkflowsVersion(tx, origin, { type: 'booking.changed', subject: { type: 'booking', id }, data: { booking: after, changes } });
-    if (holdsCapacity(before.status)) {
-      const locationId = locations.get(before.resourceId)!;
-      if (moved) await recordFreed(tx, origin, before, 'rescheduled', before.seats, locationId);
-      else if (after.seats < before.seats) await recordFreed(tx, origin, before, 'seats_reduced', before.seats - after.seats, locationId);
-    }
-    await runHooks(tx, origin, { before, after }, recorded.workflowsVersion);
-    return after;
-  });
+export async function updateBookingIn(tx: EntityManager, origin: Origin, id: string, patch: BookingPatch): Promise<Booking> {
+  const tenantId = origin.tenantId;
+  const before = await lockBooking(tx, tenantId, id);
+  const next = { ...before, ...patch };
+  if (new Date(next.endTime) <= new Date(next.startTime)) {
+    const field = patch.endTime !== undefined ? 'endTime' : 'startTime';
+    throw invalid(`endTime must be after startTime (the booking would run ${next.startTime} to ${next.endTime})`, [
+      { pointer: `/${field}`, in: 'body', message: 'endTime must be after startTime' },
+    ]);
+  }
+  const changes: Changes = {};
+  for (const f of CHANGEABLE_FIELDS) {
+    if (patch[f] === undefined) continue;
+    const same = f === 'startTime' || f === 'endTime'
+      ? new Date(patch[f] as string).getTime() === new Date(before[f]).getTime()
+      : patch[f] === before[f];
+    if (!same) changes[f] = { from: before[f], to: patch[f] };
+  }
+  if (Object.keys(changes).length === 0) return before;
+
+  const moved = 'startTime' in changes || 'endTime' in changes || 'resourceId' in changes;
+  const capacityTouched = moved || 'seats' in changes;
+  let locations = new Map<string, string>();
+  if (holdsCapacity(before.status) && capacityTouched) {
+    const locked = await lockResources(tx, tenantId, [before.resourceId, next.resourceId]);
+    locations = new Map([...locked].map(([rid, r]) => [rid, r.location_id]));
+    const target = locked.get(next.resourceId)!;
+    const free = await freeSeats(tx, {
+      tenantId, resourceId: next.resourceId, start: next.startTime, end: next.endTime, capacity: target.capacity, excludeBookingId: id,
+    });
+    if (free < next.seats) slotFull(next.seats, free);
+  }
+  const after = toBooking((await updateRow(tx, 'bookings', tenantId, id, patch, 'booking'))!);
+  const recorded = await recordReadingWorkflowsVersion(tx, origin, { type: 'booking.changed', subject: { type: 'booking', id }, data: { booking: after, changes } });
+  if (holdsCapacity(before.status)) {
+    const locationId = locations.get(before.resourceId)!;
+    if (moved) await recordFreed(tx, origin, before, 'rescheduled', before.seats, locationId);
+    else if (after.seats < before.seats) await recordFreed(tx, origin, before, 'seats_reduced', before.seats - after.seats, locationId);
+  }
+  await runHooks(tx, origin, { before, after }, recorded.workflowsVersion);
+  return after;
 }
 
 export interface StatusChange {
