@@ -130,38 +130,44 @@ const BATCH = 1000;
  * reconcile_workflow: walks the tenant's current bookings in batches and upserts or removes this workflow's job
  * for each. Moments already past are left alone here (the late policy is about a booking made inside the window,
  * not about a new workflow), and a job already scheduled for them still re-checks when it fires.
+ *
+ * Each batch is one transaction that share-locks what it plans from, so that nothing it read can change before its
+ * jobs are written: the workflow (a change to it waits, and the next batch reads it anew; a job for that change
+ * follows anyway) and the batch's bookings (a booking change waits, then reconciles its own job after this batch
+ * wrote it; unlocked, the batch could overwrite the job of a booking moved meanwhile with its old time).
  */
 export async function reconcileWorkflow(ds: DataSource, payload: unknown): Promise<void> {
   const { tenantId, workflowId } = payload as { tenantId: string; workflowId: string };
   if (typeof tenantId !== 'string' || typeof workflowId !== 'string') throw new PayloadError(TASKS.reconcileWorkflow, payload);
-  const wf = await one<WorkflowRow>(ds, 'SELECT * FROM workflows WHERE tenant_id = $1 AND id = $2', [tenantId, workflowId]);
-  const timed = wf && timedTriggerTypes.includes(wf.trigger_type) && wf.enabled ? wf : null;
   let cursor = '';
   for (;;) {
-    const batch = await rows<Record<string, unknown>>(ds, `
-      SELECT b.*, res.location_id, coalesce(b.language, c.language, t.default_language) AS effective_language
-      FROM bookings b
-      JOIN tenants t ON t.id = b.tenant_id
-      LEFT JOIN resources res ON res.tenant_id = b.tenant_id AND res.id = b.resource_id
-      LEFT JOIN customers c ON c.tenant_id = b.tenant_id AND c.id = b.customer_id
-      WHERE b.tenant_id = $1 AND b.end_time > now() - interval '31 days' AND b.id > $2
-      ORDER BY b.id LIMIT $3`, [tenantId, cursor, BATCH]);
-    if (!batch.length) return;
-    cursor = batch[batch.length - 1].id as string;
-    const now = Date.now();
-    const add: JobSpec[] = [];
-    const remove: string[] = [];
-    for (const r of batch) {
-      const b = toApi<Booking & { locationId: string | null; effectiveLanguage: string }>(r);
-      const p = timed ? plan(timed, b, { locationId: b.locationId, serviceId: b.serviceId, resourceId: b.resourceId, status: b.status, language: b.effectiveLanguage }, now) : { kind: 'none' as const };
-      if (p.kind === 'future') add.push(job(tenantId, timed!, b.id, p.moment, p.moment));
-      else if (p.kind === 'none') remove.push(timedJobKey(tenantId, workflowId, b.id));
-    }
-    await transaction(ds, async (tx) => {
+    const last = await transaction(ds, async (tx) => {
+      const wf = await one<WorkflowRow>(tx, 'SELECT * FROM workflows WHERE tenant_id = $1 AND id = $2 FOR SHARE', [tenantId, workflowId]);
+      const timed = wf && timedTriggerTypes.includes(wf.trigger_type) && wf.enabled ? wf : null;
+      const batch = await rows<Record<string, unknown>>(tx, `
+        SELECT b.*, res.location_id, coalesce(b.language, c.language, t.default_language) AS effective_language
+        FROM bookings b
+        JOIN tenants t ON t.id = b.tenant_id
+        LEFT JOIN resources res ON res.tenant_id = b.tenant_id AND res.id = b.resource_id
+        LEFT JOIN customers c ON c.tenant_id = b.tenant_id AND c.id = b.customer_id
+        WHERE b.tenant_id = $1 AND b.end_time > now() - interval '31 days' AND b.id > $2
+        ORDER BY b.id LIMIT $3
+        FOR KEY SHARE OF b`, [tenantId, cursor, BATCH]);
+      const now = Date.now();
+      const add: JobSpec[] = [];
+      const remove: string[] = [];
+      for (const r of batch) {
+        const b = toApi<Booking & { locationId: string | null; effectiveLanguage: string }>(r);
+        const p = timed ? plan(timed, b, { locationId: b.locationId, serviceId: b.serviceId, resourceId: b.resourceId, status: b.status, language: b.effectiveLanguage }, now) : { kind: 'none' as const };
+        if (p.kind === 'future') add.push(job(tenantId, timed!, b.id, p.moment, p.moment));
+        else if (p.kind === 'none') remove.push(timedJobKey(tenantId, workflowId, b.id));
+      }
       await addJobs(tx, add);
       await removeJobs(tx, remove);
+      return { count: batch.length, lastId: batch.length ? batch[batch.length - 1].id as string : cursor };
     });
-    if (batch.length < BATCH) return;
+    if (last.count < BATCH) return;
+    cursor = last.lastId;
   }
 }
 
@@ -202,9 +208,10 @@ export async function fireTimed(ds: DataSource, payload: unknown, opts: { graceM
  */
 export async function reconcileCustomerBookings(tx: EntityManager, tenantId: string, customerId: string): Promise<void> {
   await shareWorkflowsLock(tx, tenantId); // before the workflows are read (src/domain/workflows-lock.ts)
+  // Share-locked, as in reconcileWorkflow: a booking changed meanwhile waits, then reconciles its own job after ours.
   const bookings = await rows<Record<string, unknown>>(tx, `
     SELECT * FROM bookings WHERE tenant_id = $1 AND customer_id = $2 AND language IS NULL AND end_time > now()
-      AND status IN ('pending', 'confirmed') ORDER BY id LIMIT 1000`, [tenantId, customerId]);
+      AND status IN ('pending', 'confirmed') ORDER BY id LIMIT 1000 FOR KEY SHARE`, [tenantId, customerId]);
   for (const r of bookings) {
     const b = toApi<Booking>(r);
     await reconcileBooking(tx, tenantId, b, b, { force: true });

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import type { EntityManager } from 'typeorm';
 import { rows, transaction } from '../../src/db/sql.js';
-import { insertBooking, setBookingStatusIn, type BookingInput } from '../../src/domain/bookings.js';
-import { fireTimed, timedJobKey } from '../../src/engine/schedule.js';
+import { insertBooking, setBookingStatusIn, updateBookingIn, type BookingInput } from '../../src/domain/bookings.js';
+import { fireTimed, reconcileWorkflow, timedJobKey } from '../../src/engine/schedule.js';
 import type { Client } from '../helpers/client.js';
 import { eventually, runDueNow, settled, startEngineWorld, type EngineWorld } from '../helpers/engine.js';
 import { booking, inHours } from '../helpers/fixtures.js';
@@ -121,6 +121,32 @@ describe('reminders (time-offset triggers)', () => {
     const b = (await c.post('/api/bookings', booking(at(60)))).body;
     await savedDuringChange(c, async (tx) => { await setBookingStatusIn(tx, { tenantId: c.tenantId }, b.id, { status: 'cancelled' }); });
     expect(await jobsOf(c)).to.deep.equal([]);
+  });
+
+  it("a booking moved while a workflow's reconcile job runs keeps its reminder at the new time", async () => {
+    // The job plans from the bookings it read; a move committed between its read and its write would have its new
+    // reminder overwritten by the job's, for the old time (a reminder that then skips as stale, and none at the new
+    // time). The move here has written its job and waits to commit while the job runs.
+    const c = await seededTenant(w.app);
+    const wf = await createWorkflow(c, beforeStart(3, 'hours'));
+    await settled(w.app);
+    const b = (await c.post('/api/bookings', booking(at(60)))).body;
+    const moved = at(70);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => { release = r; });
+    let written = false;
+    const move = transaction(w.app.ds, async (tx) => {
+      await updateBookingIn(tx, { tenantId: c.tenantId }, b.id, moved);
+      written = true;
+      await gate;
+    });
+    await eventually(async () => written, 5000, 'the move');
+    const job = reconcileWorkflow(w.app.ds, { tenantId: c.tenantId, workflowId: wf.id });
+    await eventually(async () => (await rows(w.app.ds, `
+      SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).length > 0, 5000, 'the job to wait');
+    release();
+    await Promise.all([move, job]);
+    expect((await jobOf(c, wf.id, b.id))?.runAt.getTime()).to.equal(ms(moved.startTime, 3 * HOUR));
   });
 
   it('follows workflow changes: a new offset reschedules, disabling or deleting removes, enabling restores', async () => {
