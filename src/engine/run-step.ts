@@ -16,7 +16,9 @@ import { dbOutbox } from './outbox.js';
 import { actions } from './registry.js';
 import { renderField, renderPlain, resolveRecipient } from './render.js';
 import { completeStep, stepJob, TASKS, type StepUpdate } from './runs.js';
+import { momentGone } from './schedule.js';
 import type { ActionStep } from './workflow-schema.js';
+import type { WorkflowRow } from './workflows.js';
 
 export interface StepPayload {
   tenantId: string;
@@ -32,7 +34,8 @@ export function stepPayload(payload: unknown): StepPayload {
   return { tenantId: p.tenantId, runId: p.runId, step: p.step!, only: p.only === true };
 }
 
-interface RunRow { booking_id: string | null; depth: number; actions: ActionStep[] }
+/** `scheduled_for`: the moment of a time-offset run (null for a run of an event). */
+interface RunRow { booking_id: string | null; depth: number; actions: ActionStep[]; scheduled_for: Date | null }
 
 /** Outcomes that count as done without sending (`skipped:*`); anything else a module returns is success. */
 const stepStatus = (outcome: string): 'succeeded' | 'skipped' => (outcome.startsWith('skipped') ? 'skipped' : 'succeeded');
@@ -51,14 +54,19 @@ interface Claimed {
   event: DomainEvent | null;
   /** The workflow's per-step secrets (null once the workflow is deleted). */
   secrets: Record<string, Record<string, string>> | null;
+  /** The workflow as it is now, for re-checking a time-offset run's moment (null once the workflow is deleted). */
+  workflow: TimedWorkflow | null;
 }
+
+type TimedWorkflow = Pick<WorkflowRow, 'enabled' | 'trigger_type' | 'trigger_config' | 'filters'>;
 
 /**
  * Claiming a step: a step already finished (a duplicate job), or one its run does not have, is not run again (null).
  * The same statement reads what the step needs besides its context: the run, the tenant, the event and the
  * workflow's secrets (none of them locked; only the step row is).
  */
-type ClaimRow = RunRow & Omit<TenantRow, 'id'> & { has_tenant: boolean; secrets: Claimed['secrets'] } & { [K in keyof EventRow as `e_${K}`]: EventRow[K] | null };
+type ClaimRow = RunRow & Omit<TenantRow, 'id'> & { has_tenant: boolean; secrets: Claimed['secrets'] } & { [K in keyof EventRow as `e_${K}`]: EventRow[K] | null }
+  & { [K in keyof TimedWorkflow as `w_${K}`]: TimedWorkflow[K] | null };
 
 const CLAIM_SQL = `
     UPDATE run_steps s SET status = 'running', attempts = s.attempts + 1, started_at = coalesce(s.started_at, now())
@@ -70,7 +78,8 @@ const CLAIM_SQL = `
     LEFT JOIN LATERAL (SELECT * FROM events WHERE tenant_id = r.tenant_id AND id = r.event_id OFFSET 0) e ON true
     WHERE s.tenant_id = k.tenant_id AND s.run_id = k.run_id AND s.idx = k.idx AND s.status IN ('pending', 'running')
       AND jsonb_typeof(r.actions -> k.idx) <> 'null'
-    RETURNING k.ord, r.booking_id, r.depth, r.actions, w.secrets,
+    RETURNING k.ord, r.booking_id, r.depth, r.actions, r.scheduled_for, w.secrets,
+              w.enabled AS w_enabled, w.trigger_type AS w_trigger_type, w.trigger_config AS w_trigger_config, w.filters AS w_filters,
               t.id IS NOT NULL AS has_tenant, t.name, t.timezone, t.default_language, t.admin_email,
               e.id AS e_id, e.tenant_id AS e_tenant_id, e.type AS e_type, e.subject_type AS e_subject_type, e.subject_id AS e_subject_id,
               e.data AS e_data, e.depth AS e_depth, e.caused_by_run AS e_caused_by_run, e.occurred_at AS e_occurred_at,
@@ -82,13 +91,15 @@ const claimSteps = perDataSource((ds) => coalesce<StepPayload, Claimed | null>(a
   const out: (Claimed | null)[] = keys.map(() => null);
   for (const r of found) {
     const tenantId = keys[Number(r.ord) - 1].tenantId;
-    const run: RunRow = { booking_id: r.booking_id, depth: r.depth, actions: r.actions };
+    const run: RunRow = { booking_id: r.booking_id, depth: r.depth, actions: r.actions, scheduled_for: r.scheduled_for };
+    const workflow = r.w_enabled === null ? null
+      : { enabled: r.w_enabled, trigger_type: r.w_trigger_type!, trigger_config: r.w_trigger_config!, filters: r.w_filters! };
     const tenant = r.has_tenant ? toTenantInfo({ ...r, id: tenantId }) : null;
     const event = r.e_id === null ? null : toEvent({
       id: r.e_id, tenant_id: r.e_tenant_id!, type: r.e_type!, subject_type: r.e_subject_type!, subject_id: r.e_subject_id!, data: r.e_data!,
       depth: r.e_depth!, caused_by_run: r.e_caused_by_run, occurred_at: r.e_occurred_at!, dispatched_at: r.e_dispatched_at,
     });
-    out[Number(r.ord) - 1] = { run, tenant, event, secrets: r.secrets };
+    out[Number(r.ord) - 1] = { run, tenant, event, secrets: r.secrets, workflow };
   }
   return out;
 }));
@@ -106,7 +117,7 @@ export async function runStep(ds: DataSource, actionDeps: ActionDeps, payload: u
   const p = stepPayload(payload);
   const claimed = await claimSteps(ds)(p);
   if (!claimed) return; // the tenant or run is gone, or the step is done
-  const { run, tenant, event, secrets } = claimed;
+  const { run, tenant, event, secrets, workflow } = claimed;
 
   const step = run.actions[p.step];
   const registered = actions.get(step.type);
@@ -118,6 +129,13 @@ export async function runStep(ds: DataSource, actionDeps: ActionDeps, payload: u
     }
     if (!tenant) return;
     const context = await enrichContext(ds, await loadContext(ds, tenant, { bookingId: run.booking_id, event }), { publicUrl: actionDeps.publicUrl });
+    // A reminder's step (a retry above all) sends only while the reminder still holds: not for a booking cancelled or
+    // moved since the moment fired, nor for a workflow disabled since. Recorded as skipped with the reason.
+    const gone = run.scheduled_for ? momentGone(workflow, context, run.scheduled_for) : null;
+    if (gone) {
+      await complete(ds, p, run, { status: 'skipped', outcome: `skipped:${gone}`, output: { reason: gone } });
+      return;
+    }
     const module = registered.module;
     const input: ActionInput<any> = {
       tenantId: p.tenantId,

@@ -15,10 +15,12 @@ import { addJobs, removeJobs, type JobSpec } from '../worker/jobs.js';
 import { PayloadError } from '../worker/payload.js';
 import { cacheFor } from './engine-cache.js';
 import type { CachedWorkflow } from './cache.js';
+import type { RunContext } from './contracts.js';
 import { loadContext, loadTenant, scopeOf, type Scope } from './context.js';
 import { filterReason } from './filters.js';
 import { timedTriggerTypes, triggers } from './registry.js';
 import { recordRuns, TASKS } from './runs.js';
+import { emptyFilters } from './workflow-schema.js';
 import type { WorkflowRow } from './workflows.js';
 
 export const timedJobKey = (tenantId: string, workflowId: string, bookingId: string): string => `timed:${tenantId}:${workflowId}:${bookingId}`;
@@ -172,6 +174,22 @@ export async function reconcileWorkflow(ds: DataSource, payload: unknown): Promi
 }
 
 /**
+ * Why a time-offset workflow's moment no longer holds for the booking as it is now, or null when it does: asked when
+ * its job fires, and again before each step of the run sends (a step retried after the booking was cancelled or moved,
+ * or after the workflow was disabled, sends nothing). `wf` null: the workflow was deleted.
+ */
+export function momentGone(wf: Pick<WorkflowRow, 'enabled' | 'trigger_type' | 'trigger_config' | 'filters'> | null, ctx: RunContext, moment: Date): string | null {
+  if (!wf) return 'stale:workflow_deleted';
+  if (!ctx.booking) return 'stale:booking_deleted';
+  if (!wf.enabled) return 'disabled';
+  const trigger = triggers.get(wf.trigger_type)?.module;
+  if (!trigger?.schedule) return 'stale:trigger_changed';
+  const reason = filterReason({ ...emptyFilters(), ...wf.filters }, scopeOf(ctx), trigger.defaultStatuses);
+  if (reason) return reason;
+  return trigger.schedule(ctx.booking, wf.trigger_config)?.getTime() === moment.getTime() ? null : 'stale:rescheduled';
+}
+
+/**
  * timed_trigger: the moment came. Re-load the workflow and booking and re-check everything; record the run, or a
  * skip with the reason: the booking moved (stale:rescheduled), no longer fits a filter (filter:status, ...), the
  * workflow was disabled, or the job ran too long after its time because workers were down (late:worker_down).
@@ -187,15 +205,8 @@ export async function fireTimed(ds: DataSource, payload: unknown, opts: { graceM
     const exists = await one(tx, 'SELECT 1 FROM bookings WHERE tenant_id = $1 AND id = $2', [p.tenantId, p.bookingId]);
     if (!exists || !ctx.booking) return; // deleted: its jobs were removed with it; nothing to tell
     const moment = new Date(p.moment);
-    let reason: string | null = null;
-    if (!wf.enabled) reason = 'disabled';
-    else if (!trigger?.schedule) reason = 'stale:trigger_changed';
-    else {
-      reason = filterReason(wf.filters, scopeOf(ctx), trigger.defaultStatuses);
-      const now = trigger.schedule(ctx.booking, wf.trigger_config);
-      if (!reason && now?.getTime() !== moment.getTime()) reason = 'stale:rescheduled';
-      if (!reason && Date.now() - new Date(p.runAt).getTime() > opts.graceMs) reason = 'late:worker_down';
-    }
+    let reason = momentGone(wf, ctx, moment);
+    if (!reason && Date.now() - new Date(p.runAt).getTime() > opts.graceMs) reason = 'late:worker_down';
     await recordRuns(tx, p.tenantId, [{ workflow: wf, decision: reason ? 'skipped' : 'ran', reason }], {
       dedupeKey: dedupeKey(p.bookingId, moment), bookingId: p.bookingId, scheduledFor: moment, depth: 0,
     });

@@ -246,6 +246,22 @@ describe('reminders (time-offset triggers)', () => {
     expect(texts(b.id)).to.have.length(1);
   });
 
+  it('a reminder whose text failed is not sent on its retry once the booking was cancelled, and says why', async () => {
+    const c = await seededTenant(w.app);
+    const wf = await createWorkflow(c, beforeStart(24, 'hours'));
+    await settled(w.app);
+    const b = (await c.post('/api/bookings', booking(at(60)))).body;
+    w.twilio.failNext(1, { status: 503, code: 20503, message: 'Service unavailable' });
+    await fire(c, wf.id, b.id);
+    const failedOnce = async () => (await bookingRuns(c, b.id)).find((r) => r.workflowId === wf.id && r.steps[0]?.errorCode);
+    await eventually(failedOnce, 15000, 'the first attempt to fail');
+    expect((await c.post(`/api/bookings/${b.id}/status`, { status: 'cancelled' })).status).to.equal(200);
+    await runDueNow(w.app, "task_id IN (SELECT id FROM graphile_worker._private_tasks WHERE identifier = 'run_step')");
+    const [run] = await settledRuns(w.app, c, b.id, wf.id);
+    expect(run!.steps[0]).to.include({ status: 'skipped', outcome: 'skipped:filter:status', attempts: 2 });
+    expect(w.twilio.created.filter((m) => m.params.Body?.startsWith(`Reminder ${b.id} `))).to.deep.equal([]);
+  });
+
   it('a job that fires after the booking moved records stale:rescheduled and sends nothing', async () => {
     const c = await seededTenant(w.app);
     const wf = await createWorkflow(c, beforeStart(24, 'hours'));
