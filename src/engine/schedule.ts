@@ -200,7 +200,6 @@ export async function fireTimed(ds: DataSource, payload: unknown, opts: { graceM
     const wf = await one<WorkflowRow>(tx, 'SELECT * FROM workflows WHERE tenant_id = $1 AND id = $2', [p.tenantId, p.workflowId]);
     const tenant = await loadTenant(tx, p.tenantId);
     if (!wf || !tenant) return;
-    const trigger = triggers.get(wf.trigger_type)?.module;
     const ctx = await loadContext(tx, tenant, { bookingId: p.bookingId, eventType: wf.trigger_type });
     const exists = await one(tx, 'SELECT 1 FROM bookings WHERE tenant_id = $1 AND id = $2', [p.tenantId, p.bookingId]);
     if (!exists || !ctx.booking) return; // deleted: its jobs were removed with it; nothing to tell
