@@ -48,6 +48,13 @@ export interface TriggerModule<Config = Record<string, unknown>> {
   sampleData?(config: Config, booking: Booking | null): Record<string, unknown>;
   /** Describes a config in words, for lists: "24 hours before start". */
   describe(config: Config): string;
+  /**
+   * Asked before each step of a run of this trigger sends (a retry hours later included), with the context as it is
+   * now: a reason when what the event announced no longer holds (e.g. `stale:offer_closed`), recorded as the step's
+   * `skipped:<reason>` instead of sending. Omitted: an event's run always sends. Time-offset runs are re-checked by the
+   * engine itself (their moment, filters and workflow).
+   */
+  stillHolds?(context: RunContext): string | null;
 }
 
 export function defineTrigger<C>(m: TriggerModule<C>): TriggerModule<C> {

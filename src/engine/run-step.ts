@@ -13,7 +13,7 @@ import { ConfigInvalidError, PermanentActionError, TransientActionError, type Ac
 import { enrichContext, loadContext, toTenantInfo, type TenantInfo, type TenantRow } from './context.js';
 import { recordMessageFailed } from './failures.js';
 import { dbOutbox } from './outbox.js';
-import { actions } from './registry.js';
+import { actions, triggers } from './registry.js';
 import { renderField, renderPlain, resolveRecipient } from './render.js';
 import { completeStep, stepJob, TASKS, type StepUpdate } from './runs.js';
 import { momentGone } from './schedule.js';
@@ -35,7 +35,7 @@ export function stepPayload(payload: unknown): StepPayload {
 }
 
 /** `scheduled_for`: the moment of a time-offset run (null for a run of an event). */
-interface RunRow { booking_id: string | null; depth: number; actions: ActionStep[]; scheduled_for: Date | null }
+interface RunRow { booking_id: string | null; depth: number; actions: ActionStep[]; scheduled_for: Date | null; trigger_type: string }
 
 /** Outcomes that count as done without sending (`skipped:*`); anything else a module returns is success. */
 const stepStatus = (outcome: string): 'succeeded' | 'skipped' => (outcome.startsWith('skipped') ? 'skipped' : 'succeeded');
@@ -78,7 +78,7 @@ const CLAIM_SQL = `
     LEFT JOIN LATERAL (SELECT * FROM events WHERE tenant_id = r.tenant_id AND id = r.event_id OFFSET 0) e ON true
     WHERE s.tenant_id = k.tenant_id AND s.run_id = k.run_id AND s.idx = k.idx AND s.status IN ('pending', 'running')
       AND jsonb_typeof(r.actions -> k.idx) <> 'null'
-    RETURNING k.ord, r.booking_id, r.depth, r.actions, r.scheduled_for, w.secrets,
+    RETURNING k.ord, r.booking_id, r.depth, r.actions, r.scheduled_for, r.trigger_type, w.secrets,
               w.enabled AS w_enabled, w.trigger_type AS w_trigger_type, w.trigger_config AS w_trigger_config, w.filters AS w_filters,
               t.id IS NOT NULL AS has_tenant, t.name, t.timezone, t.default_language, t.admin_email,
               e.id AS e_id, e.tenant_id AS e_tenant_id, e.type AS e_type, e.subject_type AS e_subject_type, e.subject_id AS e_subject_id,
@@ -91,7 +91,7 @@ const claimSteps = perDataSource((ds) => coalesce<StepPayload, Claimed | null>(a
   const out: (Claimed | null)[] = keys.map(() => null);
   for (const r of found) {
     const tenantId = keys[Number(r.ord) - 1].tenantId;
-    const run: RunRow = { booking_id: r.booking_id, depth: r.depth, actions: r.actions, scheduled_for: r.scheduled_for };
+    const run: RunRow = { booking_id: r.booking_id, depth: r.depth, actions: r.actions, scheduled_for: r.scheduled_for, trigger_type: r.trigger_type };
     const workflow = r.w_enabled === null ? null
       : { enabled: r.w_enabled, trigger_type: r.w_trigger_type!, trigger_config: r.w_trigger_config!, filters: r.w_filters! };
     const tenant = r.has_tenant ? toTenantInfo({ ...r, id: tenantId }) : null;
@@ -129,9 +129,10 @@ export async function runStep(ds: DataSource, actionDeps: ActionDeps, payload: u
     }
     if (!tenant) return;
     const context = await enrichContext(ds, await loadContext(ds, tenant, { bookingId: run.booking_id, event }), { publicUrl: actionDeps.publicUrl });
-    // A reminder's step (a retry above all) sends only while the reminder still holds: not for a booking cancelled or
-    // moved since the moment fired, nor for a workflow disabled since. Recorded as skipped with the reason.
-    const gone = run.scheduled_for ? momentGone(workflow, context, run.scheduled_for) : null;
+    // A step (a retry above all) sends only while what started its run still holds: a reminder's moment (not for a
+    // booking cancelled or moved since it fired, nor a workflow disabled since), or what the trigger says of its event
+    // (an offer still open). Recorded as skipped with the reason.
+    const gone = run.scheduled_for ? momentGone(workflow, context, run.scheduled_for) : triggers.get(run.trigger_type)?.module.stillHolds?.(context) ?? null;
     if (gone) {
       await complete(ds, p, run, { status: 'skipped', outcome: `skipped:${gone}`, output: { reason: gone } });
       return;

@@ -28,7 +28,7 @@ export const sampleEntry = {
   createdAt: '2026-01-04T08:30:00.000Z', updatedAt: '2026-01-14T09:00:00.000Z',
 };
 
-export function waitlistTrigger(type: EventType & `waitlist.${string}`, title: string, description: string, opts: { booking?: boolean } = {}): TriggerModule<Record<string, never>> {
+export function waitlistTrigger(type: EventType & `waitlist.${string}`, title: string, description: string, opts: { booking?: boolean; stillHolds?: TriggerModule['stillHolds'] } = {}): TriggerModule<Record<string, never>> {
   return defineTrigger<Record<string, never>>({
     type,
     title,
@@ -49,5 +49,17 @@ export function waitlistTrigger(type: EventType & `waitlist.${string}`, title: s
       depth: 0, causedByRun: null, occurredAt: sampleEntry.updatedAt, dispatchedAt: null,
     },
     describe: () => `When ${title.charAt(0).toLowerCase()}${title.slice(1)}`,
+    ...(opts.stillHolds ? { stillHolds: opts.stillHolds } : {}),
   });
+}
+
+/**
+ * An offer's messages go out only while that offer is open: a message retried after the member answered, or after
+ * the offer expired or was cancelled, would carry links to a closed offer (the entry as it is now, from the context).
+ */
+export function offerStillOpen(context: { event: { data: unknown }; entry?: unknown }): string | null {
+  const announced = (context.event.data as { entry?: { offerExpiresAt?: string | null } }).entry?.offerExpiresAt;
+  const now = context.entry as { status?: string; offerExpiresAt?: string | null } | undefined;
+  const open = now?.status === 'OFFERED' && !!announced && now.offerExpiresAt === announced && Date.parse(announced) > Date.now();
+  return open ? null : 'stale:offer_closed';
 }

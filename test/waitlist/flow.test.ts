@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { one } from '../../src/db/sql.js';
 import type { Client } from '../helpers/client.js';
-import { eventually, startEngineWorld, type EngineWorld } from '../helpers/engine.js';
+import { eventually, runDueNow, settled, startEngineWorld, type EngineWorld } from '../helpers/engine.js';
 import { seedCatalog } from '../helpers/fixtures.js';
 import { book, entry, join, makeOfferDue, nextSlot, unescapeHtml } from './support.js';
 
@@ -145,6 +145,25 @@ describe('waitlist: joining, offers and answers', () => {
     await makeOfferDue(w.app.ds, 't-wl', first.id);
     await eventually(async () => (await entry(c, first.id)).status === 'EXPIRED');
     await eventually(async () => (await entry(c, second.id)).status === 'OFFERED');
+  });
+
+  it("does not send an offer's text on a retry after the member answered, and says why", async () => {
+    const slot = nextSlot();
+    const b = await book(c, { customerId: 'm-1', resourceId: 'r-1', ...slot });
+    const e = await join(c, 'm-2', slot);
+    w.twilio.failNext(1, { status: 503, code: 20503, message: 'Service unavailable' });
+    await c.post(`/api/bookings/${b.id}/status`, { status: 'cancelled' });
+    await eventually(async () => (await entry(c, e.id)).status === 'OFFERED');
+    const offerText = async () => one<{ status: string; outcome: string | null; error_code: string | null; attempts: number }>(w.app.ds, `
+      SELECT s.status, s.outcome, s.error_code, s.attempts FROM run_steps s JOIN runs r ON r.tenant_id = s.tenant_id AND r.id = s.run_id
+      JOIN events ev ON ev.tenant_id = r.tenant_id AND ev.id = r.event_id
+      WHERE r.tenant_id = 't-wl' AND r.trigger_type = 'waitlist.offered' AND ev.data -> 'entry' ->> 'id' = $1 AND s.action_type = 'sms'`, [e.id]);
+    await eventually(async () => (await offerText())?.error_code, 15000, 'the text to fail once');
+    expect((await c.post(`/api/facility-waitlist/${e.id}/decline`, { remove: true })).status).to.equal(200);
+    await runDueNow(w.app, "task_id IN (SELECT id FROM graphile_worker._private_tasks WHERE identifier = 'run_step')");
+    await settled(w.app);
+    expect(await offerText()).to.deep.equal({ status: 'skipped', outcome: 'skipped:stale:offer_closed', error_code: null, attempts: 2 });
+    expect(w.twilio.created.filter((m) => m.params.To === '+4791234568' && m.params.Body?.includes(e.id))).to.deep.equal([]);
   });
 
   it('cancelling an offered entry frees its seat for the next one', async () => {
