@@ -1,5 +1,6 @@
 import { defineTrigger } from '../src/engine/contracts.js';
 import { sampleBooking } from '../src/engine/samples.js';
+import { bookingStillHeld } from '../src/engine/still-holds.js';
 import { contextVariables } from '../src/engine/variables.js';
 
 export const bookingCreated = defineTrigger<Record<string, never>>({
@@ -12,4 +13,5 @@ export const bookingCreated = defineTrigger<Record<string, never>>({
   variables: contextVariables(),
   sampleEvent: { id: '0', type: 'booking.created', subjectType: 'booking', subjectId: sampleBooking.id, data: { booking: sampleBooking }, depth: 0, causedByRun: null, occurredAt: sampleBooking.createdAt, dispatchedAt: null },
   describe: () => 'When a booking is added',
+  stillHolds: bookingStillHeld, // no "booking made" message for a booking cancelled or declined since
 });

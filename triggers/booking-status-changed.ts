@@ -1,6 +1,7 @@
 import { BOOKING_STATUSES, TRANSITIONS, type BookingStatus } from '../src/domain/bookings.js';
 import { defineTrigger } from '../src/engine/contracts.js';
 import { sampleBooking } from '../src/engine/samples.js';
+import { statusStillHeld } from '../src/engine/still-holds.js';
 import { contextVariables } from '../src/engine/variables.js';
 
 interface Config { from?: string[]; to?: string[] }
@@ -39,4 +40,5 @@ export const bookingStatusChanged = defineTrigger<Config>({
     return { from, to, ...(b ? { booking: { ...b, status: to } } : {}) };
   },
   describe: (c) => `When a booking goes from ${c.from?.length ? c.from.join('/') : 'any status'} to ${c.to?.length ? c.to.join('/') : 'any status'}`,
+  stillHolds: statusStillHeld, // no "confirmed" message for a booking cancelled since
 });

@@ -3,7 +3,7 @@ import { rows } from '../../src/db/sql.js';
 import { dispatchEvent } from '../../src/engine/dispatch.js';
 import { cacheFor } from '../../src/engine/engine-cache.js';
 import type { Client } from '../helpers/client.js';
-import { eventually, settled, startEngineWorld, type EngineWorld } from '../helpers/engine.js';
+import { eventually, runDueNow, settled, startEngineWorld, type EngineWorld } from '../helpers/engine.js';
 import { booking, inHours } from '../helpers/fixtures.js';
 import { bookingRuns, createWorkflow, finishedRun, seededTenant, type RunLike } from './support.js';
 
@@ -155,6 +155,28 @@ describe('triggers end to end', () => {
     expect(decisions(cancelled.id)).to.deep.equal(['cancelled:ran', 'rescheduled:skipped']);
     expect(decisions(anyReason.id)).to.deep.equal(['cancelled:ran', 'rescheduled:ran']);
     expect(w.smtp.messages.filter((m) => m.subject?.startsWith('freed rescheduled') && m.subject.endsWith(b.id))).to.have.length(0);
+  });
+
+  it("a booking's news retried after it was cancelled is not sent: booking.created and booking.status_changed say why", async () => {
+    const c = await seededTenant(w.app, { adminEmail: 'boss@club.example' });
+    const made = await createWorkflow(c, { trigger: { type: 'booking.created' }, actions: [{ type: 'sms', config: { to: 'customer', body: 'Booked {{booking.id}}' } }] });
+    const confirmed = await createWorkflow(c, {
+      trigger: { type: 'booking.status_changed', config: { to: ['confirmed'] } },
+      actions: [{ type: 'sms', config: { to: 'customer', body: 'Confirmed {{booking.id}}' } }],
+    });
+    const b = (await c.post('/api/bookings', booking({ ...slot(), status: 'pending' }))).body;
+    const failedOnce = async (workflowId: string) => (await bookingRuns(c, b.id)).find((r) => r.workflowId === workflowId && r.steps[0]?.errorCode);
+    w.twilio.failNext(1, { status: 503, code: 20503, message: 'Service unavailable' });
+    await eventually(() => failedOnce(made.id), 15000, 'the booking text to fail once');
+    w.twilio.failNext(1, { status: 503, code: 20503, message: 'Service unavailable' });
+    expect((await c.post(`/api/bookings/${b.id}/status`, { status: 'confirmed' })).status).to.equal(200);
+    await eventually(() => failedOnce(confirmed.id), 15000, 'the confirmation text to fail once');
+    expect((await c.post(`/api/bookings/${b.id}/status`, { status: 'cancelled' })).status).to.equal(200);
+    await runDueNow(w.app, "task_id IN (SELECT id FROM graphile_worker._private_tasks WHERE identifier = 'run_step')");
+    await settled(w.app);
+    const steps = (await bookingRuns(c, b.id)).filter((r) => [made.id, confirmed.id].includes(r.workflowId) && r.decision === 'ran').map((r) => [r.workflowId, r.steps[0]!.outcome]);
+    expect(steps).to.have.deep.members([[made.id, 'skipped:stale:booking_cancelled'], [confirmed.id, 'skipped:stale:booking_cancelled']]);
+    expect(w.twilio.created.filter((m) => m.params.Body?.endsWith(` ${b.id}`))).to.deep.equal([]);
   });
 
   it('a retried dispatch never creates a second run for the same (workflow, event)', async () => {
