@@ -134,7 +134,7 @@ export async function runStep(ds: DataSource, actionDeps: ActionDeps, payload: u
     // (an offer still open). Recorded as skipped with the reason.
     const gone = run.scheduled_for ? momentGone(workflow, context, run.scheduled_for) : triggers.get(run.trigger_type)?.module.stillHolds?.(context) ?? null;
     if (gone) {
-      await complete(ds, p, run, { status: 'skipped', outcome: `skipped:${gone}`, output: { reason: gone } });
+      await complete(ds, p, run, { status: 'skipped', outcome: `skipped:${gone}`, output: {} });
       return;
     }
     const module = registered.module;

@@ -1,6 +1,8 @@
 // The run page answers "did they get it twice?" for an SMS whose first attempt lost Twilio's answer: Twilio is asked
-// before the retry sends, and the page says in words what happened.
+// before the retry sends, and the page says in words what happened; and "why was it not sent?" for a retry that
+// found the booking cancelled.
 import { expect } from 'chai';
+import { eventually, runDueNow, settled } from '../helpers/engine.js';
 import { startTwilioServer, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, TEST_FROM, type TwilioServer } from '../helpers/twilio.js';
 import { screenshot, signIn } from './browser.js';
 import { inDays, plusHour, uiSuite } from './setup.js';
@@ -56,5 +58,34 @@ describe('Delivery in the run history (admin UI, headless Chromium)', function (
     await page.goto(`${app.url}/#/runs/${encodeURIComponent(again.id)}`);
     await page.locator('.run-step .banner').waitFor();
     expect(await page.locator('.run-step .banner').innerText()).to.match(/Sent again/).and.match(/Permission denied/);
+  });
+
+  it('says why a retried text was not sent: the booking was cancelled after its first attempt failed', async () => {
+    const { app, c, page } = t;
+    const wf = await c.post('/api/workflows', {
+      name: 'Confirmed by text', trigger: { type: 'booking.status_changed', config: { to: ['confirmed'] } },
+      actions: [{ type: 'sms', config: { to: 'customer', body: 'Confirmed {{booking.id}}' } }],
+    });
+    expect(wf.status, JSON.stringify(wf.body)).to.equal(201);
+    const start = inDays(10);
+    const b = (await c.post('/api/bookings', { customerId: 'anna', resourceId: 'court-1', startTime: start, endTime: plusHour(start), status: 'pending' })).body;
+    await settled(app); // what the booking's creation started (another workflow's text) is not the one to fail
+    twilio.failNext(1, { status: 503, code: 20503, message: 'Service unavailable' });
+    expect((await c.post(`/api/bookings/${b.id}/status`, { status: 'confirmed' })).status).to.equal(200);
+    const runId: string = await eventually(async () => {
+      const listed = (await c.get(`/api/workflows/${wf.body.id}/runs`)).body.items[0];
+      return listed && (await c.get(`/api/runs/${listed.id}`)).body.steps[0]?.errorCode ? listed.id : null;
+    }, 15000, 'the first attempt to fail');
+    expect((await c.post(`/api/bookings/${b.id}/status`, { status: 'cancelled' })).status).to.equal(200);
+    await runDueNow(app, "task_id IN (SELECT id FROM graphile_worker._private_tasks WHERE identifier = 'run_step')");
+    await settled(app);
+    await signIn(page, app.url, c.key!);
+    await page.goto(`${app.url}/#/runs/${encodeURIComponent(runId)}`);
+    const note = page.locator('.run-step .banner');
+    await note.waitFor();
+    const said = await note.innerText();
+    expect(said, said).to.match(/Not sent/).and.match(/The booking is cancelled now/);
+    expect(twilio.created.filter((m) => m.params.Body === `Confirmed ${b.id}`)).to.deep.equal([]);
+    await screenshot(page, '23-run-not-sent-booking-cancelled');
   });
 });

@@ -76,8 +76,14 @@ export function reasonText(reason: string | null | undefined): string {
     'loop:depth': 'Stopped: workflows were triggering each other in a chain',
     'workflow:disabled': 'The workflow was disabled',
     disabled: 'The workflow is switched off',
+    optout: 'The customer has opted out of messages on this channel',
+    no_address: 'The recipient has no address for this channel',
+    'stale:offer_closed': 'The offer had closed (answered, expired or cancelled) before this message could go out',
+    'stale:workflow_deleted': 'The workflow was deleted',
+    'stale:booking_deleted': 'The booking was deleted',
   };
   if (known[reason]) return known[reason];
+  if (reason.startsWith('stale:booking_')) return `The booking is ${humanize(reason.slice('stale:booking_'.length)).toLowerCase()} now: a message about it would be out of date`;
   if (kind === 'stale') return `Nothing sent: the booking changed since this was scheduled (${humanize(detail ?? '')})`;
   if (kind === 'filter') return `Filtered out by ${humanize(detail ?? 'a filter')}`;
   return reason;

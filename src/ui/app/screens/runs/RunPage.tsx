@@ -110,6 +110,9 @@ function StepView({ step, message }: { step: RunStep; message?: Message }) {
       {step.errorCode || step.errorMessage ? (
         <div className="step-error" role="note"><code>{step.errorCode}</code> {step.errorMessage}</div>
       ) : null}
+      {step.status === 'skipped' && step.outcome?.startsWith('skipped:') ? (
+        <Notice tone="warning" title="Not sent">{reasonText(step.outcome.slice('skipped:'.length))}</Notice>
+      ) : null}
       <ResendNote output={step.output} />
       {Object.keys(step.output ?? {}).length ? <RenderedOutput output={step.output} channel={step.actionType} /> : null}
     </li>
