@@ -1,6 +1,7 @@
 import { CHANGEABLE_FIELDS } from '../src/domain/bookings.js';
 import { defineTrigger } from '../src/engine/contracts.js';
 import { sampleBooking } from '../src/engine/samples.js';
+import { bookingStillHeld } from '../src/engine/still-holds.js';
 import { changesVars, contextVariables } from '../src/engine/variables.js';
 
 interface Config { fields?: string[] }
@@ -31,4 +32,5 @@ export const bookingChanged = defineTrigger<Config>({
     return { changes: { [field]: { from: field === 'startTime' ? '2026-01-15T09:00:00.000Z' : null, to: now } } };
   },
   describe: (c) => (c.fields?.length ? `When a booking's ${c.fields.join(' or ')} changes` : 'When a booking is changed'),
+  stillHolds: bookingStillHeld, // no "your booking moved" for a booking cancelled since
 });

@@ -6,10 +6,17 @@ import type { RunContext } from './contracts.js';
 
 const stale = (status: string) => `stale:booking_${status}`;
 
-/** The booking still holds its seat (pending or confirmed): news of it being made, or given, still holds. */
+const holds = (status: unknown) => (HOLDING_STATUSES as readonly unknown[]).includes(status);
+
+/**
+ * A booking that held its seat (pending or confirmed) when the event happened still does: news of it being made,
+ * moved or given does not go out once it was cancelled or declined. Events about a booking that already held nothing
+ * (a note added to a cancelled booking) always hold.
+ */
 export function bookingStillHeld(ctx: RunContext): string | null {
-  const status = ctx.booking?.status;
-  return !status || (HOLDING_STATUSES as readonly string[]).includes(status) ? null : stale(status);
+  const then = (ctx.event.data.booking as { status?: unknown } | undefined)?.status;
+  const now = ctx.booking?.status;
+  return !now || !holds(then) || holds(now) ? null : stale(now);
 }
 
 /** The booking is still in the status its event moved it to. */

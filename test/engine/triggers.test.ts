@@ -157,26 +157,33 @@ describe('triggers end to end', () => {
     expect(w.smtp.messages.filter((m) => m.subject?.startsWith('freed rescheduled') && m.subject.endsWith(b.id))).to.have.length(0);
   });
 
-  it("a booking's news retried after it was cancelled is not sent: booking.created and booking.status_changed say why", async () => {
+  it("a booking's news retried after it was cancelled is not sent; news of a booking that held nothing still is", async () => {
     const c = await seededTenant(w.app, { adminEmail: 'boss@club.example' });
-    const made = await createWorkflow(c, { trigger: { type: 'booking.created' }, actions: [{ type: 'sms', config: { to: 'customer', body: 'Booked {{booking.id}}' } }] });
-    const confirmed = await createWorkflow(c, {
-      trigger: { type: 'booking.status_changed', config: { to: ['confirmed'] } },
-      actions: [{ type: 'sms', config: { to: 'customer', body: 'Confirmed {{booking.id}}' } }],
-    });
-    const b = (await c.post('/api/bookings', booking({ ...slot(), status: 'pending' }))).body;
-    const failedOnce = async (workflowId: string) => (await bookingRuns(c, b.id)).find((r) => r.workflowId === workflowId && r.steps[0]?.errorCode);
-    w.twilio.failNext(1, { status: 503, code: 20503, message: 'Service unavailable' });
-    await eventually(() => failedOnce(made.id), 15000, 'the booking text to fail once');
-    w.twilio.failNext(1, { status: 503, code: 20503, message: 'Service unavailable' });
-    expect((await c.post(`/api/bookings/${b.id}/status`, { status: 'confirmed' })).status).to.equal(200);
-    await eventually(() => failedOnce(confirmed.id), 15000, 'the confirmation text to fail once');
-    expect((await c.post(`/api/bookings/${b.id}/status`, { status: 'cancelled' })).status).to.equal(200);
+    const text = (body: string) => [{ type: 'sms', config: { to: 'customer', body: `${body} {{booking.id}}` } }];
+    const made = await createWorkflow(c, { trigger: { type: 'booking.created' }, actions: text('Booked') });
+    const confirmed = await createWorkflow(c, { trigger: { type: 'booking.status_changed', config: { to: ['confirmed'] } }, actions: text('Confirmed') });
+    const changed = await createWorkflow(c, { trigger: { type: 'booking.changed' }, actions: text('Changed') });
+    let bookingId = '';
+    const failedOnce = async (workflowId: string) => (await bookingRuns(c, bookingId)).find((r) => r.workflowId === workflowId && r.steps[0]?.errorCode);
+    // Each message's first attempt fails (Twilio 503), one after the other.
+    const failing = async (what: string, workflowId: string, change: () => Promise<unknown>) => {
+      w.twilio.failNext(1, { status: 503, code: 20503, message: 'Service unavailable' });
+      await change();
+      await eventually(() => failedOnce(workflowId), 15000, `the ${what} text to fail once`);
+    };
+    await failing('booking', made.id, async () => { bookingId = (await c.post('/api/bookings', booking({ ...slot(), status: 'pending' }))).body.id; });
+    await failing('confirmation', confirmed.id, () => c.post(`/api/bookings/${bookingId}/status`, { status: 'confirmed' }));
+    await failing('change', changed.id, () => c.patch(`/api/bookings/${bookingId}`, { notes: 'window seat' }));
+    expect((await c.post(`/api/bookings/${bookingId}/status`, { status: 'cancelled' })).status).to.equal(200);
     await runDueNow(w.app, "task_id IN (SELECT id FROM graphile_worker._private_tasks WHERE identifier = 'run_step')");
     await settled(w.app);
-    const steps = (await bookingRuns(c, b.id)).filter((r) => [made.id, confirmed.id].includes(r.workflowId) && r.decision === 'ran').map((r) => [r.workflowId, r.steps[0]!.outcome]);
-    expect(steps).to.have.deep.members([[made.id, 'skipped:stale:booking_cancelled'], [confirmed.id, 'skipped:stale:booking_cancelled']]);
-    expect(w.twilio.created.filter((m) => m.params.Body?.endsWith(` ${b.id}`))).to.deep.equal([]);
+    const ours = [made.id, confirmed.id, changed.id];
+    const outcomes = async () => (await bookingRuns(c, bookingId)).filter((r) => r.decision === 'ran' && ours.includes(r.workflowId)).map((r) => [r.workflowId, r.steps[0]!.outcome]);
+    expect(await outcomes()).to.have.deep.members(ours.map((id) => [id, 'skipped:stale:booking_cancelled']));
+    expect(w.twilio.created.filter((m) => m.params.Body?.endsWith(` ${bookingId}`))).to.deep.equal([]);
+    // A change to the cancelled booking is news of a booking that held nothing when it happened: it goes out.
+    await c.patch(`/api/bookings/${bookingId}`, { notes: 'refund sent' });
+    await eventually(async () => w.twilio.created.find((m) => m.params.Body === `Changed ${bookingId}`), 15000, 'the text about the cancelled booking');
   });
 
   it('a retried dispatch never creates a second run for the same (workflow, event)', async () => {
