@@ -62,8 +62,8 @@ type TimedWorkflow = Pick<WorkflowRow, 'enabled' | 'trigger_type' | 'trigger_con
 
 /**
  * Claiming a step: a step already finished (a duplicate job), or one its run does not have, is not run again (null).
- * The same statement reads what the step needs besides its context: the run, the tenant, the event and the
- * workflow's secrets (none of them locked; only the step row is).
+ * The same statement reads what the step needs besides its context: the run, the tenant, the event, and the
+ * workflow's secrets and current settings (none of them locked; only the step row is).
  */
 type ClaimRow = RunRow & Omit<TenantRow, 'id'> & { has_tenant: boolean; secrets: Claimed['secrets'] } & { [K in keyof EventRow as `e_${K}`]: EventRow[K] | null }
   & { [K in keyof TimedWorkflow as `w_${K}`]: TimedWorkflow[K] | null };
