@@ -7,6 +7,7 @@
 import type { EntityManager } from 'typeorm';
 import { one } from '../db/sql.js';
 import { notFound } from './errors.js';
+import { sharedWorkflowsLock } from './workflows-lock.js';
 
 export const HOLDING_STATUSES = ['pending', 'confirmed'] as const;
 
@@ -17,7 +18,10 @@ export interface LockedResource {
 }
 
 export async function lockResource(tx: EntityManager, tenantId: string, resourceId: string, pointer?: string): Promise<LockedResource> {
-  const r = await one<LockedResource>(tx, 'SELECT id, location_id, capacity FROM resources WHERE tenant_id = $1 AND id = $2 FOR UPDATE', [tenantId, resourceId]);
+  // With the shared lock on the tenant's workflows, taken before any row lock (src/domain/workflows-lock.ts).
+  const r = await one<LockedResource>(tx, `
+    SELECT r.id, r.location_id, r.capacity FROM ${sharedWorkflowsLock('$1::text')}, resources r
+    WHERE r.tenant_id = $1 AND r.id = $2 FOR UPDATE OF r`, [tenantId, resourceId]);
   if (!r) throw notFound('resource', resourceId, pointer);
   return r;
 }

@@ -8,6 +8,10 @@
 // exclusively before it commits: it waits for the booking changes in flight (the job then sees them), and those that
 // start meanwhile wait for it and then read the new workflows. Advisory locks: booking changes never wait for each
 // other, only for a workflow change, and nothing is written to take them.
+//
+// The shared lock is taken by the statement that takes a change's first row lock (lockBooking, lockResource, and
+// booking creation's database function), before that row lock: a change never holds a row while it waits for a
+// workflow change, which holds no row a booking change needs, so the two cannot wait for each other in a circle.
 import type { EntityManager } from 'typeorm';
 import { rows } from '../db/sql.js';
 
