@@ -49,10 +49,11 @@ export interface TriggerModule<Config = Record<string, unknown>> {
   /** Describes a config in words, for lists: "24 hours before start". */
   describe(config: Config): string;
   /**
-   * Asked before each step of a run of this trigger sends (a retry hours later included), with the context as it is
-   * now: a reason when what the event announced no longer holds (e.g. `stale:offer_closed`), recorded as the step's
-   * `skipped:<reason>` instead of sending. Omitted: an event's run always sends. Time-offset runs are re-checked by the
-   * engine itself (their moment, filters and workflow).
+   * Asked before each step of a run of this trigger sends a message to a person (email, SMS; a retry hours later
+   * included), with the context as it is now: a reason when what the event announced no longer holds (e.g.
+   * `stale:offer_closed`), recorded as the step's `skipped:<reason>` instead of sending. Webhook actions are not asked:
+   * an integration gets every event. Omitted: an event's run always sends. Time-offset runs are re-checked by the
+   * engine itself (their moment, filters and workflow), whatever the action.
    */
   stillHolds?(context: RunContext): string | null;
 }

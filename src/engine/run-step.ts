@@ -129,10 +129,14 @@ export async function runStep(ds: DataSource, actionDeps: ActionDeps, payload: u
     }
     if (!tenant) return;
     const context = await enrichContext(ds, await loadContext(ds, tenant, { bookingId: run.booking_id, event }), { publicUrl: actionDeps.publicUrl });
-    // A step (a retry above all) sends only while what started its run still holds: a reminder's moment (not for a
-    // booking cancelled or moved since it fired, nor a workflow disabled since), or what the trigger says of its event
-    // (an offer still open). Recorded as skipped with the reason.
-    const gone = run.scheduled_for ? momentGone(workflow, context, run.scheduled_for) : triggers.get(run.trigger_type)?.module.stillHolds?.(context) ?? null;
+    // A step (a retry above all) goes ahead only while what started its run still holds: a reminder's moment (not for
+    // a booking cancelled or moved since it fired, nor a workflow disabled since), or, for a message to a person
+    // (email, SMS), what the trigger says of its event (an offer still open, a booking not cancelled since). A webhook
+    // action still reports the event: an integration needs every event, and orders them by the booking's later ones.
+    // Recorded as skipped with the reason.
+    const toPerson = registered.module.channel === 'email' || registered.module.channel === 'sms';
+    const gone = run.scheduled_for ? momentGone(workflow, context, run.scheduled_for)
+      : toPerson ? triggers.get(run.trigger_type)?.module.stillHolds?.(context) ?? null : null;
     if (gone) {
       await complete(ds, p, run, { status: 'skipped', outcome: `skipped:${gone}`, output: {} });
       return;

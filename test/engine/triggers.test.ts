@@ -160,7 +160,12 @@ describe('triggers end to end', () => {
   it("a booking's news retried after it was cancelled is not sent; news of a booking that held nothing still is", async () => {
     const c = await seededTenant(w.app, { adminEmail: 'boss@club.example' });
     const text = (body: string) => [{ type: 'sms', config: { to: 'customer', body: `${body} {{booking.id}}` } }];
-    const made = await createWorkflow(c, { trigger: { type: 'booking.created' }, actions: text('Booked') });
+    // The booking's webhook action comes after its text: it reports the event whatever became of the booking.
+    const made = await createWorkflow(c, {
+      trigger: { type: 'booking.created' },
+      actions: [...text('Booked'), { type: 'webhook', config: { url: `${w.hooks.url}/made`, body: { booked: '{{booking.id}}' } } }],
+    });
+    w.hooks.setSecrets([made.secrets[Object.keys(made.secrets)[0]].signing]);
     const confirmed = await createWorkflow(c, { trigger: { type: 'booking.status_changed', config: { to: ['confirmed'] } }, actions: text('Confirmed') });
     const changed = await createWorkflow(c, { trigger: { type: 'booking.changed' }, actions: text('Changed') });
     let bookingId = '';
@@ -181,6 +186,7 @@ describe('triggers end to end', () => {
     const outcomes = async () => (await bookingRuns(c, bookingId)).filter((r) => r.decision === 'ran' && ours.includes(r.workflowId)).map((r) => [r.workflowId, r.steps[0]!.outcome]);
     expect(await outcomes()).to.have.deep.members(ours.map((id) => [id, 'skipped:stale:booking_cancelled']));
     expect(w.twilio.created.filter((m) => m.params.Body?.endsWith(` ${bookingId}`))).to.deep.equal([]);
+    expect((await w.hooks.waitFor((r) => (r.body as { booked?: string })?.booked === bookingId)).verified).to.equal(true);
     // A change to the cancelled booking is news of a booking that held nothing when it happened: it goes out.
     await c.patch(`/api/bookings/${bookingId}`, { notes: 'refund sent' });
     await eventually(async () => w.twilio.created.find((m) => m.params.Body === `Changed ${bookingId}`), 15000, 'the text about the cancelled booking');

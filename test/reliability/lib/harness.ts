@@ -9,7 +9,7 @@ import { processGroup, snapshotBuild, type ProcessGroup } from './procs.js';
 import { startReceivers, type Receivers } from './receivers.js';
 import { setupTenant } from './scenario.js';
 import type { StreamResult } from './stream.js';
-import { compare, failures, stuckRuns, waitDrained, type Comparison, type QueueState } from './verify.js';
+import { compare, failures, stuckRuns, waitDrained, withheld, type Comparison, type QueueState } from './verify.js';
 
 export const ADMIN_KEY = 'reliability-platform-key-0123456789';
 
@@ -104,7 +104,7 @@ export async function verify(world: World, stream: StreamResult, drainTimeoutMs:
   const d = await waitDrained(world.db.pool, drainTimeoutMs);
   log(d.drained ? `drained in ${(d.ms / 1000).toFixed(1)} s` : `NOT drained after ${(d.ms / 1000).toFixed(0)} s: ${JSON.stringify(d.last)}`);
   await new Promise((r) => setTimeout(r, 1000));
-  const cmp = compare(stream.ledger, world.receivers.arrivals());
+  const cmp = compare(stream.ledger, world.receivers.arrivals(), await withheld(world.db.pool));
   const stuck = await stuckRuns(world.db.pool);
   const failed = await failures(world.db.pool);
   for (const [ch, t] of Object.entries(cmp.byChannel)) log(`${ch}: ${JSON.stringify({ ...t, redeliveredAt: undefined })}`);

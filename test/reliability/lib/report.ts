@@ -45,7 +45,8 @@ export function summaryLine(o: { name: string; head: string[]; v: Verdict; disru
     + 'receivers drop them by Message-ID/webhook-id; an SMS is looked up at Twilio before a resend, so an SMS counted here got past that lookup)';
   const line = `SUMMARY ${o.name}: ${[
     ...o.head,
-    `${sum((t) => t.expected)} messages expected, ${v.lost} lost`,
+    `${sum((t) => t.expected)} messages expected, ${v.lost} lost`
+      + (sum((t) => t.withheld) ? ` (${sum((t) => t.withheld)} withheld on purpose: the booking was cancelled before its message could go out)` : ''),
     dupes,
     `${doubled} sent twice under a new id`,
     `${v.stuck.length} stuck runs`,
