@@ -11,7 +11,9 @@
 //
 // The shared lock is taken by the statement that takes a change's first row lock (lockBooking, lockResource, and
 // booking creation's database function), before that row lock: a change never holds a row while it waits for a
-// workflow change, which holds no row a booking change needs, so the two cannot wait for each other in a circle.
+// workflow change, which holds no row a booking change needs, so the two cannot wait for each other in a circle. A
+// customer's language change takes it after updating the customer, a row no booking change waits for (their
+// foreign-key checks take KEY SHARE, which an update of other columns does not block).
 import type { EntityManager } from 'typeorm';
 import { rows } from '../db/sql.js';
 
