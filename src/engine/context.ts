@@ -132,6 +132,7 @@ async function buildContext(db: Queryable, tenant: TenantInfo, src: ContextSourc
     service,
     event: { id: ev?.id ?? null, type: ev?.type ?? src.eventType ?? 'moment', occurredAt: ev?.occurredAt ?? new Date().toISOString(), data },
     timezone: (location?.timezone as string | undefined) ?? tenant.timezone,
+    ...(bookingRow === null && snapshot ? { bookingGone: true } : {}),
   };
 }
 

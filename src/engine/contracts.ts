@@ -193,6 +193,8 @@ export interface RunContext {
   event: { id: string | null; type: string; occurredAt: string; data: Record<string, unknown> };
   /** Time zone for dates: the location's, else the tenant's. */
   timezone: string;
+  /** True when the booking no longer exists: `booking` is then the last state the event carried. */
+  bookingGone?: boolean;
   [extra: string]: unknown;
 }
 

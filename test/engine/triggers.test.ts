@@ -192,6 +192,22 @@ describe('triggers end to end', () => {
     await eventually(async () => w.twilio.created.find((m) => m.params.Body === `Changed ${bookingId}`), 15000, 'the text about the cancelled booking');
   });
 
+  it('a booking text retried after the booking was deleted is not sent either', async () => {
+    const c = await seededTenant(w.app, { adminEmail: 'boss@club.example' });
+    const made = await createWorkflow(c, { trigger: { type: 'booking.created' }, actions: [{ type: 'sms', config: { to: 'customer', body: 'Made {{booking.id}}' } }] });
+    w.twilio.failNext(1, { status: 503, code: 20503, message: 'Service unavailable' });
+    const b = (await c.post('/api/bookings', booking(slot()))).body;
+    await eventually(async () => (await bookingRuns(c, b.id)).find((r) => r.workflowId === made.id && r.steps[0]?.errorCode), 15000, 'the text to fail once');
+    expect((await c.delete(`/api/bookings/${b.id}`)).status).to.equal(204);
+    await runDueNow(w.app, "task_id IN (SELECT id FROM graphile_worker._private_tasks WHERE identifier = 'run_step')");
+    await settled(w.app);
+    const [step] = await rows<{ outcome: string }>(w.app.ds, `
+      SELECT s.outcome FROM run_steps s JOIN runs r ON r.tenant_id = s.tenant_id AND r.id = s.run_id WHERE r.tenant_id = $1 AND r.workflow_id = $2`,
+    [c.tenantId, made.id]);
+    expect(step).to.deep.equal({ outcome: 'skipped:stale:booking_deleted' });
+    expect(w.twilio.created.filter((m) => m.params.Body === `Made ${b.id}`)).to.deep.equal([]);
+  });
+
   it('a retried dispatch never creates a second run for the same (workflow, event)', async () => {
     const c = await seededTenant(w.app);
     const wf = await createWorkflow(c, { trigger: { type: 'booking.created' }, actions: [{ type: 'email', config: { to: 'customer', subject: 'once {{booking.id}}', html: 'x' } }] });
