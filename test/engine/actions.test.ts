@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Webhook } from 'standardwebhooks';
 import type { Client } from '../helpers/client.js';
-import { eventually, runDueNow, settled, startEngineWorld, type EngineWorld } from '../helpers/engine.js';
+import { eventually, retryStepsNow, settled, startEngineWorld, type EngineWorld } from '../helpers/engine.js';
 import { booking, inHours, seedCatalog } from '../helpers/fixtures.js';
 import { setBookingStatus } from '../../src/domain/bookings.js';
 import { MAX_DEPTH } from '../../src/engine/runs.js';
@@ -163,7 +163,7 @@ describe('actions end to end', () => {
     w.hooks.respondWith(500, 'down', { times: 1 });
     const b = (await c.post('/api/bookings', booking(slot()))).body;
     await w.hooks.waitFor((r) => (r.body as { data?: { booking?: { id?: string } } })?.data?.booking?.id === b.id);
-    await eventually(async () => (await runDueNow(w.app, "task_id IN (SELECT id FROM graphile_worker._private_tasks WHERE identifier = 'run_step')")) > 0 || null);
+    await eventually(async () => (await retryStepsNow(w.app)) > 0 || null);
     const attempts = await eventually(async () => {
       const got = w.hooks.requests.filter((r) => (r.body as { data?: { booking?: { id?: string } } })?.data?.booking?.id === b.id);
       return got.length >= 2 ? got : null;
@@ -187,7 +187,7 @@ describe('actions end to end', () => {
     w.smtp.failNext(1, 451, 'try again later');
     const b = (await c.post('/api/bookings', booking(slot()))).body;
     await eventually(async () => (await c.get(`/api/bookings/${b.id}/runs`)).body.items.find((r: { steps: { errorCode: string }[] }) => r.steps[0]?.errorCode));
-    await runDueNow(w.app, "task_id IN (SELECT id FROM graphile_worker._private_tasks WHERE identifier = 'run_step')");
+    await retryStepsNow(w.app);
     await w.smtp.waitFor((m) => m.subject === `retry ${b.id}`);
     expect(w.smtp.messages.filter((m) => m.subject === `retry ${b.id}`)).to.have.length(1);
 

@@ -4,7 +4,7 @@ import { rows, transaction } from '../../src/db/sql.js';
 import { insertBooking, setBookingStatusIn, updateBookingIn, type BookingInput } from '../../src/domain/bookings.js';
 import { fireTimed, reconcileWorkflow, timedJobKey } from '../../src/engine/schedule.js';
 import type { Client } from '../helpers/client.js';
-import { eventually, runDueNow, settled, startEngineWorld, type EngineWorld } from '../helpers/engine.js';
+import { eventually, retryStepsNow, runDueNow, settled, startEngineWorld, type EngineWorld } from '../helpers/engine.js';
 import { booking, inHours } from '../helpers/fixtures.js';
 import { bookingRuns, createWorkflow, HOUR, jobsWithKey, ms, seededTenant, settledRuns, type JobRow } from './support.js';
 
@@ -256,7 +256,7 @@ describe('reminders (time-offset triggers)', () => {
     const failedOnce = async () => (await bookingRuns(c, b.id)).find((r) => r.workflowId === wf.id && r.steps[0]?.errorCode);
     await eventually(failedOnce, 15000, 'the first attempt to fail');
     expect((await c.post(`/api/bookings/${b.id}/status`, { status: 'cancelled' })).status).to.equal(200);
-    await runDueNow(w.app, "task_id IN (SELECT id FROM graphile_worker._private_tasks WHERE identifier = 'run_step')");
+    await retryStepsNow(w.app);
     const [run] = await settledRuns(w.app, c, b.id, wf.id);
     expect(run!.steps[0]).to.include({ status: 'skipped', outcome: 'skipped:filter:status', attempts: 2 });
     expect(w.twilio.created.filter((m) => m.params.Body?.startsWith(`Reminder ${b.id} `))).to.deep.equal([]);

@@ -3,7 +3,7 @@ import { rows } from '../../src/db/sql.js';
 import { dispatchEvent } from '../../src/engine/dispatch.js';
 import { cacheFor } from '../../src/engine/engine-cache.js';
 import type { Client } from '../helpers/client.js';
-import { eventually, runDueNow, settled, startEngineWorld, type EngineWorld } from '../helpers/engine.js';
+import { eventually, retryStepsNow, settled, startEngineWorld, type EngineWorld } from '../helpers/engine.js';
 import { booking, inHours } from '../helpers/fixtures.js';
 import { bookingRuns, createWorkflow, finishedRun, seededTenant, type RunLike } from './support.js';
 
@@ -180,7 +180,7 @@ describe('triggers end to end', () => {
     await failing('confirmation', confirmed.id, () => c.post(`/api/bookings/${bookingId}/status`, { status: 'confirmed' }));
     await failing('change', changed.id, () => c.patch(`/api/bookings/${bookingId}`, { notes: 'window seat' }));
     expect((await c.post(`/api/bookings/${bookingId}/status`, { status: 'cancelled' })).status).to.equal(200);
-    await runDueNow(w.app, "task_id IN (SELECT id FROM graphile_worker._private_tasks WHERE identifier = 'run_step')");
+    await retryStepsNow(w.app);
     await settled(w.app);
     const ours = [made.id, confirmed.id, changed.id];
     const outcomes = async () => (await bookingRuns(c, bookingId)).filter((r) => r.decision === 'ran' && ours.includes(r.workflowId)).map((r) => [r.workflowId, r.steps[0]!.outcome]);
@@ -199,7 +199,7 @@ describe('triggers end to end', () => {
     const b = (await c.post('/api/bookings', booking(slot()))).body;
     await eventually(async () => (await bookingRuns(c, b.id)).find((r) => r.workflowId === made.id && r.steps[0]?.errorCode), 15000, 'the text to fail once');
     expect((await c.delete(`/api/bookings/${b.id}`)).status).to.equal(204);
-    await runDueNow(w.app, "task_id IN (SELECT id FROM graphile_worker._private_tasks WHERE identifier = 'run_step')");
+    await retryStepsNow(w.app);
     await settled(w.app);
     const [step] = await rows<{ outcome: string }>(w.app.ds, `
       SELECT s.outcome FROM run_steps s JOIN runs r ON r.tenant_id = s.tenant_id AND r.id = s.run_id WHERE r.tenant_id = $1 AND r.workflow_id = $2`,

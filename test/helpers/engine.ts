@@ -63,3 +63,7 @@ export async function runDueNow(app: TestApp, where = 'true'): Promise<number> {
     UPDATE graphile_worker._private_jobs SET run_at = now() WHERE locked_at IS NULL AND attempts < max_attempts AND ${where} RETURNING id`);
   return r.length;
 }
+
+/** Makes the step retries waiting for their backoff due now. */
+export const retryStepsNow = (app: TestApp): Promise<number> =>
+  runDueNow(app, "task_id IN (SELECT id FROM graphile_worker._private_tasks WHERE identifier = 'run_step')");

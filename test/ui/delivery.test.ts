@@ -2,7 +2,7 @@
 // before the retry sends, and the page says in words what happened; and "why was it not sent?" for a retry that
 // found the booking cancelled.
 import { expect } from 'chai';
-import { eventually, runDueNow, settled } from '../helpers/engine.js';
+import { eventually, retryStepsNow, settled } from '../helpers/engine.js';
 import { startTwilioServer, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, TEST_FROM, type TwilioServer } from '../helpers/twilio.js';
 import { screenshot, signIn } from './browser.js';
 import { inDays, plusHour, uiSuite } from './setup.js';
@@ -77,7 +77,7 @@ describe('Delivery in the run history (admin UI, headless Chromium)', function (
       return listed && (await c.get(`/api/runs/${listed.id}`)).body.steps[0]?.errorCode ? listed.id : null;
     }, 15000, 'the first attempt to fail');
     expect((await c.post(`/api/bookings/${b.id}/status`, { status: 'cancelled' })).status).to.equal(200);
-    await runDueNow(app, "task_id IN (SELECT id FROM graphile_worker._private_tasks WHERE identifier = 'run_step')");
+    await retryStepsNow(app);
     await settled(app);
     await signIn(page, app.url, c.key!);
     await page.goto(`${app.url}/#/runs/${encodeURIComponent(runId)}`);

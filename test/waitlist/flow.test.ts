@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { one } from '../../src/db/sql.js';
 import type { Client } from '../helpers/client.js';
-import { eventually, runDueNow, settled, startEngineWorld, type EngineWorld } from '../helpers/engine.js';
+import { eventually, retryStepsNow, settled, startEngineWorld, type EngineWorld } from '../helpers/engine.js';
 import { seedCatalog } from '../helpers/fixtures.js';
 import { book, entry, join, makeOfferDue, nextSlot, unescapeHtml } from './support.js';
 
@@ -160,7 +160,7 @@ describe('waitlist: joining, offers and answers', () => {
       WHERE r.tenant_id = 't-wl' AND r.trigger_type = 'waitlist.offered' AND ev.data -> 'entry' ->> 'id' = $1 AND s.action_type = 'sms'`, [e.id]);
     await eventually(async () => (await offerText())?.error_code, 15000, 'the text to fail once');
     expect((await c.post(`/api/facility-waitlist/${e.id}/decline`, { remove: true })).status).to.equal(200);
-    await runDueNow(w.app, "task_id IN (SELECT id FROM graphile_worker._private_tasks WHERE identifier = 'run_step')");
+    await retryStepsNow(w.app);
     await settled(w.app);
     expect(await offerText()).to.deep.equal({ status: 'skipped', outcome: 'skipped:stale:offer_closed', error_code: null, attempts: 2 });
     expect(w.twilio.created.filter((m) => m.params.To === '+4791234568' && m.params.Body?.includes(e.id))).to.deep.equal([]);
