@@ -54,7 +54,10 @@ interface Claimed {
   event: DomainEvent | null;
   /** The workflow's per-step secrets (null once the workflow is deleted). */
   secrets: Record<string, Record<string, string>> | null;
-  /** The workflow as it is now, for re-checking a time-offset run's moment (null once the workflow is deleted). */
+  /**
+   * For a time-offset run, the workflow as it is now, for re-checking the run's moment (null once the workflow is
+   * deleted); null for a run of an event (not read).
+   */
   workflow: TimedWorkflow | null;
 }
 
@@ -79,7 +82,11 @@ const CLAIM_SQL = `
     WHERE s.tenant_id = k.tenant_id AND s.run_id = k.run_id AND s.idx = k.idx AND s.status IN ('pending', 'running')
       AND jsonb_typeof(r.actions -> k.idx) <> 'null'
     RETURNING k.ord, r.booking_id, r.depth, r.actions, r.scheduled_for, r.trigger_type, w.secrets,
-              w.enabled AS w_enabled, w.trigger_type AS w_trigger_type, w.trigger_config AS w_trigger_config, w.filters AS w_filters,
+              -- the workflow's settings only where they are re-checked (a time-offset run's moment), not on every step
+              CASE WHEN r.scheduled_for IS NOT NULL THEN w.enabled END AS w_enabled,
+              CASE WHEN r.scheduled_for IS NOT NULL THEN w.trigger_type END AS w_trigger_type,
+              CASE WHEN r.scheduled_for IS NOT NULL THEN w.trigger_config END AS w_trigger_config,
+              CASE WHEN r.scheduled_for IS NOT NULL THEN w.filters END AS w_filters,
               t.id IS NOT NULL AS has_tenant, t.name, t.timezone, t.default_language, t.admin_email,
               e.id AS e_id, e.tenant_id AS e_tenant_id, e.type AS e_type, e.subject_type AS e_subject_type, e.subject_id AS e_subject_id,
               e.data AS e_data, e.depth AS e_depth, e.caused_by_run AS e_caused_by_run, e.occurred_at AS e_occurred_at,
