@@ -1,6 +1,6 @@
 // The waitlist triggers share their shape: no config, the entry and (for offers) its links in the context.
 import type { EventType } from '../domain/events.js';
-import { defineTrigger, type JSONSchema, type TriggerModule } from '../engine/contracts.js';
+import { defineTrigger, type JSONSchema, type RunContext, type TriggerModule } from '../engine/contracts.js';
 import { sampleBooking } from '../engine/samples.js';
 import { bookingVars, contextVariables } from '../engine/variables.js';
 
@@ -57,8 +57,8 @@ export function waitlistTrigger(type: EventType & `waitlist.${string}`, title: s
  * An offer's messages go out only while that offer is open: a message retried after the member answered, or after
  * the offer expired or was cancelled, would carry links to a closed offer (the entry as it is now, from the context).
  */
-export function offerStillOpen(context: { event: { data: unknown }; entry?: unknown }): string | null {
-  const announced = (context.event.data as { entry?: { offerExpiresAt?: string | null } }).entry?.offerExpiresAt;
+export function offerStillOpen(context: RunContext): string | null {
+  const announced = (context.event.data.entry as { offerExpiresAt?: string | null } | undefined)?.offerExpiresAt;
   const now = context.entry as { status?: string; offerExpiresAt?: string | null } | undefined;
   const open = now?.status === 'OFFERED' && !!announced && now.offerExpiresAt === announced && Date.parse(announced) > Date.now();
   return open ? null : 'stale:offer_closed';
