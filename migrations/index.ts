@@ -13,6 +13,7 @@ import { WebhookDueIndex1763800000011 } from './1763800000011-webhook-due-index.
 import { RoomForUpdates1763800000012 } from './1763800000012-room-for-updates.js';
 import { OverlapIndexes1763800000013 } from './1763800000013-overlap-indexes.js';
 import { BookingRoutines1763800000014 } from './1763800000014-booking-routines.js';
+import { JobKeysEscapeIds1763800000015 } from './1763800000015-job-keys-escape-ids.js';
 
 export const migrations = [
   Tenants1763800000001,
@@ -29,4 +30,5 @@ export const migrations = [
   RoomForUpdates1763800000012,
   OverlapIndexes1763800000013,
   BookingRoutines1763800000014,
+  JobKeysEscapeIds1763800000015,
 ];

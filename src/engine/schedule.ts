@@ -3,7 +3,7 @@
 // A pending reminder is a pure function of (workflow, current booking). On every booking change (in the change's
 // own transaction) and on every workflow change (in a reconcile job) we compute when each time-offset workflow
 // should run for the booking and upsert ONE graphile-worker job per (workflow, booking) with job key
-// `timed:<tenant>:<workflow>:<booking>` (replace mode), or remove it when the workflow no longer applies. When the
+// `timed:<tenant>:<workflow>:<booking>` (replace mode, see jobKey), or remove it when the workflow no longer applies. When the
 // job fires it re-loads everything and re-checks; anything that changed is recorded as a skip, never sent.
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Queryable } from '../db/data-source.js';
@@ -11,7 +11,7 @@ import { one, rows, transaction } from '../db/sql.js';
 import { workflowsVersionInHooks, type Booking } from '../domain/bookings.js';
 import { toApi } from '../domain/store.js';
 import { shareWorkflowsLock } from '../domain/workflows-lock.js';
-import { addJobs, removeJobs, type JobSpec } from '../worker/jobs.js';
+import { addJobs, jobKey, removeJobs, type JobSpec } from '../worker/jobs.js';
 import { PayloadError } from '../worker/payload.js';
 import { cacheFor } from './engine-cache.js';
 import type { CachedWorkflow } from './cache.js';
@@ -23,7 +23,7 @@ import { recordRuns, TASKS } from './runs.js';
 import { emptyFilters } from './workflow-schema.js';
 import type { WorkflowRow } from './workflows.js';
 
-export const timedJobKey = (tenantId: string, workflowId: string, bookingId: string): string => `timed:${tenantId}:${workflowId}:${bookingId}`;
+export const timedJobKey = (tenantId: string, workflowId: string, bookingId: string): string => jobKey('timed', tenantId, workflowId, bookingId);
 const dedupeKey = (bookingId: string, moment: Date): string => `timed:${bookingId}:${moment.toISOString()}`;
 
 export interface TimedPayload {
@@ -123,7 +123,7 @@ export async function reconcileBooking(tx: EntityManager, tenantId: string, befo
 
 /** In the transaction of a workflow change: reconcile its jobs for every booking, in a job (there may be many). */
 export async function scheduleWorkflowReconcile(tx: EntityManager, tenantId: string, workflowId: string): Promise<void> {
-  await addJobs(tx, [{ task: TASKS.reconcileWorkflow, payload: { tenantId, workflowId }, jobKey: `reconcile:${tenantId}:${workflowId}`, maxAttempts: 10 }]);
+  await addJobs(tx, [{ task: TASKS.reconcileWorkflow, payload: { tenantId, workflowId }, jobKey: jobKey('reconcile', tenantId, workflowId), maxAttempts: 10 }]);
 }
 
 const BATCH = 1000;

@@ -9,12 +9,12 @@ import { freeSeats, lockResource } from '../domain/capacity.js';
 import { DomainError } from '../domain/errors.js';
 import type { Origin } from '../domain/events.js';
 import { newId } from '../domain/ids.js';
-import { addJobs } from '../worker/jobs.js';
+import { addJobs, jobKey } from '../worker/jobs.js';
 import { allocationOrder, recordEntryEvent, type EntryRow } from './entries.js';
 import { getWaitlistSettings, type WaitlistSettings } from './settings.js';
 
 export const EXPIRE_TASK = 'waitlist_expire';
-export const expireJobKey = (tenantId: string, entryId: string): string => `wl-expire:${tenantId}:${entryId}`;
+export const expireJobKey = (tenantId: string, entryId: string): string => jobKey('wl-expire', tenantId, entryId);
 
 /** The freed capacity to allocate; `occurrence` identifies the freed seat across the offers made for it. */
 export interface FreedSlot {

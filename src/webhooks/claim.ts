@@ -50,7 +50,7 @@ export async function claimBatch(ds: DataSource, opts: { tenantId: string; deliv
     ), due AS (
       SELECT j.id AS job_id, d.id
       FROM webhook_deliveries d
-      JOIN graphile_worker._private_jobs j ON j.key = $3 || d.id
+      JOIN graphile_worker._private_jobs j ON j.key = $3 || replace(d.id, ':', '%3A') -- deliveryJobKey(tenant, d.id)
       WHERE d.tenant_id = $1 AND d.subscription_id = (SELECT subscription_id FROM lead WHERE enabled AND failing_since IS NULL)
         AND d.status = 'pending' AND d.next_attempt_at <= now() AND d.id <> $2
         AND j.is_available AND j.run_at <= now()

@@ -1,6 +1,6 @@
 // The one graphile-worker job of a webhook delivery: its task name, payload, key and queue. Another delivery's job
 // may send it in a batch (./claim.ts), but every pending delivery keeps its own job until it is finished.
-import type { JobSpec } from '../worker/jobs.js';
+import { jobKey, type JobSpec } from '../worker/jobs.js';
 import { PayloadError } from '../worker/payload.js';
 
 /** Persisted in graphile-worker's tables: never rename. */
@@ -13,7 +13,7 @@ export const WEBHOOK_DELIVER_TASK = 'webhook_deliver';
 const JOB_ATTEMPTS = 5;
 
 /** One key per delivery: a replay or a retry replaces the pending job instead of adding a second one. */
-export const deliveryJobKey = (tenantId: string, deliveryId: string): string => `webhook:${tenantId}:${deliveryId}`;
+export const deliveryJobKey = (tenantId: string, deliveryId: string): string => jobKey('webhook', tenantId, deliveryId);
 
 /**
  * Endpoint isolation: every delivery to one subscription goes through that subscription's own graphile-worker job

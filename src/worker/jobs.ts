@@ -9,11 +9,20 @@ export interface JobSpec {
   payload: Record<string, unknown>;
   runAt?: Date;
   maxAttempts?: number;
-  /** Job keys are global across tenants: every key MUST start with the tenant. */
+  /** Job keys are global across tenants: build them with jobKey(kind, tenantId, ...). */
   jobKey?: string;
   queueName?: string;
   priority?: number;
 }
+
+/**
+ * A job key: `<kind>:<tenant>:<part>...`. Job keys are global across tenants, so the tenant comes first, and ids may
+ * contain `:` themselves (ID_PATTERN), so each part's `:` is written `%3A` (ids cannot contain `%`): tenant `a:b` +
+ * workflow `c` and tenant `a` + workflow `b:c` get two keys, not one that either could replace or remove.
+ * Migration 1763800000015 writes the same encoding in SQL.
+ */
+export const jobKey = (kind: string, tenantId: string, ...parts: string[]): string =>
+  [kind, tenantId, ...parts].map((p) => p.replaceAll(':', '%3A')).join(':');
 
 /**
  * A job as graphile_worker.job_spec reads it (json_populate_record), plus `tag` keys (such as `for_run`) that a
