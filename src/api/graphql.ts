@@ -2,7 +2,7 @@
 // spec-compliant GraphQL-over-HTTP server (graphql-http), with the same keys, roles and tenant rules as REST.
 // A browser opening /graphql gets GraphiQL (ruru, served locally); the operations it sends need a key, entered in
 // its headers pane: { "Authorization": "Bearer <key>" }.
-import type { Express, Request } from 'express';
+import express, { type Express, type Request } from 'express';
 import { buildSchema, GraphQLError } from 'graphql';
 import { createHandler } from 'graphql-http/lib/use/express';
 import { ruruHTML } from 'ruru/server';
@@ -14,7 +14,7 @@ import { acceptOffer, cancelEntry, declineOffer, expireOffer, manualOffer } from
 import { authenticateRequest } from './auth.js';
 import { toProblem } from './problem.js';
 import type { ApiDeps } from './route.js';
-import { joinSchema, listFilters } from './routes/facility-waitlist.js';
+import { cancelSchema, joinSchema, listFilters, offerSchema } from './routes/facility-waitlist.js';
 import { bodyAjv, fieldErrors, queryAjv } from './validate.js';
 import { object } from './schemas.js';
 
@@ -103,6 +103,14 @@ function requireAdmin(ctx: Ctx): void {
 
 const validateJoin = bodyAjv.compile(joinSchema);
 const validateFilters = queryAjv.compile(object({ ...listFilters, tenantId: { type: 'string' } }));
+const validateCancel = bodyAjv.compile(cancelSchema);
+const validateOffer = bodyAjv.compile(offerSchema);
+
+/** Arguments checked with the REST body's schema: the same rules and field errors as REST. */
+function checkArgs(validate: typeof validateJoin, args: Record<string, unknown>, what: string): void {
+  const given = Object.fromEntries(Object.entries(args).filter(([, v]) => v !== null && v !== undefined));
+  if (!validate(given)) throw new DomainError(400, 'VALIDATION_FAILED', `${what} invalid`, fieldErrors(validate.errors, 'body'));
+}
 
 /** Wraps a resolver: DomainErrors become GraphQL errors with their codes; nothing else leaks. */
 const resolver = <A>(fn: (args: A, ctx: Ctx) => Promise<unknown>) => async (args: A, ctx: Ctx) => {
@@ -142,14 +150,13 @@ const root = {
   }),
   cancelFacilityWaitlistEntry: resolver<{ id: string; tenantId?: string; clubId?: string; reason?: string }>(async (a, ctx) => {
     checkTenant(ctx, a.tenantId);
+    checkArgs(validateCancel, { reason: a.reason }, 'the reason is');
     return cancelEntry(ctx.deps.ds, { tenantId: ctx.principal.tenantId }, a.id, { clubId: a.clubId ?? undefined, reason: a.reason ?? null });
   }),
   offerFacilityWaitlistEntry: resolver<{ id: string; tenantId?: string; clubId?: string; offerExpiresAt: string }>(async (a, ctx) => {
     checkTenant(ctx, a.tenantId);
     requireAdmin(ctx);
-    if (Number.isNaN(Date.parse(a.offerExpiresAt)) || !/T.*(Z|[+-]\d\d:\d\d)$/.test(a.offerExpiresAt)) {
-      throw new DomainError(400, 'VALIDATION_FAILED', 'offerExpiresAt must be an RFC 3339 date-time with an offset', [{ pointer: '/offerExpiresAt', in: 'body', message: 'must be a date-time' }]);
-    }
+    checkArgs(validateOffer, { offerExpiresAt: a.offerExpiresAt }, 'offerExpiresAt is');
     return manualOffer(ctx.deps.ds, { tenantId: ctx.principal.tenantId }, a.id, { clubId: a.clubId ?? undefined, offerExpiresAt: a.offerExpiresAt });
   }),
   expireFacilityWaitlistEntry: resolver<{ id: string; tenantId?: string; clubId?: string }>(async (a, ctx) => {
@@ -186,5 +193,6 @@ export function mountGraphql(app: Express, deps: ApiDeps): void {
     }
     next();
   });
-  app.all('/graphql', handler);
+  // The same 1 MB limit as REST (413 PAYLOAD_TOO_LARGE); read as text, whatever its type, for graphql-http to parse.
+  app.all('/graphql', express.text({ limit: '1mb', type: () => true }), handler);
 }

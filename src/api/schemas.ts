@@ -11,7 +11,7 @@ export const timezone: JSONSchema = { type: 'string', format: 'timezone', descri
 export const language: JSONSchema = { type: 'string', pattern: '^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$', description: 'a BCP 47 language tag, e.g. nb or en-GB' };
 export const email: JSONSchema = { type: 'string', format: 'email', maxLength: 254 };
 export const phone: JSONSchema = { type: 'string', pattern: '^\\+[1-9][0-9]{6,14}$', description: 'E.164, e.g. +4791234567' };
-export const dateTime: JSONSchema = { type: 'string', format: 'date-time', description: 'RFC 3339 with an offset, e.g. 2026-01-15T10:00:00Z' };
+export const dateTime: JSONSchema = { type: 'string', format: 'date-time', description: 'RFC 3339 with an offset, between 1970 and 9999, e.g. 2026-01-15T10:00:00Z' };
 export const nullable = (s: JSONSchema): JSONSchema => ({ ...s, type: [s.type as string, 'null'] });
 const ts = { type: 'string', format: 'date-time', readOnly: true };
 

@@ -1,6 +1,7 @@
 // ajv, configured once: the same schemas validate requests here, and are published in OpenAPI and to the UI.
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsImport from 'ajv-formats';
+import { fullFormats } from 'ajv-formats/dist/formats.js';
 import type { FieldError } from '../domain/errors.js';
 import type { JSONSchema } from './schemas.js';
 
@@ -17,8 +18,23 @@ export function isTimeZone(tz: string): boolean {
   }
 }
 
+/**
+ * The instants the API takes: 1970-01-01 up to the end of 9999 (UTC). RFC 3339 allows year 0000, which Postgres
+ * cannot store, and a booking from year 0001 would hold its resource for two thousand years.
+ */
+const EARLIEST = Date.UTC(1970, 0, 1);
+const AFTER_LATEST = Date.UTC(10000, 0, 1);
+const rfc3339 = fullFormats['date-time'] as { validate: (s: string) => boolean };
+export function isApiDateTime(s: string): boolean {
+  if (!rfc3339.validate(s)) return false;
+  const t = Date.parse(s);
+  return t >= EARLIEST && t < AFTER_LATEST;
+}
+const DATE_TIME_MESSAGE = 'must be an RFC 3339 date-time with an offset between 1970 and 9999, e.g. 2026-01-15T10:00:00Z';
+
 function configure(ajv: Ajv2020): Ajv2020 {
   addFormats(ajv);
+  ajv.addFormat('date-time', { type: 'string', validate: isApiDateTime });
   ajv.addFormat('timezone', { type: 'string', validate: isTimeZone });
   ajv.addKeyword({ keyword: 'x-templated' });
   ajv.addKeyword({ keyword: 'x-widget' });
@@ -49,6 +65,8 @@ export function fieldErrors(errors: ErrorObject[] | null | undefined, where: Fie
       message = `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
     } else if (e.keyword === 'format' && (e.params as { format: string }).format === 'timezone') {
       message = 'must be an IANA time zone such as Europe/Oslo';
+    } else if (e.keyword === 'format' && (e.params as { format: string }).format === 'date-time') {
+      message = DATE_TIME_MESSAGE;
     } else if (e.keyword === 'pattern' && typeof (e.parentSchema as { description?: unknown } | undefined)?.description === 'string') {
       // "must be E.164, e.g. +4791234567" says more to a person than the regular expression does.
       message = `must be ${(e.parentSchema as { description: string }).description}`;

@@ -30,6 +30,9 @@ describe('bad input', () => {
     ['missing field', 'POST', '/api/bookings', { resourceId: 'r-1', startTime: inHours(1), endTime: inHours(2) }, '/customerId'],
     ['malformed date', 'POST', '/api/bookings', booking({ startTime: '2026-13-45T99:00:00Z' }), '/startTime'],
     ['date without offset', 'POST', '/api/bookings', booking({ startTime: '2026-12-01T10:00:00' }), '/startTime'],
+    ['year 0000 (RFC 3339 has it, Postgres does not)', 'POST', '/api/bookings', booking({ startTime: '0000-01-01T00:00:00Z' }), '/startTime'],
+    ['a booking from year 1', 'POST', '/api/bookings', booking({ startTime: '0001-01-01T00:00:00Z' }), '/startTime'],
+    ['a date past 9999', 'PATCH', '/api/bookings/x', { endTime: '9999-12-31T23:00:00-05:00' }, '/endTime'],
     ['end before start', 'POST', '/api/bookings', booking({ startTime: inHours(5), endTime: inHours(4) }), '/endTime'],
     ['zero seats', 'POST', '/api/bookings', booking({ seats: 0 }), '/seats'],
     ['final status at creation', 'POST', '/api/bookings', booking({ status: 'cancelled' }), '/status'],
@@ -49,6 +52,7 @@ describe('bad input', () => {
     ['unknown status', 'POST', '/api/bookings/x/status', { status: 'gone' }, '/status'],
     ['bad limit', 'GET', '/api/bookings?limit=501', undefined, '/limit'],
     ['bad query date', 'GET', '/api/bookings?from=yesterday', undefined, '/from'],
+    ['query date in year 0000', 'GET', '/api/events?to=0000-01-01T00:00:00Z', undefined, '/to'],
     ['unknown query parameter', 'GET', '/api/customers?colour=red', undefined, '/colour'],
     ['forged cursor', 'GET', '/api/bookings?cursor=bm9wZQ', undefined, '/cursor'],
   ];
@@ -69,6 +73,8 @@ describe('bad input', () => {
     const message = (pointer: string) => res.body.errors.find((e: { pointer: string }) => e.pointer === pointer)?.message;
     expect(message('/phone')).to.equal('must be E.164, e.g. +4791234567');
     expect(message('/language')).to.equal('must be a BCP 47 language tag, e.g. nb or en-GB');
+    const date = await c.request('POST', '/api/bookings', booking({ startTime: '0000-01-01T00:00:00Z' }));
+    expect(date.body.errors[0].message).to.equal('must be an RFC 3339 date-time with an offset between 1970 and 9999, e.g. 2026-01-15T10:00:00Z');
   });
 
   it('answers 400 INVALID_JSON for a body that is not JSON', async () => {

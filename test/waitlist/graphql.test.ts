@@ -89,4 +89,25 @@ describe('waitlist over GraphQL', () => {
     const hidden = await gql(`{ facilityWaitlistEntry(id: "${e}") { id } }`, {}, otherTenant.key);
     expect(hidden.body.errors![0].extensions!.code).to.equal('NOT_FOUND');
   });
+
+  it('checks arguments with the REST rules, and bodies against the same 1 MB limit', async () => {
+    const slot = nextSlot();
+    await book(c, { customerId: 'm-1', resourceId: 'r-1', ...slot });
+    const e = (await gql(`mutation { createFacilityWaitlistEntry(data: { clubId: "c-1", resourceId: "r-1", memberId: "m-2", desiredStart: "${slot.startTime}", desiredEnd: "${slot.endTime}" }) { id } }`)).body.data.createFacilityWaitlistEntry.id;
+    const long = await gql('mutation($r: String) { cancelFacilityWaitlistEntry(id: "' + e + '", reason: $r) { id } }', { r: 'y'.repeat(501) });
+    expect(long.body.errors![0].extensions).to.deep.include({ code: 'VALIDATION_FAILED', errors: [{ pointer: '/reason', in: 'body', message: 'must NOT have more than 500 characters' }] });
+    const year0 = await gql(`mutation { offerFacilityWaitlistEntry(id: "${e}", offerExpiresAt: "0000-01-01T00:00:00Z") { id } }`);
+    expect(year0.body.errors![0].extensions!.code).to.equal('VALIDATION_FAILED');
+    const from0 = await gql('{ facilityWaitlist(filters: { desiredFrom: "0000-01-01T00:00:00Z" }) { id } }');
+    expect(from0.body.errors![0].extensions!.code).to.equal('VALIDATION_FAILED');
+    expect((await c.get(`/api/facility-waitlist/${e}`)).body).to.include({ status: 'ACTIVE', cancelReason: null });
+
+    const huge = await fetch(`${w.app.url}/graphql`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${c.key}` },
+      body: JSON.stringify({ query: 'mutation($r: String) { cancelFacilityWaitlistEntry(id: "' + e + '", reason: $r) { id } }', variables: { r: 'y'.repeat(1_100_000) } }),
+    });
+    expect(huge.status).to.equal(413);
+    expect((await huge.json() as { code: string }).code).to.equal('PAYLOAD_TOO_LARGE');
+    expect((await c.get(`/api/facility-waitlist/${e}`)).body.status).to.equal('ACTIVE');
+  });
 });

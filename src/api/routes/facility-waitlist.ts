@@ -25,6 +25,10 @@ export const joinSchema = S.object({
   seats: { type: 'integer', minimum: 1, maximum: 1000, default: 1, description: 'a party of several (default 1)' },
 }, ['clubId', 'resourceId', 'memberId', 'desiredStart', 'desiredEnd']);
 
+/** Bodies of cancel and offer; GraphQL's arguments are checked with the same schemas. */
+export const cancelSchema = S.object({ reason: { type: 'string', maxLength: 500 } });
+export const offerSchema = S.object({ offerExpiresAt: S.dateTime }, ['offerExpiresAt']);
+
 export const listFilters = {
   clubId: S.id, resourceId: S.id, memberId: S.id, status: { type: 'string', enum: [...STATUSES] },
   desiredFrom: S.dateTime, desiredTo: S.dateTime,
@@ -70,7 +74,7 @@ export const waitlistRoutes: RouteSpec[] = [
   defineRoute({
     method: 'post', path: '/facility-waitlist/:id/cancel', tag: 'Facility waitlist', access: 'tenant',
     summary: 'Cancel an entry (an offered entry\'s held seat is freed for the next in line)',
-    params: S.idParam, query: clubQuery, body: S.object({ reason: { type: 'string', maxLength: 500 } }),
+    params: S.idParam, query: clubQuery, body: cancelSchema,
     responses: { 200: { description: 'the entry', schema: entrySchema } },
     handler: async ({ deps, origin, params, query, body }) => ({ body: await cancelEntry(deps.ds, origin, params.id, { clubId: query.clubId, reason: body.reason }) }),
   }),
@@ -92,7 +96,7 @@ export const waitlistRoutes: RouteSpec[] = [
   defineRoute({
     method: 'post', path: '/facility-waitlist/:id/offer', tag: 'Facility waitlist', access: 'admin',
     summary: 'Offer a slot manually, until offerExpiresAt (409 NO_CAPACITY when no seat is free)',
-    params: S.idParam, query: clubQuery, body: S.object({ offerExpiresAt: S.dateTime }, ['offerExpiresAt']),
+    params: S.idParam, query: clubQuery, body: offerSchema,
     responses: { 200: { description: 'the entry', schema: entrySchema } },
     handler: async ({ deps, origin, params, query, body }) => ({ body: await manualOffer(deps.ds, origin, params.id, { clubId: query.clubId, offerExpiresAt: body.offerExpiresAt }) }),
   }),
