@@ -2,11 +2,12 @@
 // A fast hash is right here: the secret is high-entropy (no dictionary to try), and a slow password hash on every
 // request would cap throughput.
 import crypto from 'node:crypto';
+import type { DataSource } from 'typeorm';
 import type { Queryable } from '../db/data-source.js';
-import { one } from '../db/sql.js';
+import { one, transaction } from '../db/sql.js';
 import { forgetKey, KEYS_CHANNEL, verifiedKey } from './key-cache.js';
 import { listRows, type Page } from './store.js';
-import { notFound } from './errors.js';
+import { DomainError, notFound } from './errors.js';
 import { newId } from './ids.js';
 
 export type Role = 'admin' | 'app';
@@ -51,16 +52,30 @@ export async function listKeys(db: Queryable, tenantId: string, opts: { cursor?:
   return { items: page.items.map((r) => toKey(r as unknown as KeyRow)), nextCursor: page.nextCursor };
 }
 
-/** Revokes a key; every process caching it (key-cache.ts) hears so as this commits. */
-export async function revokeKey(db: Queryable, tenantId: string, id: string): Promise<ApiKey> {
-  const r = await one<KeyRow>(db, `
-    WITH r AS (
-      UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now())
-      WHERE tenant_id = $1 AND id = $2 RETURNING *
-    )
-    SELECT r.*, pg_notify('${KEYS_CHANNEL}', r.id) FROM r`, [tenantId, id]);
-  if (!r) throw notFound('API key', id);
-  forgetKey(db, id); // here at once; the notification comes back to this process too
+/**
+ * Revokes a key; every process caching it (key-cache.ts) hears so as this commits. A tenant's last admin key cannot
+ * be revoked (409 LAST_ADMIN_KEY): nothing could issue the tenant a new one. Revocations of one tenant's keys take
+ * turns on its row, so two at once cannot each leave the other as the last.
+ */
+export async function revokeKey(ds: DataSource, tenantId: string, id: string): Promise<ApiKey> {
+  const r = await transaction(ds, async (tx) => {
+    await one(tx, 'SELECT 1 FROM tenants WHERE id = $1 FOR NO KEY UPDATE', [tenantId]);
+    const key = await one<KeyRow & { admins_left: number }>(tx, `
+      SELECT k.*, (SELECT count(*)::int FROM api_keys o WHERE o.tenant_id = k.tenant_id AND o.id <> k.id
+                   AND o.role = 'admin' AND o.revoked_at IS NULL) AS admins_left
+      FROM api_keys k WHERE k.tenant_id = $1 AND k.id = $2`, [tenantId, id]);
+    if (!key) throw notFound('API key', id);
+    if (key.role === 'admin' && key.revoked_at === null && key.admins_left === 0) {
+      throw new DomainError(409, 'LAST_ADMIN_KEY', 'this is the tenant\'s last admin key: create another admin key (POST /api/keys) before revoking it');
+    }
+    return (await one<KeyRow>(tx, `
+      WITH r AS (
+        UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now())
+        WHERE tenant_id = $1 AND id = $2 RETURNING *
+      )
+      SELECT r.*, pg_notify('${KEYS_CHANNEL}', r.id) FROM r`, [tenantId, id]))!;
+  });
+  forgetKey(ds, id); // here at once; the notification comes back to this process too
   return toKey(r);
 }
 

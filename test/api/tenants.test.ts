@@ -76,6 +76,37 @@ describe('tenants, API keys and settings', () => {
     expect(after.body.code).to.equal('UNAUTHENTICATED');
   });
 
+  it('refuses to revoke the tenant\'s last admin key (nothing could issue another), also when two revocations race', async () => {
+    const admin = await app.tenant('t-last-key');
+    const first = (await admin.get('/api/keys')).body.items[0];
+    const refused = await admin.delete(`/api/keys/${first.id}`);
+    expect(refused.status).to.equal(409);
+    expect(refused.body.code).to.equal('LAST_ADMIN_KEY');
+    expect((await admin.get('/api/keys')).status).to.equal(200);
+
+    const second = (await admin.post('/api/keys', { role: 'admin', name: 'second admin' })).body;
+    // Both revocations start while each key still has the other beside it: the keys' rows are held until both
+    // revocations wait (each at its key's row, or at its turn before that), then let go at once.
+    const own = await createDataSource(app.databaseUrl, { poolSize: 2 }).initialize(); // the lock's, and one to watch from
+    const holder = own.createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    await holder.query('SELECT 1 FROM api_keys WHERE tenant_id = $1 AND id = ANY($2) FOR UPDATE', ['t-last-key', [first.id, second.id]]);
+    let answered = 0;
+    const racing = [admin.delete(`/api/keys/${first.id}`), app.client(second.secret).delete(`/api/keys/${second.id}`)]
+      .map((p) => p.finally(() => { answered++; }));
+    await eventually(async () => answered === 2 || (await own.query(
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"))[0].n === 2);
+    await holder.commitTransaction();
+    await holder.release();
+    await own.destroy();
+    const answers = await Promise.all(racing);
+    expect(answers.map((a) => a.status).sort()).to.deep.equal([204, 409]);
+    const survivor = answers[0].status === 204 ? app.client(second.secret) : admin;
+    const keys = (await survivor.get('/api/keys')).body.items;
+    expect(keys.filter((k: { role: string; revokedAt: string | null }) => k.role === 'admin' && k.revokedAt === null)).to.have.length(1);
+  });
+
   it('a key revoked in one process is refused by another that had it cached, at once; without its listener, no cache', async () => {
     const admin = await app.tenant('t-key-cache');
     const created = await admin.post('/api/keys', { role: 'app', name: 'kiosk' });
