@@ -78,6 +78,11 @@ export interface JoinInput {
  * Joins the waitlist for a full slot. Refused when the waitlist is off (WAITLIST_DISABLED), when the slot has
  * room (SLOT_AVAILABLE: book it directly), or when the member already waits for it (ALREADY_WAITING).
  */
+/** A booking of the member ($2) that holds a seat overlapping [$3, $4) (tenant $1): the member's holding index. */
+export const MEMBER_BOOKING_SQL = `
+    SELECT 1 FROM bookings WHERE tenant_id = $1 AND customer_id = $2 AND status IN ('pending', 'confirmed')
+      AND start_time < $4 AND end_time > $3`;
+
 export async function joinWaitlist(ds: DataSource, origin: Origin, input: JoinInput): Promise<Entry> {
   const start = new Date(input.desiredStart);
   const end = new Date(input.desiredEnd);
@@ -94,8 +99,17 @@ export async function joinWaitlist(ds: DataSource, origin: Origin, input: JoinIn
         throw new DomainError(404, 'NOT_FOUND', `resource ${JSON.stringify(input.resourceId)} does not exist in club ${JSON.stringify(input.clubId)}`,
           [{ pointer: '/resourceId', in: 'body', message: 'no such resource in this club' }]);
       }
+      // An entry that could never be served is refused now, not skipped at every freed seat: more seats than the
+      // resource has, or a member who already holds a booking at that time (fill skips them: CONFLICT).
+      if (seats > resource.capacity) {
+        throw new DomainError(409, 'SEATS_EXCEED_CAPACITY', `the resource has ${resource.capacity} seat(s); this entry asks for ${seats}`,
+          [{ pointer: '/seats', in: 'body', message: `must be at most the resource's capacity (${resource.capacity})` }]);
+      }
       const member = await one<{ tier: string | null }>(tx, 'SELECT tier FROM customers WHERE tenant_id = $1 AND id = $2', [tenantId, input.memberId]);
       if (!member) throw notFound('member', input.memberId, '/memberId');
+      if (await one(tx, `${MEMBER_BOOKING_SQL} LIMIT 1`, [tenantId, input.memberId, start, end])) {
+        throw conflict('ALREADY_BOOKED', 'this member already holds a booking at that time; the waitlist would pass them over');
+      }
       const free = await freeSeats(tx, { tenantId, resourceId: input.resourceId, start, end, capacity: resource.capacity });
       if (free >= seats) throw conflict('SLOT_AVAILABLE', `the slot has ${free} free seat(s): book it directly instead of joining the waitlist`, { freeSeats: free });
       const waiting = await one(tx, `

@@ -10,7 +10,7 @@ import { DomainError } from '../domain/errors.js';
 import type { Origin } from '../domain/events.js';
 import { newId } from '../domain/ids.js';
 import { addJobs, jobKey } from '../worker/jobs.js';
-import { allocationOrder, recordEntryEvent, type EntryRow } from './entries.js';
+import { allocationOrder, MEMBER_BOOKING_SQL, recordEntryEvent, type EntryRow } from './entries.js';
 import { getWaitlistSettings, type WaitlistSettings } from './settings.js';
 
 export const EXPIRE_TASK = 'waitlist_expire';
@@ -88,8 +88,7 @@ async function assign(tx: EntityManager, origin: Origin, entry: EntryRow): Promi
  * entry itself. Served by the member's holding-bookings index (migrations/1763800000013), not their whole history.
  */
 export const MEMBER_CONFLICT_SQL = `
-    SELECT 1 FROM bookings WHERE tenant_id = $1 AND customer_id = $2 AND status IN ('pending', 'confirmed')
-      AND start_time < $4 AND end_time > $3
+    ${MEMBER_BOOKING_SQL}
     UNION ALL
     SELECT 1 FROM waitlist_entries WHERE tenant_id = $1 AND customer_id = $2 AND status = 'OFFERED' AND offer_expires_at > now()
       AND id <> $5 AND desired_start < $4 AND desired_end > $3

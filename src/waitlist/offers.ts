@@ -45,7 +45,10 @@ async function freeHeldSeat(tx: EntityManager, origin: Origin, e: EntryRow, reas
   });
 }
 
-const notOffered = (e: EntryRow) => conflict('NOT_OFFERED', `this entry is ${e.status}, not OFFERED: there is no offer to answer`);
+/** No open offer to answer. An expired one says so whether or not the expiry job has run (see OFFER_EXPIRED below). */
+const notOffered = (e: EntryRow) => e.status === 'EXPIRED' && e.offer_expires_at
+  ? conflict('OFFER_EXPIRED', `the offer expired at ${e.offer_expires_at.toISOString()}`)
+  : conflict('NOT_OFFERED', `this entry is ${e.status}, not OFFERED: there is no offer to answer`);
 
 /**
  * Accepts an offer: the held seat becomes a booking. Rejected at or after offerExpiresAt whether or not the expiry

@@ -30,6 +30,13 @@ describe('waitlist: joining, offers and answers', () => {
     const again = await c.post('/api/facility-waitlist', { clubId: 'c-1', resourceId: 'r-1', memberId: 'm-2', desiredStart: slot.startTime, desiredEnd: slot.endTime });
     expect(again.status).to.equal(409);
     expect(again.body.code).to.equal('ALREADY_WAITING');
+    // entries the waitlist could never serve are refused: the member who holds the booking, more seats than exist
+    const holder = await c.post('/api/facility-waitlist', { clubId: 'c-1', resourceId: 'r-1', memberId: 'm-1', desiredStart: slot.startTime, desiredEnd: slot.endTime });
+    expect(holder.status).to.equal(409);
+    expect(holder.body.code).to.equal('ALREADY_BOOKED');
+    const crowd = await c.post('/api/facility-waitlist', { clubId: 'c-1', resourceId: 'r-1', memberId: 'm-3', desiredStart: slot.startTime, desiredEnd: slot.endTime, seats: 2 });
+    expect(crowd.status).to.equal(409);
+    expect(crowd.body).to.deep.include({ code: 'SEATS_EXCEED_CAPACITY', errors: [{ pointer: '/seats', in: 'body', message: 'must be at most the resource\'s capacity (1)' }] });
     const nobody = await c.post('/api/facility-waitlist', { clubId: 'c-1', resourceId: 'r-1', memberId: 'nobody', desiredStart: slot.startTime, desiredEnd: slot.endTime });
     expect(nobody.status).to.equal(404);
     const wrongClub = await c.post('/api/facility-waitlist', { clubId: 'elsewhere', resourceId: 'r-1', memberId: 'm-3', desiredStart: slot.startTime, desiredEnd: slot.endTime });
@@ -98,6 +105,11 @@ describe('waitlist: joining, offers and answers', () => {
     expect(late.status).to.equal(409);
     expect(late.body.code).to.equal('OFFER_EXPIRED');
     expect((await c.get(`/api/bookings?resourceId=r-1&customerId=m-3`)).body.items).to.have.length(0);
+    // and the same answer once the expiry has run
+    expect((await c.post(`/api/facility-waitlist/${e2.id}/expire`)).body.status).to.equal('EXPIRED');
+    const later = await c.post(`/api/facility-waitlist/${e2.id}/accept`);
+    expect(later.status).to.equal(409);
+    expect(later.body.code).to.equal('OFFER_EXPIRED');
     const notOffered = await c.post(`/api/facility-waitlist/${e.id}/decline`);
     expect(notOffered.status).to.equal(409);
     expect(notOffered.body.code).to.equal('NOT_OFFERED');
