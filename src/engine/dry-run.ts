@@ -26,7 +26,7 @@ export interface DryRunStep {
 export interface DryRunResult {
   decision: 'would_run' | 'would_skip';
   reason: string | null;
-  /** Time-offset triggers: when it would run for this booking. */
+  /** Time-offset triggers: when it would run for this booking (now, for a moment past with latePolicy send_now). */
   scheduledFor: string | null;
   bookingId: string | null;
   language: string | null;
@@ -69,10 +69,13 @@ export async function dryRun(ds: DataSource, opts: { tenantId: string; workflow:
   }
   await enrichContext(ds, context, { publicUrl: opts.publicUrl });
   const scope = scopeOf(context);
-  // Time-offset triggers wait for a moment, not an event: there is nothing to match.
-  const reason = trigger.listensTo.length && !trigger.matches(event, config) ? 'trigger:no_match'
-    : opts.bookingId ? filterReason(opts.workflow.filters, scope, trigger.defaultStatuses) : null;
+  // Time-offset triggers wait for a moment, not an event: there is nothing to match. A moment already past is
+  // what a booking made now would meet: the workflow's late policy decides (as schedule.ts does).
   const moment = trigger.schedule && context.booking ? trigger.schedule(context.booking, config) : null;
+  const late = opts.bookingId !== undefined && moment !== null && moment.getTime() <= Date.now();
+  const sendLate = (config as { latePolicy?: string }).latePolicy === 'send_now';
+  const reason = trigger.listensTo.length && !trigger.matches(event, config) ? 'trigger:no_match'
+    : (opts.bookingId ? filterReason(opts.workflow.filters, scope, trigger.defaultStatuses) : null) ?? (late && !sendLate ? 'late:skip' : null);
 
   const deps: ActionDeps = { ...capturing(opts.publicUrl), fillFromWaitlist: (origin, slot) => previewFill(ds, origin, slot as never) };
   const steps: DryRunStep[] = [];
@@ -90,14 +93,16 @@ export async function dryRun(ds: DataSource, opts: { tenantId: string; workflow:
     };
     try {
       const r = await module.run(input, deps);
-      steps.push({ index, type: step.type, outcome: r.outcome === 'sent' ? 'would_send' : r.outcome, output: r.output, error: null });
+      // A skipped workflow's steps are still rendered (to see what they say), but nothing would go out: `not_run`.
+      steps.push({ index, type: step.type, outcome: reason ? 'not_run' : r.outcome === 'sent' ? 'would_send' : r.outcome, output: r.output, error: null });
     } catch (err) {
       const known = err instanceof PermanentActionError || err instanceof TransientActionError;
       steps.push({ index, type: step.type, outcome: null, output: known ? err.output : {}, error: { code: known ? err.code : 'ERROR', message: (err as Error).message } });
     }
   }
   return {
-    decision: reason ? 'would_skip' : 'would_run', reason, scheduledFor: moment ? moment.toISOString() : null,
+    decision: reason ? 'would_skip' : 'would_run', reason,
+    scheduledFor: late && sendLate && !reason ? new Date().toISOString() : moment ? moment.toISOString() : null,
     bookingId: context.booking?.id ?? null, language: scope.language, steps,
   };
 }

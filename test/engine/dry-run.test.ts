@@ -133,4 +133,21 @@ describe('dry runs', () => {
     expect(res.body).to.include({ decision: 'would_run', scheduledFor: new Date(ms(b.startTime, 3 * HOUR)).toISOString() });
     await nothingSent();
   });
+
+  it('follows the late policy when the moment has passed, and marks the steps of a skipped workflow not_run', async () => {
+    const workflow = (latePolicy: string) => ({
+      trigger: { type: 'booking.before_start', config: { offset: { amount: 90, unit: 'days' }, latePolicy } },
+      actions: [{ type: 'sms', config: { to: 'customer', body: 'soon {{formatTime booking.startTime}}' } }],
+    });
+    const skip = (await c.post('/api/workflows/test', { workflow: workflow('skip'), bookingId: b.id })).body;
+    expect(skip).to.include({ decision: 'would_skip', reason: 'late:skip', scheduledFor: new Date(ms(b.startTime, 90 * 24 * HOUR)).toISOString() });
+    expect(skip.steps[0]).to.include({ outcome: 'not_run', error: null });
+    expect(skip.steps[0].output.body).to.match(/^soon /); // still rendered, to read
+    const now = Date.now();
+    const sendNow = (await c.post('/api/workflows/test', { workflow: workflow('send_now'), bookingId: b.id })).body;
+    expect(sendNow).to.include({ decision: 'would_run', reason: null });
+    expect(new Date(sendNow.scheduledFor).getTime()).to.be.within(now - 1000, Date.now() + 1000);
+    expect(sendNow.steps[0].outcome).to.equal('would_send');
+    await nothingSent();
+  });
 });

@@ -17,7 +17,8 @@ export function DryRunView({ result }: { result: DryRun }) {
         <div>
           <strong>{skip ? 'Would be skipped' : 'Would run'}</strong>
           {skip ? <span> — {reasonText(result.reason)}</span> : null}
-          {result.scheduledFor ? <div className="muted small">Scheduled for {formatDateTime(result.scheduledFor, tenant.settings.timezone)}</div> : null}
+          {result.scheduledFor ? <div className="muted small">{skip ? 'Its time' : 'Scheduled for'} {formatDateTime(result.scheduledFor, tenant.settings.timezone)}</div> : null}
+          {skip && result.steps.length ? <div className="muted small">Nothing would be sent; the steps below show what they say.</div> : null}
         </div>
       </div>
       {result.steps.length === 0 ? <p className="muted small">No actions yet: add one to see what it sends.</p> : null}

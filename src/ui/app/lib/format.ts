@@ -71,7 +71,7 @@ export function reasonText(reason: string | null | undefined): string {
     'filter:service': 'The booking\'s service is not in this workflow\'s filter',
     'filter:resource': 'The booking\'s resource is not in this workflow\'s filter',
     'filter:language': 'The booking\'s language is not in this workflow\'s filter',
-    'late:skip': 'The booking was made inside the reminder window (late policy: skip)',
+    'late:skip': 'Its time had already passed (late policy: skip)',
     'trigger:no_match': 'The trigger\'s settings did not match this event',
     'loop:depth': 'Stopped: workflows were triggering each other in a chain',
     'workflow:disabled': 'The workflow was disabled',
