@@ -1,7 +1,7 @@
-// Signing in with the tenant admin key, a session that ends, and the layout at tablet width.
+// Signing in with the tenant admin key, a session that ends, and the layout at tablet and phone width.
 import { expect } from 'chai';
 import { screenshot, signIn } from './browser.js';
-import { uiSuite } from './setup.js';
+import { inDays, plusHour, uiSuite } from './setup.js';
 
 describe('Sign-in and layout (admin UI, headless Chromium)', function () {
   const t = uiSuite();
@@ -45,5 +45,22 @@ describe('Sign-in and layout (admin UI, headless Chromium)', function () {
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('heading', { name: 'General' }).waitFor();
     await screenshot(page, '12-tablet-settings');
+  });
+
+  it('fits a phone: no screen scrolls sideways, and the top bar keeps its height on short pages', async () => {
+    const { app, c, page } = t;
+    const start = inDays(3);
+    expect((await c.post('/api/bookings', { customerId: 'per', resourceId: 'court-1', startTime: start, endTime: plusHour(start) })).status).to.equal(201);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await signIn(page, app.url, c.key!);
+    for (const [route, heading] of [['customers', 'Customers'], ['bookings', 'Bookings']]) {
+      await page.goto(`${app.url}/#/${route}`);
+      await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+      await page.locator('table').first().waitFor();
+      // A table may scroll inside its own box; the page itself must not (a header's hidden "Actions" text did that).
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), route).to.be.at.most(390);
+      expect((await page.locator('.sidebar').boundingBox())!.height, `${route}: top bar height`).to.be.below(80);
+    }
+    await screenshot(page, '24-phone-bookings', { fullPage: false });
   });
 });

@@ -14,7 +14,8 @@ interface BookingWorkflow {
 function when(w: BookingWorkflow, tz: string): string {
   if (!w.moment) return '';
   if (w.scheduledFor) return `Scheduled for ${formatDateTime(w.scheduledFor, tz)}`;
-  if (!w.applies) return `Would run ${formatDateTime(w.moment, tz)}`;
+  // Its time, were it to apply: not a promise that it runs (the badge says it does not).
+  if (!w.applies) return `Its time, if it applied: ${formatDateTime(w.moment, tz)}`;
   return Date.parse(w.moment) <= Date.now() ? `Its moment has passed (${formatDateTime(w.moment, tz)})` : `Due ${formatDateTime(w.moment, tz)}`;
 }
 
