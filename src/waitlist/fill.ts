@@ -36,7 +36,14 @@ export interface Candidate {
   reason: SkipReason | null;
   offerExpiresAt?: string;
   bookingId?: string;
+  /** NO_ROOM: the seats still free when their turn came (0: those ahead took them). */
+  freeSeats?: number;
 }
+
+/** A candidate passed over, as previews and summaries show it. */
+export const passedOver = (c: Candidate) => ({
+  entryId: c.entryId, memberId: c.memberId, seats: c.seats, reason: c.reason, ...(c.freeSeats === undefined ? {} : { freeSeats: c.freeSeats }),
+});
 
 export interface Decision {
   id: string;
@@ -131,7 +138,7 @@ export async function fillFreedSlot(tx: EntityManager, origin: Origin, slot: Fre
     if (declined.has(e.id)) { c.reason = 'ALREADY_DECLINED'; continue; }
     if (await hasConflict(tx, e)) { c.reason = 'CONFLICT'; continue; }
     const free = await freeSeats(tx, { tenantId, resourceId: e.resource_id, start: e.desired_start, end: e.desired_end, capacity: resource.capacity });
-    if (free < e.seats) { c.reason = 'NO_ROOM'; continue; }
+    if (free < e.seats) { c.reason = 'NO_ROOM'; c.freeSeats = free; continue; }
     const lead = new Date(e.desired_start.getTime() - settings.minLeadMinutes * 60_000);
     const late = now >= lead;
     if (late && settings.lateFreedPolicy === 'skip') { c.reason = 'TOO_LATE'; continue; }

@@ -5,7 +5,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { one, rows } from '../db/sql.js';
 import { deleteBookingIn, FREEING_REASON, getBooking, holdsCapacity, setBookingStatusIn, type Booking, type BookingStatus } from '../domain/bookings.js';
 import type { Origin } from '../domain/events.js';
-import { fillFreedSlot } from './fill.js';
+import { fillFreedSlot, passedOver } from './fill.js';
 import { fillWorkflowApplies, rolledBack } from './service.js';
 
 export interface WaitlistPreview {
@@ -15,7 +15,7 @@ export interface WaitlistPreview {
   waitlist: {
     willFill: boolean;
     allocations: { entryId: string; memberId: string; customerName: string | null; seats: number; result: string; offerExpiresAt: string | null; bookingId: string | null }[];
-    skipped: { entryId: string; memberId: string; reason: string | null }[];
+    skipped: ReturnType<typeof passedOver>[];
     note: string | null;
   };
 }
@@ -47,7 +47,7 @@ async function preview(tx: EntityManager, origin: Origin, before: Booking, after
         entryId: c.entryId, memberId: c.memberId, customerName: names.get(c.memberId) ?? null, seats: c.seats, result: c.result,
         offerExpiresAt: c.offerExpiresAt ?? null, bookingId: c.bookingId ?? null,
       })),
-      skipped: candidates.filter((c) => c.result === 'skipped').map((c) => ({ entryId: c.entryId, memberId: c.memberId, reason: c.reason })),
+      skipped: candidates.filter((c) => c.result === 'skipped').map(passedOver),
       note: decision ? decision.outcome.note : 'nobody waits for this slot',
     },
   };

@@ -12,7 +12,7 @@ import type { Scope } from '../engine/context.js';
 import { filterReason } from '../engine/filters.js';
 import { PayloadError } from '../worker/payload.js';
 import type { EntryRow } from './entries.js';
-import { EXPIRE_TASK, fillFreedSlot, type Decision, type FreedSlot } from './fill.js';
+import { EXPIRE_TASK, fillFreedSlot, passedOver, type Decision, type FreedSlot } from './fill.js';
 import { expireOffer } from './offers.js';
 import { priorityRules } from './rules.js';
 import { getWaitlistSettings } from './settings.js';
@@ -27,7 +27,7 @@ const summary = (d: Decision | null) => ({
   assigned: d?.outcome.assigned ?? 0,
   allocations: (d?.candidates ?? []).filter((c) => c.result !== 'skipped')
     .map((c) => ({ entryId: c.entryId, memberId: c.memberId, seats: c.seats, result: c.result, offerExpiresAt: c.offerExpiresAt ?? null, bookingId: c.bookingId ?? null })),
-  skipped: (d?.candidates ?? []).filter((c) => c.result === 'skipped').map((c) => ({ entryId: c.entryId, memberId: c.memberId, reason: c.reason })),
+  skipped: (d?.candidates ?? []).filter((c) => c.result === 'skipped').map(passedOver),
   note: d ? d.outcome.note : 'nobody waits for this interval, or the waitlist is off',
 });
 

@@ -143,6 +143,8 @@ describe('Daily operations (admin UI, headless Chromium)', function () {
     expect(held.status).to.equal(201);
     const joined = await c.post('/api/facility-waitlist', { clubId: 'oslo', resourceId: 'court-1', memberId: 'anna', desiredStart: start, desiredEnd: plusHour(start) });
     expect(joined.status, JSON.stringify(joined.body)).to.equal(201);
+    const behind = await c.post('/api/facility-waitlist', { clubId: 'oslo', resourceId: 'court-1', memberId: 'ola', desiredStart: start, desiredEnd: plusHour(start) });
+    expect(behind.status, JSON.stringify(behind.body)).to.equal(201);
 
     await signIn(page, app.url, c.key!);
     await page.getByRole('link', { name: 'Bookings' }).click();
@@ -154,6 +156,8 @@ describe('Daily operations (admin UI, headless Chromium)', function () {
     const warning = dialog.locator('.free-seat-warning');
     await warning.waitFor();
     expect(await warning.innerText()).to.include('Anna Berg').and.match(/offered the seat until|gets the booking/);
+    // the one behind her wants one seat, as many as were freed: passed over because Anna was ahead
+    expect(await warning.innerText()).to.include('Passed over: Ola Nilsen (the freed seats went to those ahead in line)');
     await screenshot(page, '09-free-a-seat-warning', { fullPage: false });
     expect((await c.get(`/api/bookings/${held.body.id}`)).body.status, 'nothing changed yet').to.equal('confirmed');
     await dialog.getByRole('button', { name: /Yes, mark cancelled/ }).click();

@@ -6,7 +6,7 @@ import type { ReactNode } from 'react';
 import { formatDateTime, humanize } from '../../lib/format';
 import { useTenant } from '../../lib/tenant';
 import { KeyValues } from '../../components/ui';
-import { SKIP_REASON } from '../waitlist/model';
+import { skipText } from '../waitlist/model';
 
 export interface Allocation {
   entryId: string; memberId: string; customerName: string | null; seats: number; result: string;
@@ -16,7 +16,7 @@ export interface Allocation {
 export interface WaitlistAnswer {
   willFill: boolean;
   allocations: Allocation[];
-  skipped: { entryId: string; memberId: string; reason: string | null }[];
+  skipped: { entryId: string; memberId: string; seats: number; reason: string | null; freeSeats?: number }[];
   note: string | null;
 }
 
@@ -52,7 +52,7 @@ export function WaitlistPreview({ waitlist }: { waitlist: unknown }) {
         ))}
       </ul>
       {waitlist.skipped.length ? (
-        <p className="small">Passed over: {waitlist.skipped.map((s) => `${tenant.name('customer', s.memberId)} (${SKIP_REASON[s.reason ?? ''] ?? s.reason ?? 'skipped'})`).join(', ')}.</p>
+        <p className="small">Passed over: {waitlist.skipped.map((s) => `${tenant.name('customer', s.memberId)} (${skipText(s)})`).join(', ')}.</p>
       ) : null}
     </div>
   );

@@ -8,7 +8,7 @@ import { useLoad } from '../../lib/use-api';
 import { Dialog } from '../../components/Dialog';
 import { Badge, Button, ErrorBanner, Field, KeyValues, Loading, Notice } from '../../components/ui';
 import { useToast } from '../../components/Toasts';
-import { SKIP_REASON, type Decision, type Entry } from './model';
+import { skipText, type Decision, type Entry } from './model';
 
 export function EntryAction({ entry, kind, offerWindowMinutes, onClose, onDone }: {
   entry: Entry; kind: 'offer' | 'expire' | 'cancel'; offerWindowMinutes: number; onClose(): void; onDone(): void;
@@ -112,7 +112,7 @@ function Explanation({ entry }: { entry: Entry }) {
                     <td>{c.priorityScore}<div className="muted small">{Object.entries(c.scoreComponents ?? {}).map(([k, v]) => `${humanize(k)} ${v}`).join(' + ')}</div></td>
                     <td>
                       <Badge tone={c.result === 'skipped' ? 'neutral' : 'success'}>{humanize(c.result)}</Badge>
-                      {c.reason ? <div className="muted small">{SKIP_REASON[c.reason] ?? c.reason}</div> : null}
+                      {c.reason ? <div className="muted small">{skipText(c)}</div> : null}
                       {c.offerExpiresAt ? <div className="muted small">until {formatDateTime(c.offerExpiresAt, tz)}</div> : null}
                     </td>
                   </tr>

@@ -23,6 +23,8 @@ export interface Entry {
 export interface Candidate {
   entryId: string; memberId: string; seats: number; priorityScore: number; scoreComponents: Record<string, number>;
   joinedAt: string; result: 'offered' | 'assigned' | 'skipped'; reason: string | null; offerExpiresAt?: string; bookingId?: string;
+  /** NO_ROOM: the seats still free when their turn came. */
+  freeSeats?: number;
 }
 
 export interface Decision {
@@ -72,9 +74,16 @@ export function toSlots(entries: Entry[], priority: string): Slot[] {
     .sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.resourceId.localeCompare(b.resourceId)));
 }
 
-export const SKIP_REASON: Record<string, string> = {
+const SKIP_REASON: Record<string, string> = {
   CONFLICT: 'already has a booking at that time',
   NO_ROOM: 'wants more seats than were free',
   ALREADY_DECLINED: 'already declined this seat',
   TOO_LATE: 'too close to the start',
 };
+
+/** Why an allocation passed a candidate over, in words. NO_ROOM tells "those ahead took it" from "wants more". */
+export function skipText(c: { reason: string | null; seats?: number; freeSeats?: number }): string {
+  if (c.reason === 'NO_ROOM' && c.freeSeats === 0) return 'the freed seats went to those ahead in line';
+  if (c.reason === 'NO_ROOM' && c.freeSeats !== undefined && c.seats !== undefined) return `wants ${c.seats} seats; ${c.freeSeats} ${c.freeSeats === 1 ? 'was' : 'were'} free`;
+  return c.reason ? SKIP_REASON[c.reason] ?? c.reason : 'skipped';
+}
