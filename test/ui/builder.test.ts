@@ -57,6 +57,14 @@ describe('The workflow builder (admin UI, headless Chromium)', function () {
     await subjectGroup.getByText('unknown variable "customer.nam"').waitFor();
     const list = await c.get('/api/workflows');
     expect(list.body.items.map((w: { name: string }) => w.name)).to.not.include('Typo');
+    // the preview names the mistake; a syntax error is not called an unknown variable
+    await formField(page, /^Subject/).fill('Hi {{customer.name}}');
+    await formField(page, /^Body/).fill('<p>{{#if customer.phone}}oops</p>');
+    await page.locator('.preview').getByText(/^A template needs fixing: (?!.*unknown variable).*step 1/).waitFor();
+    // fixed: the refused save's banner, which quoted the old mistake, goes with it
+    await formField(page, /^Body/).fill('<p>Hello</p>');
+    await page.locator('.preview .rendered-subject').first().waitFor();
+    await page.getByText('The workflow was not saved').waitFor({ state: 'detached' });
   });
 
   it('shows the fixed address field only once "Send to" is fixed (x-shown-when), and saves it', async () => {

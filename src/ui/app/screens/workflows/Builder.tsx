@@ -35,6 +35,12 @@ export function Builder({ workflow, tabs }: { workflow: Workflow | null; tabs?: 
   const patch = useCallback(<K extends keyof Draft>(k: K, v: Draft[K]) => setDraft((d) => ({ ...d, [k]: v })), []);
   const trigger = tenant.trigger(draft.trigger.type);
   const unplaced = useMemo(() => unplacedErrors(errors, draft), [errors, draft]);
+  // The live preview re-checks the draft as it changes: once it finds nothing wrong, a save refused for its fields
+  // is out of date, and its banner (quoting the old mistake) goes.
+  const previewErrors = useCallback((found: FieldError[]) => {
+    setErrors(found);
+    if (!found.length) setSaveError((e: unknown) => (e instanceof ApiError && e.errors.length ? null : e));
+  }, []);
 
   async function save() {
     if (!draft.name.trim()) {
@@ -134,7 +140,7 @@ export function Builder({ workflow, tabs }: { workflow: Workflow | null; tabs?: 
           </ol>
         </div>
         <aside className="builder-side" aria-label="Preview">
-          <Preview draft={draft} onErrors={setErrors} />
+          <Preview draft={draft} onErrors={previewErrors} />
         </aside>
       </div>
       <SecretsDialog secrets={secrets} onClose={() => { setSecrets(null); navigate(afterSecrets); }} />

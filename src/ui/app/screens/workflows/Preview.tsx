@@ -48,7 +48,8 @@ export function Preview({ draft, onErrors }: { draft: Draft; onErrors(errors: Fi
         if (ctrl.signal.aborted) return;
         if (err instanceof ApiError && (err.status === 400 || err.status === 422) && err.errors.length) {
           errorsCb.current(fromPreviewPointers(err.errors));
-          setState({ kind: 'invalid', message: err.status === 422 ? 'A template uses something this trigger does not have.' : 'Some settings are missing or invalid.' });
+          // 422 is any template mistake: a syntax error as well as a variable the trigger does not offer.
+          setState({ kind: 'invalid', message: err.status === 422 ? `A template needs fixing: ${err.errors[0].message}` : 'Some settings are missing or invalid.' });
         } else {
           setState({ kind: 'error', message: errorMessage(err) });
         }
