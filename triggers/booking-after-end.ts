@@ -28,6 +28,7 @@ export const bookingAfterEnd = defineTrigger<Config>({
     const sign = config.when === 'before' ? -1 : 1;
     return new Date(new Date(booking.endTime).getTime() + sign * offsetMs(config.offset));
   },
+  anchor: (booking) => booking.endTime,
   variables: contextVariables(),
   sampleEvent: { id: '0', type: 'booking.created', subjectType: 'booking', subjectId: sampleBooking.id, data: { booking: sampleBooking }, depth: 0, causedByRun: null, occurredAt: sampleBooking.createdAt, dispatchedAt: null },
   describe: (c) => `${describeOffset(c.offset)} ${c.when === 'before' ? 'before' : 'after'} the end`,

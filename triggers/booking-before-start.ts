@@ -22,6 +22,9 @@ export const bookingBeforeStart = defineTrigger<Config>({
   defaultStatuses: ['pending', 'confirmed'],
   matches: () => false,
   schedule: (booking, config) => new Date(new Date(booking.startTime).getTime() - offsetMs(config.offset)),
+  anchor: (booking) => booking.startTime,
+  // A reminder for a booking that has begun (one entered after the fact, say) is no reminder: never sent late.
+  lateDeadline: (booking) => new Date(booking.startTime),
   variables: contextVariables(),
   sampleEvent: { id: '0', type: 'booking.created', subjectType: 'booking', subjectId: sampleBooking.id, data: { booking: sampleBooking }, depth: 0, causedByRun: null, occurredAt: sampleBooking.createdAt, dispatchedAt: null },
   describe: (c) => `${describeOffset(c.offset)} before start`,

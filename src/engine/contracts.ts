@@ -34,6 +34,14 @@ export interface TriggerModule<Config = Record<string, unknown>> {
   matches(event: DomainEvent, config: Config): boolean;
   /** Time-offset triggers: when to run for this booking, or null when it never applies. */
   schedule?(booking: Booking, config: Config): Date | null;
+  /**
+   * Time-offset triggers: the booking time their moment counts from (before_start: its start). A workflow runs once
+   * per (booking, anchor): a workflow whose offset is edited does not run again for a booking it already ran for,
+   * while a booking that moves gets its reminder anew. Without it, the moment itself is the anchor.
+   */
+  anchor?(booking: Booking): string;
+  /** Time-offset triggers: a late `send_now` is not sent at or after this time (before_start: the booking's start). */
+  lateDeadline?(booking: Booking, config: Config): Date | null;
   /** Booking statuses the workflow applies to when its status filter is empty (default: all). */
   defaultStatuses?: string[];
   /** What templates and filters can see (a JSON Schema of the run context). */

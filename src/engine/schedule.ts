@@ -24,7 +24,13 @@ import { emptyFilters } from './workflow-schema.js';
 import type { WorkflowRow } from './workflows.js';
 
 export const timedJobKey = (tenantId: string, workflowId: string, bookingId: string): string => jobKey('timed', tenantId, workflowId, bookingId);
-const dedupeKey = (bookingId: string, moment: Date): string => `timed:${bookingId}:${moment.toISOString()}`;
+/**
+ * A time-offset run's dedupe key: one run per moment, and the key names the booking time the moment counts from
+ * (`@<anchor>`), so "did this workflow already run for the booking at its current time?" can be asked (ranFor).
+ * Keys recorded before the anchor was added lack it (legacyKey).
+ */
+const dedupeKey = (bookingId: string, moment: Date, anchor: string): string => `timed:${bookingId}:${moment.toISOString()}@${anchor}`;
+const legacyKey = (bookingId: string, moment: Date): string => `timed:${bookingId}:${moment.toISOString()}`;
 
 export interface TimedPayload {
   tenantId: string;
@@ -44,7 +50,13 @@ export function timedPayload(payload: unknown): TimedPayload {
   return p as TimedPayload;
 }
 
-type Plan = { kind: 'none' } | { kind: 'future'; moment: Date } | { kind: 'past'; moment: Date };
+type Plan = { kind: 'none' } | { kind: 'future' | 'past'; moment: Date; anchor: string };
+
+/** The booking time a workflow's moment counts from, normalized (see TriggerModule.anchor). */
+function anchorOf(wf: Pick<WorkflowRow, 'trigger_type'>, booking: Booking, moment: Date): string {
+  const anchor = triggers.get(wf.trigger_type)?.module.anchor?.(booking);
+  return anchor ? new Date(anchor).toISOString() : moment.toISOString();
+}
 
 function plan(wf: WorkflowRow, booking: Booking, scope: Scope, now: number): Plan {
   const trigger = triggers.get(wf.trigger_type)?.module;
@@ -52,7 +64,46 @@ function plan(wf: WorkflowRow, booking: Booking, scope: Scope, now: number): Pla
   if (filterReason(wf.filters, scope, trigger.defaultStatuses)) return { kind: 'none' };
   const moment = trigger.schedule(booking, wf.trigger_config);
   if (!moment) return { kind: 'none' };
-  return moment.getTime() > now ? { kind: 'future', moment } : { kind: 'past', moment };
+  return { kind: moment.getTime() > now ? 'future' : 'past', moment, anchor: anchorOf(wf, booking, moment) };
+}
+
+const ranKey = (workflowId: string, bookingId: string, anchor: string): string => `${workflowId}\u0000${bookingId}\u0000${anchor}`;
+
+/**
+ * Which of these workflows already ran for these bookings, as ranKey(workflow, booking, anchor): a run that went out
+ * for a booking at a time it still has is not sent again because the workflow's offset was edited.
+ */
+async function ranFor(db: Queryable, tenantId: string, workflowIds: string[], bookingIds: string[]): Promise<Set<string>> {
+  if (!workflowIds.length || !bookingIds.length) return new Set();
+  const found = await rows<{ workflow_id: string; booking_id: string; anchor: string }>(db, `
+    SELECT workflow_id, booking_id, split_part(dedupe_key, '@', 2) AS anchor FROM runs
+    WHERE tenant_id = $1 AND booking_id = ANY($2) AND workflow_id = ANY($3) AND decision = 'ran' AND dedupe_key LIKE 'timed:%@%'`,
+  [tenantId, bookingIds, workflowIds]);
+  return new Set(found.map((r) => ranKey(r.workflow_id, r.booking_id, r.anchor)));
+}
+
+/**
+ * A moment already past, for a booking made or moved inside the window (or whose pending reminder an edited offset
+ * moved into the past): the workflow's late policy decides. `send_now` runs at once, unless the trigger's late
+ * deadline passed too (a reminder for a booking that has begun: `late:too_late`); `skip` records `late:skip`. A
+ * moment that already has a run is left alone.
+ */
+async function planLate(tx: EntityManager, tenantId: string, wf: WorkflowRow, booking: Booking, p: { moment: Date; anchor: string }, now: number,
+  out: { add: JobSpec[]; remove: string[] }): Promise<void> {
+  const key = dedupeKey(booking.id, p.moment, p.anchor);
+  const done = await one(tx, 'SELECT 1 FROM runs WHERE tenant_id = $1 AND workflow_id = $2 AND dedupe_key = ANY($3)',
+    [tenantId, wf.id, [key, legacyKey(booking.id, p.moment)]]);
+  if (done) return;
+  const sendNow = (wf.trigger_config.latePolicy ?? 'skip') === 'send_now';
+  const deadline = triggers.get(wf.trigger_type)?.module.lateDeadline?.(booking, wf.trigger_config);
+  if (sendNow && !(deadline && deadline.getTime() <= now)) {
+    out.add.push(job(tenantId, wf, booking.id, p.moment, new Date(now)));
+    return;
+  }
+  out.remove.push(timedJobKey(tenantId, wf.id, booking.id));
+  await recordRuns(tx, tenantId, [{ workflow: wf, decision: 'skipped', reason: sendNow ? 'late:too_late' : 'late:skip' }], {
+    dedupeKey: key, bookingId: booking.id, scheduledFor: p.moment, depth: 0,
+  });
 }
 
 function job(tenantId: string, wf: WorkflowRow, bookingId: string, moment: Date, runAt: Date): JobSpec {
@@ -81,8 +132,8 @@ const timingChanged = (a: Booking, b: Booking) => TIMING_FIELDS.some((f) => Stri
 
 /**
  * Reconciles the time-offset workflows of one booking, inside the transaction that changed it. A booking made
- * (or moved) inside a workflow's window follows the workflow's late policy: `send_now` runs at once, `skip`
- * records a `late:skip` run. A moment that already has a run is never run again.
+ * (or moved) inside a workflow's window follows the workflow's late policy (planLate). A workflow that already ran
+ * for the booking at its current time is not scheduled again.
  */
 export async function reconcileBooking(tx: EntityManager, tenantId: string, before: Booking | null, after: Booking | null, opts: { force?: boolean } = {}): Promise<void> {
   if (before && after && !opts.force && !timingChanged(before, after)) return;
@@ -99,26 +150,18 @@ export async function reconcileBooking(tx: EntityManager, tenantId: string, befo
   }
   const scope = await bookingScope(tx, tenantId, after);
   const now = Date.now();
-  const add: JobSpec[] = [];
-  const remove: string[] = [];
-  for (const wf of workflows) {
-    const p = plan(wf, after, scope, now);
-    if (p.kind === 'none') remove.push(timedJobKey(tenantId, wf.id, after.id));
-    else if (p.kind === 'future') add.push(job(tenantId, wf, after.id, p.moment, p.moment));
-    else {
-      const done = await one(tx, 'SELECT 1 FROM runs WHERE tenant_id = $1 AND workflow_id = $2 AND dedupe_key = $3', [tenantId, wf.id, dedupeKey(after.id, p.moment)]);
-      if (done) continue;
-      if ((wf.trigger_config.latePolicy ?? 'skip') === 'send_now') add.push(job(tenantId, wf, after.id, p.moment, new Date(now)));
-      else {
-        remove.push(timedJobKey(tenantId, wf.id, after.id));
-        await recordRuns(tx, tenantId, [{ workflow: wf, decision: 'skipped', reason: 'late:skip' }], {
-          dedupeKey: dedupeKey(after.id, p.moment), bookingId: after.id, scheduledFor: p.moment, depth: 0,
-        });
-      }
-    }
+  const out = { add: [] as JobSpec[], remove: [] as string[] };
+  const plans = workflows.map((wf) => ({ wf, p: plan(wf, after, scope, now) }));
+  // A new booking has no runs yet: only a change asks what already ran.
+  const planned = plans.filter((x) => x.p.kind !== 'none').map((x) => x.wf.id);
+  const ran = before ? await ranFor(tx, tenantId, planned, [after.id]) : new Set<string>();
+  for (const { wf, p } of plans) {
+    if (p.kind === 'none' || ran.has(ranKey(wf.id, after.id, p.anchor))) out.remove.push(timedJobKey(tenantId, wf.id, after.id));
+    else if (p.kind === 'future') out.add.push(job(tenantId, wf, after.id, p.moment, p.moment));
+    else await planLate(tx, tenantId, wf, after, p, now, out);
   }
-  await addJobs(tx, add);
-  await removeJobs(tx, remove);
+  await addJobs(tx, out.add);
+  await removeJobs(tx, out.remove);
 }
 
 /** In the transaction of a workflow change: reconcile its jobs for every booking, in a job (there may be many). */
@@ -130,8 +173,10 @@ const BATCH = 1000;
 
 /**
  * reconcile_workflow: walks the tenant's current bookings in batches and upserts or removes this workflow's job
- * for each. Moments already past are left alone here (the late policy is about a booking made inside the window,
- * not about a new workflow), and a job already scheduled for them still re-checks when it fires.
+ * for each. A booking the workflow already ran for at its current time keeps no job (an edited offset sends nothing
+ * twice). A moment already past is left alone (the late policy is about a booking made inside the window, not about
+ * a new workflow), unless the booking's reminder was still waiting: an edit that moved it into the past applies the
+ * late policy (planLate), rather than leaving the old job to fire at a time that no longer holds.
  *
  * Each batch is one transaction that share-locks what it plans from, so that nothing it read can change before its
  * jobs are written: the workflow (a change to it waits, and the next batch reads it anew; a job for that change
@@ -156,16 +201,24 @@ export async function reconcileWorkflow(ds: DataSource, payload: unknown): Promi
         ORDER BY b.id LIMIT $3
         FOR KEY SHARE OF b`, [tenantId, cursor, BATCH]);
       const now = Date.now();
-      const add: JobSpec[] = [];
-      const remove: string[] = [];
-      for (const r of batch) {
+      const out = { add: [] as JobSpec[], remove: [] as string[] };
+      const plans = batch.map((r) => {
         const b = toApi<Booking & { locationId: string | null; effectiveLanguage: string }>(r);
-        const p = timed ? plan(timed, b, { locationId: b.locationId, serviceId: b.serviceId, resourceId: b.resourceId, status: b.status, language: b.effectiveLanguage }, now) : { kind: 'none' as const };
-        if (p.kind === 'future') add.push(job(tenantId, timed!, b.id, p.moment, p.moment));
-        else if (p.kind === 'none') remove.push(timedJobKey(tenantId, workflowId, b.id));
+        const p: Plan = timed ? plan(timed, b, { locationId: b.locationId, serviceId: b.serviceId, resourceId: b.resourceId, status: b.status, language: b.effectiveLanguage }, now) : { kind: 'none' };
+        return { b, p };
+      });
+      const planned = plans.filter((x) => x.p.kind !== 'none').map((x) => x.b.id);
+      const ran = timed ? await ranFor(tx, tenantId, [workflowId], planned) : new Set<string>();
+      const late = plans.filter((x) => x.p.kind === 'past').map((x) => timedJobKey(tenantId, workflowId, x.b.id));
+      const waiting = new Set(late.length ? (await rows<{ key: string }>(tx,
+        'SELECT key FROM graphile_worker._private_jobs WHERE key = ANY($1) AND locked_at IS NULL', [late])).map((j) => j.key) : []);
+      for (const { b, p } of plans) {
+        if (p.kind === 'none' || ran.has(ranKey(workflowId, b.id, p.anchor))) out.remove.push(timedJobKey(tenantId, workflowId, b.id));
+        else if (p.kind === 'future') out.add.push(job(tenantId, timed!, b.id, p.moment, p.moment));
+        else if (waiting.has(timedJobKey(tenantId, workflowId, b.id))) await planLate(tx, tenantId, timed!, b, p, now, out);
       }
-      await addJobs(tx, add);
-      await removeJobs(tx, remove);
+      await addJobs(tx, out.add);
+      await removeJobs(tx, out.remove);
       return { count: batch.length, lastId: batch.length ? batch[batch.length - 1].id as string : cursor };
     });
     if (last.count < BATCH) return;
@@ -204,10 +257,13 @@ export async function fireTimed(ds: DataSource, payload: unknown, opts: { graceM
     const exists = await one(tx, 'SELECT 1 FROM bookings WHERE tenant_id = $1 AND id = $2', [p.tenantId, p.bookingId]);
     if (!exists || !ctx.booking) return; // deleted: its jobs were removed with it; nothing to tell
     const moment = new Date(p.moment);
+    const anchor = anchorOf(wf, ctx.booking as unknown as Booking, moment);
     let reason = momentGone(wf, ctx, moment);
     if (!reason && Date.now() - new Date(p.runAt).getTime() > opts.graceMs) reason = 'late:worker_down';
+    // A job written before an edit of the offset, and running while the edit's reconcile replaced it, can still fire.
+    if (!reason && (await ranFor(tx, p.tenantId, [wf.id], [p.bookingId])).has(ranKey(wf.id, p.bookingId, anchor))) reason = 'stale:already_ran';
     await recordRuns(tx, p.tenantId, [{ workflow: wf, decision: reason ? 'skipped' : 'ran', reason }], {
-      dedupeKey: dedupeKey(p.bookingId, moment), bookingId: p.bookingId, scheduledFor: moment, depth: 0,
+      dedupeKey: dedupeKey(p.bookingId, moment, anchor), bookingId: p.bookingId, scheduledFor: moment, depth: 0,
     });
   });
 }

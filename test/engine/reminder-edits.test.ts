@@ -1,0 +1,93 @@
+import { expect } from 'chai';
+import { fireTimed, timedJobKey } from '../../src/engine/schedule.js';
+import type { Client } from '../helpers/client.js';
+import { eventually, runDueNow, settled, startEngineWorld, type EngineWorld } from '../helpers/engine.js';
+import { booking, inHours } from '../helpers/fixtures.js';
+import { bookingRuns, createWorkflow, HOUR, jobsWithKey, ms, seededTenant, settledRuns, type JobRow } from './support.js';
+
+// Reminders when the workflow is edited, and reminders that come too late: an edited offset never sends a booking
+// its reminder twice nor drops one that was still waiting, and no reminder goes out for a booking that has begun.
+describe('reminders: edited workflows and late bookings', () => {
+  let w: EngineWorld;
+  before(async () => { w = await startEngineWorld(); });
+  after(async () => { await w.stop(); });
+
+  const at = (hours: number) => ({ startTime: inHours(hours), endTime: inHours(hours + 1) });
+  const sms = (tag: string) => ({ type: 'sms', config: { to: 'customer', body: `${tag} {{booking.id}}` } });
+  const reminder = (tag: string, amount: number, unit: string, latePolicy = 'skip') =>
+    ({ trigger: { type: 'booking.before_start', config: { offset: { amount, unit }, latePolicy } }, actions: [sms(tag)] });
+  const texts = (tag: string, bookingId: string) => w.twilio.requests.filter((r) => r.params.Body === `${tag} ${bookingId}`);
+  const jobOf = async (c: Client, workflowId: string, bookingId: string): Promise<JobRow | undefined> => {
+    const key = timedJobKey(c.tenantId, workflowId, bookingId);
+    return (await jobsWithKey(w.app, key)).find((j) => j.key === key);
+  };
+  const edit = async (c: Client, wf: { id: string }, body: Record<string, unknown>) => {
+    const res = await c.patch(`/api/workflows/${wf.id}`, body);
+    expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    await settled(w.app);
+  };
+
+  it('sends no reminder for a booking entered after it began, even with send_now', async () => {
+    const c = await seededTenant(w.app);
+    const wf = await createWorkflow(c, reminder('R1', 2, 'hours', 'send_now'));
+    await settled(w.app);
+    const walkIn = (await c.post('/api/bookings', booking({ startTime: inHours(-3), endTime: inHours(-2) }))).body;
+    const soon = (await c.post('/api/bookings', booking(at(1)))).body; // inside the window, not begun: sent at once
+    const [skipped] = await settledRuns(w.app, c, walkIn.id, wf.id);
+    expect(skipped).to.include({ decision: 'skipped', reason: 'late:too_late' });
+    await eventually(async () => texts('R1', soon.id).length === 1);
+    expect(texts('R1', walkIn.id)).to.have.length(0);
+  });
+
+  it('an edited offset does not send a booking its reminder again; a booking moved since gets one', async () => {
+    const c = await seededTenant(w.app);
+    const wf = await createWorkflow(c, reminder('R2', 24, 'hours'));
+    await settled(w.app);
+    const b = (await c.post('/api/bookings', booking(at(50)))).body;
+    await runDueNow(w.app, `key = '${timedJobKey(c.tenantId, wf.id, b.id)}'`);
+    await eventually(async () => texts('R2', b.id).length === 1);
+
+    await edit(c, wf, reminder('R2', 12, 'hours'));
+    expect(await jobOf(c, wf.id, b.id), 'it ran for this booking at this time already').to.equal(undefined);
+    const shown = (await c.get(`/api/bookings/${b.id}/workflows`)).body.items.find((i: { workflowId: string }) => i.workflowId === wf.id);
+    expect(shown.scheduledFor).to.equal(null);
+
+    const moved = at(60);
+    expect((await c.patch(`/api/bookings/${b.id}`, moved)).status).to.equal(200);
+    expect((await jobOf(c, wf.id, b.id))?.runAt.getTime(), 'a new time: a new reminder').to.equal(ms(moved.startTime, 12 * HOUR));
+  });
+
+  it('a job that fires for a booking the workflow already ran for at that time records stale:already_ran', async () => {
+    const c = await seededTenant(w.app);
+    const wf = await createWorkflow(c, reminder('R3', 24, 'hours'));
+    await settled(w.app);
+    const b = (await c.post('/api/bookings', booking(at(50)))).body;
+    const job = (await jobOf(c, wf.id, b.id))!;
+    await runDueNow(w.app, `key = '${job.key}'`);
+    await eventually(async () => texts('R3', b.id).length === 1);
+    // the job of the moment before an edit, which was running as the edit's reconcile replaced it
+    await edit(c, wf, reminder('R3', 12, 'hours'));
+    await fireTimed(w.app.ds, { ...job.payload, moment: new Date(ms(b.startTime, 12 * HOUR)).toISOString() }, { graceMs: HOUR });
+    await settled(w.app);
+    const runs = await bookingRuns(c, b.id);
+    expect(runs.filter((r) => r.workflowId === wf.id).map((r) => [r.decision, r.reason])).to.deep.equal([['skipped', 'stale:already_ran'], ['ran', null]]);
+    expect(texts('R3', b.id)).to.have.length(1);
+  });
+
+  it('an edit that moves a waiting reminder into the past applies the late policy instead of leaving the old job', async () => {
+    const c = await seededTenant(w.app);
+    const skip = await createWorkflow(c, reminder('R4', 10, 'minutes'));
+    const now = await createWorkflow(c, reminder('R5', 10, 'minutes', 'send_now'));
+    await settled(w.app);
+    const b = (await c.post('/api/bookings', booking({ startTime: inHours(0.5), endTime: inHours(1.5) }))).body;
+    expect(await jobOf(c, skip.id, b.id)).to.not.equal(undefined);
+
+    await edit(c, skip, reminder('R4', 2, 'hours'));
+    await edit(c, now, reminder('R5', 2, 'hours', 'send_now'));
+    expect(await jobOf(c, skip.id, b.id), 'no job left to fire at the old time').to.equal(undefined);
+    const [skipped] = await settledRuns(w.app, c, b.id, skip.id);
+    expect(skipped).to.include({ decision: 'skipped', reason: 'late:skip' });
+    await eventually(async () => texts('R5', b.id).length === 1);
+    expect(texts('R4', b.id)).to.have.length(0);
+  });
+});
