@@ -5,6 +5,7 @@ import { transaction } from '../db/sql.js';
 import { futurePeak, lockResource } from './capacity.js';
 import { conflict, notFound } from './errors.js';
 import { record, type Origin } from './events.js';
+import { bookingScopeChanged } from './scope-hooks.js';
 import { deleteRow, getRow, insertRow, listRows, toApi, updateRow, type Page } from './store.js';
 
 export interface Location { id: string; name: string; timezone: string; createdAt: string; updatedAt: string }
@@ -62,6 +63,8 @@ export const resources = {
         }
       }
       const updated = await plainResources.update(tx, tenantId, id, patch);
+      // Its bookings are now at another location: reminders filtered by location follow them.
+      if (updated.locationId !== before.location_id) await bookingScopeChanged(tx, tenantId, 'resource_location');
       if (patch.capacity !== undefined && patch.capacity > before.capacity) {
         await record(tx, origin, {
           type: 'slot.freed',

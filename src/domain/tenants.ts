@@ -4,6 +4,7 @@ import type { Queryable } from '../db/data-source.js';
 import { one, rows, transaction, pgCode } from '../db/sql.js';
 import { conflict, notFound } from './errors.js';
 import { newId } from './ids.js';
+import { bookingScopeChanged } from './scope-hooks.js';
 import { createKey, type ApiKeyWithSecret } from './keys.js';
 
 export interface Tenant {
@@ -78,16 +79,21 @@ export interface SettingsPatch {
   adminEmail?: string | null;
 }
 
-export async function updateSettings(db: Queryable, tenantId: string, patch: SettingsPatch): Promise<Tenant> {
-  const r = await one<TenantRow>(db, `
-    UPDATE tenants SET
-      name = COALESCE($2, name),
-      timezone = COALESCE($3, timezone),
-      default_language = COALESCE($4, default_language),
-      admin_email = CASE WHEN $5::boolean THEN $6 ELSE admin_email END,
-      updated_at = now()
-    WHERE id = $1 RETURNING *`,
-  [tenantId, patch.name ?? null, patch.timezone ?? null, patch.defaultLanguage ?? null, 'adminEmail' in patch, patch.adminEmail ?? null]);
-  if (!r) throw notFound('tenant', tenantId);
-  return toTenant(r);
+export async function updateSettings(ds: DataSource, tenantId: string, patch: SettingsPatch): Promise<Tenant> {
+  return transaction(ds, async (tx) => {
+    const before = await one<{ default_language: string }>(tx, 'SELECT default_language FROM tenants WHERE id = $1 FOR NO KEY UPDATE', [tenantId]);
+    if (!before) throw notFound('tenant', tenantId);
+    const r = (await one<TenantRow>(tx, `
+      UPDATE tenants SET
+        name = COALESCE($2, name),
+        timezone = COALESCE($3, timezone),
+        default_language = COALESCE($4, default_language),
+        admin_email = CASE WHEN $5::boolean THEN $6 ELSE admin_email END,
+        updated_at = now()
+      WHERE id = $1 RETURNING *`,
+    [tenantId, patch.name ?? null, patch.timezone ?? null, patch.defaultLanguage ?? null, 'adminEmail' in patch, patch.adminEmail ?? null]))!;
+    // The language of every booking whose customer has none: reminders filtered by language follow it.
+    if (r.default_language !== before.default_language) await bookingScopeChanged(tx, tenantId, 'default_language');
+    return toTenant(r);
+  });
 }

@@ -11,7 +11,8 @@ import { cacheFor } from './engine-cache.js';
 import { runSteps } from './run-step.js';
 import { timedTriggerTypes } from './registry.js';
 import { TASKS } from './runs.js';
-import { fireTimed, reconcileBooking, reconcileCustomerBookings, reconcileWorkflow, scheduleWorkflowReconcile } from './schedule.js';
+import { fireTimed, reconcileBooking, reconcileCustomerBookings, reconcileWorkflow, scheduleTenantReconcile, scheduleWorkflowReconcile } from './schedule.js';
+import { onBookingScopeChange } from '../domain/scope-hooks.js';
 import { onCustomerUpdated } from '../domain/customers.js';
 import { onWorkflowChange } from './workflows.js';
 import { PayloadError } from '../worker/payload.js';
@@ -29,6 +30,7 @@ onWorkflowChange((tx, tenantId, workflowId) => scheduleWorkflowReconcile(tx, ten
 onCustomerUpdated(async (tx, origin, before, after) => {
   if (before.language !== after.language) await reconcileCustomerBookings(tx, origin.tenantId, after.id);
 });
+onBookingScopeChange((tx, tenantId) => scheduleTenantReconcile(tx, tenantId));
 
 export interface Transports {
   mailer: Mailer;

@@ -169,6 +169,16 @@ export async function scheduleWorkflowReconcile(tx: EntityManager, tenantId: str
   await addJobs(tx, [{ task: TASKS.reconcileWorkflow, payload: { tenantId, workflowId }, jobKey: jobKey('reconcile', tenantId, workflowId), maxAttempts: 10 }]);
 }
 
+/**
+ * In the transaction of a change to what bookings are filtered by, outside the bookings themselves (a resource moved
+ * to another location, the tenant's default language): reconcile every enabled time-offset workflow of the tenant.
+ */
+export async function scheduleTenantReconcile(tx: EntityManager, tenantId: string): Promise<void> {
+  const timed = await rows<{ id: string }>(tx, 'SELECT id FROM workflows WHERE tenant_id = $1 AND enabled AND trigger_type = ANY($2)',
+    [tenantId, timedTriggerTypes]);
+  for (const wf of timed) await scheduleWorkflowReconcile(tx, tenantId, wf.id);
+}
+
 const BATCH = 1000;
 
 /**

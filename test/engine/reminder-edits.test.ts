@@ -90,4 +90,27 @@ describe('reminders: edited workflows and late bookings', () => {
     await eventually(async () => texts('R5', b.id).length === 1);
     expect(texts('R4', b.id)).to.have.length(0);
   });
+
+  it('follows what bookings are filtered by outside themselves: a resource moved to another location, the default language', async () => {
+    const c = await seededTenant(w.app);
+    expect((await c.post('/api/locations', { id: 'far', name: 'Far away', timezone: 'Europe/Oslo' })).status).to.equal(201);
+    const there = await createWorkflow(c, { ...reminder('R6', 3, 'hours'), filters: { locationIds: ['far'] } });
+    const nb = await createWorkflow(c, { ...reminder('R7', 3, 'hours'), filters: { languages: ['nb'] } });
+    await settled(w.app);
+    expect((await c.post('/api/customers', { id: 'quiet', name: 'No language set', phone: '+4791239999' })).status).to.equal(201);
+    const s = at(40);
+    const b = (await c.post('/api/bookings', booking({ ...s, customerId: 'quiet' }))).body;
+    expect(await jobOf(c, there.id, b.id)).to.equal(undefined);
+    expect(await jobOf(c, nb.id, b.id)).to.equal(undefined);
+
+    expect((await c.patch(`/api/resources/${b.resourceId}`, { locationId: 'far' })).status).to.equal(200);
+    await settled(w.app);
+    expect((await jobOf(c, there.id, b.id))?.runAt.getTime()).to.equal(ms(s.startTime, 3 * HOUR));
+    expect((await c.patch('/api/settings', { defaultLanguage: 'nb' })).status).to.equal(200);
+    await settled(w.app);
+    expect((await jobOf(c, nb.id, b.id))?.runAt.getTime()).to.equal(ms(s.startTime, 3 * HOUR));
+    expect((await c.patch('/api/settings', { defaultLanguage: 'en' })).status).to.equal(200);
+    await settled(w.app);
+    expect(await jobOf(c, nb.id, b.id)).to.equal(undefined);
+  });
 });
