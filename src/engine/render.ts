@@ -4,14 +4,21 @@ import type { ActionModule, Recipient, RunContext } from './contracts.js';
 import { languageOf } from './context.js';
 
 /**
- * The text of `field` for a language. The variant is chosen as a whole (exact tag, then its primary subtag, then the
- * tenant default language), so a message never mixes languages: a field missing from the chosen variant comes from
- * the base fields, not from another language's variant.
+ * The text of `field` for a language, and the language it is in. The variant is chosen as a whole (exact tag, then
+ * its primary subtag, then the tenant default language), so a message never mixes languages: a field missing from
+ * the chosen variant comes from the base fields, not from another language's variant. The base fields are taken to
+ * be in the tenant's default language. Dates and money are formatted in the language of the text chosen (in the
+ * recipient's own tag when that is the same language: en-US dates for an en-US reader of English text).
  */
-export function pickVariant(config: Record<string, unknown>, field: string, language: string, tenantDefault: string): string {
+export function pickVariant(config: Record<string, unknown>, field: string, language: string, tenantDefault: string): { source: string; language: string } {
   const variants = (config.variants ?? {}) as Record<string, Record<string, string | undefined>>;
-  const chosen = variants[language] ?? variants[language.split('-')[0]] ?? variants[tenantDefault];
-  return chosen?.[field] ?? String(config[field] ?? '');
+  const primary = (tag: string) => tag.split('-')[0].toLowerCase();
+  const key = [language, primary(language), tenantDefault].find((k) => variants[k] !== undefined);
+  const textLanguage = key === undefined || key === tenantDefault ? tenantDefault : language;
+  return {
+    source: (key === undefined ? undefined : variants[key][field]) ?? String(config[field] ?? ''),
+    language: primary(textLanguage) === primary(language) ? language : textLanguage,
+  };
 }
 
 /** What templates see: the context without engine internals. */
@@ -23,8 +30,7 @@ export function renderField(opts: {
   module: ActionModule<any>; config: Record<string, unknown>; field: string; recipient: Recipient | null; context: RunContext; publicUrl: string;
 }): string {
   const { context } = opts;
-  const language = opts.recipient?.language ?? languageOf(context);
-  const source = pickVariant(opts.config, opts.field, language, context.tenant.defaultLanguage);
+  const { source, language } = pickVariant(opts.config, opts.field, opts.recipient?.language ?? languageOf(context), context.tenant.defaultLanguage);
   return renderTemplate(source, templateData(context), {
     timezone: context.timezone, language, publicUrl: opts.publicUrl, escapeHtml: opts.field === opts.module.htmlField,
   });

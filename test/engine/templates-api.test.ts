@@ -76,8 +76,29 @@ describe('templates in real sends', () => {
     }
   });
 
+  it('formats dates and money in the language of the text chosen, never another (no mixed-language messages)', async () => {
+    const c = await seededTenant(w.app, { defaultLanguage: 'en', adminEmail: 'boss@club.example' });
+    for (const [id, language] of [['m-de2', 'de'], ['m-us', 'en-US']] as const) {
+      expect((await c.post('/api/customers', { id, name: id, email: `${id}@example.com`, language })).status).to.equal(201);
+    }
+    const text = '{{booking.id}} {{formatDate booking.startTime "full"}} {{formatMoney 1234.5 "EUR"}}';
+    await createWorkflow(c, {
+      trigger: { type: 'booking.created' },
+      actions: [{ type: 'email', config: { to: 'customer', subject: `Base ${text}`, html: 'x', variants: { nb: { subject: `Hei ${text}` } } } }],
+    });
+    const start = '2027-06-07T10:00:00Z'; // a Monday
+    const subjectFor = async (customerId: string) => {
+      const b = (await c.post('/api/bookings', booking({ customerId, startTime: start, endTime: '2027-06-07T11:00:00Z', resourceId: 'r-3' }))).body;
+      return (await w.smtp.waitFor((m) => (m.subject ?? '').includes(` ${b.id} `))).subject!.replace(` ${b.id} `, ' ');
+    };
+    expect(await subjectFor('m-1')).to.match(/^Hei mandag 7\. juni 2027 kl\. 12:00 CEST 1\s234,50\s€$/); // the nb variant, in nb
+    // no de variant: the base text, in the tenant's language (en), not English words around German dates
+    expect(await subjectFor('m-de2')).to.match(/^Base Monday, June 7, 2027 at 12:00\sPM GMT\+2 €1,234\.50$/);
+    expect(await subjectFor('m-us')).to.match(/^Base Monday, June 7, 2027 at 12:00\sPM GMT\+2 €1,234\.50$/);
+  });
+
   it('renders dates in the location\'s time zone, across a daylight saving change', async () => {
-    const c = await seededTenant(w.app, { timezone: 'UTC' });
+    const c = await seededTenant(w.app, { timezone: 'UTC', defaultLanguage: 'nb' }); // the text below is the tenant's: nb
     expect((await c.post('/api/locations', { id: 'c-ny', name: 'New York', timezone: 'America/New_York' })).status).to.equal(201);
     expect((await c.post('/api/resources', { id: 'r-ny', name: 'NY court', locationId: 'c-ny' })).status).to.equal(201);
     await createWorkflow(c, {

@@ -135,7 +135,7 @@ describe('triggers end to end', () => {
     expect(await bookingRuns(c, b.id)).to.have.length(0);
     await c.patch(`/api/payments/${p.body.id}`, { status: 'completed' });
     const sms = await eventually(async () => w.twilio.requests.find((r) => r.params.Body?.endsWith(b.id)));
-    expect(sms.params.Body).to.match(/^Paid 450,00\s+kr for Court hour /);
+    expect(sms.params.Body).to.match(/^Paid NOK\s450\.00 for Court hour /); // the text is the tenant's (en): so is the amount
     const run = await finishedRun(c, b.id, wf.id);
     expect(run).to.include({ decision: 'ran', status: 'succeeded' });
   });
