@@ -208,7 +208,7 @@ describe('workflows API', () => {
     expect(a.items.find((x: { type: string }) => x.type === 'email')).to.deep.include({ templatedFields: ['subject', 'html'], htmlField: 'html' });
   });
 
-  it('refuses workflow routes to app keys (403) but lets them read the catalog', async () => {
+  it('refuses workflow and run routes to app keys (403) but lets them read the catalog', async () => {
     const key = await c.post('/api/keys', { role: 'app', name: 'booking widget' });
     expect(key.status).to.equal(201);
     const app = w.app.client(key.body.secret);
@@ -218,6 +218,8 @@ describe('workflows API', () => {
       app.get(`/api/workflows/${wf.id}`), app.patch(`/api/workflows/${wf.id}`, { name: 'y' }), app.delete(`/api/workflows/${wf.id}`),
       app.post(`/api/workflows/${wf.id}/disable`), app.post(`/api/workflows/${wf.id}/test`, {}), app.get(`/api/workflows/${wf.id}/runs`),
       app.get('/api/workflows/defaults'),
+      // a booking's runs show rendered messages and the webhook requests made (with their headers): admin only too
+      app.get('/api/bookings/any/runs'), app.get('/api/bookings/any/workflows'),
     ];
     for (const res of await Promise.all(attempts)) {
       expect(res.status).to.equal(403);

@@ -57,7 +57,7 @@ export const bookingRoutes: RouteSpec[] = [
     handler: async ({ deps, tenantId, params }) => ({ body: await getBooking(deps.ds, tenantId, params.id) }),
   }),
   defineRoute({
-    method: 'get', path: '/bookings/:id/workflows', tag: 'Bookings', access: 'tenant',
+    method: 'get', path: '/bookings/:id/workflows', tag: 'Bookings', access: 'admin',
     summary: 'Which workflows apply to this booking as it is now, why the others do not, and when its reminders are due',
     description: 'Every workflow with a booking trigger (enabled or not; those that apply first; at most 500): `applies`, or the '
       + '`reason` it does not (`disabled`, `filter:location`, `filter:service`, `filter:resource`, `filter:status`, `filter:language`). '

@@ -220,7 +220,7 @@ export const workflowRoutes: RouteSpec[] = [
     },
   }),
   defineRoute({
-    method: 'get', path: '/bookings/:id/runs', tag: 'Runs', access: 'tenant',
+    method: 'get', path: '/bookings/:id/runs', tag: 'Runs', access: 'admin',
     summary: 'Why did or didn\'t this customer get a message? Every run about this booking, newest first', params: S.idParam, query: runsQuery,
     responses: { 200: { description: 'a page of runs', schema: S.page(run) } },
     handler: async ({ deps, tenantId, params, query }) => {
