@@ -54,6 +54,8 @@ interface Claimed {
   event: DomainEvent | null;
   /** The workflow's per-step secrets (null once the workflow is deleted). */
   secrets: Record<string, Record<string, string>> | null;
+  /** Whether the workflow is switched on now (null: deleted). */
+  workflowEnabled: boolean | null;
   /**
    * For a time-offset run, the workflow as it is now, for re-checking the run's moment (null once the workflow is
    * deleted); null for a run of an event (not read).
@@ -68,7 +70,7 @@ type TimedWorkflow = Pick<WorkflowRow, 'enabled' | 'trigger_type' | 'trigger_con
  * The same statement reads what the step needs besides its context: the run, the tenant, the event, and the
  * workflow's secrets and current settings (none of them locked; only the step row is).
  */
-type ClaimRow = RunRow & Omit<TenantRow, 'id'> & { has_tenant: boolean; secrets: Claimed['secrets'] } & { [K in keyof EventRow as `e_${K}`]: EventRow[K] | null }
+type ClaimRow = RunRow & Omit<TenantRow, 'id'> & { has_tenant: boolean; secrets: Claimed['secrets']; workflow_enabled: boolean | null } & { [K in keyof EventRow as `e_${K}`]: EventRow[K] | null }
   & { [K in keyof TimedWorkflow as `w_${K}`]: TimedWorkflow[K] | null };
 
 const CLAIM_SQL = `
@@ -81,7 +83,7 @@ const CLAIM_SQL = `
     LEFT JOIN LATERAL (SELECT * FROM events WHERE tenant_id = r.tenant_id AND id = r.event_id OFFSET 0) e ON true
     WHERE s.tenant_id = k.tenant_id AND s.run_id = k.run_id AND s.idx = k.idx AND s.status IN ('pending', 'running')
       AND jsonb_typeof(r.actions -> k.idx) <> 'null'
-    RETURNING k.ord, r.booking_id, r.depth, r.actions, r.scheduled_for, r.trigger_type, w.secrets,
+    RETURNING k.ord, r.booking_id, r.depth, r.actions, r.scheduled_for, r.trigger_type, w.secrets, w.enabled AS workflow_enabled,
               -- the workflow's settings only where they are re-checked (a time-offset run's moment), not on every step
               CASE WHEN r.scheduled_for IS NOT NULL THEN w.enabled END AS w_enabled,
               CASE WHEN r.scheduled_for IS NOT NULL THEN w.trigger_type END AS w_trigger_type,
@@ -106,7 +108,7 @@ const claimSteps = perDataSource((ds) => coalesce<StepPayload, Claimed | null>(a
       id: r.e_id, tenant_id: r.e_tenant_id!, type: r.e_type!, subject_type: r.e_subject_type!, subject_id: r.e_subject_id!, data: r.e_data!,
       depth: r.e_depth!, caused_by_run: r.e_caused_by_run, occurred_at: r.e_occurred_at!, dispatched_at: r.e_dispatched_at,
     });
-    out[Number(r.ord) - 1] = { run, tenant, event, secrets: r.secrets, workflow };
+    out[Number(r.ord) - 1] = { run, tenant, event, secrets: r.secrets, workflowEnabled: r.workflow_enabled, workflow };
   }
   return out;
 }));
@@ -124,7 +126,7 @@ export async function runStep(ds: DataSource, actionDeps: ActionDeps, payload: u
   const p = stepPayload(payload);
   const claimed = await claimSteps(ds)(p);
   if (!claimed) return; // the tenant or run is gone, or the step is done
-  const { run, tenant, event, secrets, workflow } = claimed;
+  const { run, tenant, event, secrets, workflowEnabled, workflow } = claimed;
 
   const step = run.actions[p.step];
   const registered = actions.get(step.type);
@@ -136,14 +138,15 @@ export async function runStep(ds: DataSource, actionDeps: ActionDeps, payload: u
     }
     if (!tenant) return;
     const context = await enrichContext(ds, await loadContext(ds, tenant, { bookingId: run.booking_id, event }), { publicUrl: actionDeps.publicUrl });
-    // A step (a retry above all) goes ahead only while what started its run still holds: a reminder's moment (not for
-    // a booking cancelled or moved since it fired, nor a workflow disabled since), or, for a message to a person
-    // (email, SMS), what the trigger says of its event (an offer still open, a booking not cancelled since). A webhook
-    // action still reports the event: an integration needs every event, and orders them by the booking's later ones.
-    // Recorded as skipped with the reason.
+    // A step (a retry above all) goes ahead only while what started its run still holds: its workflow is on (one
+    // switched off or deleted since acts no more), a reminder's moment (not for a booking cancelled or moved since it
+    // fired), or, for a message to a person (email, SMS), what the trigger says of its event (an offer still open, a
+    // booking not cancelled since). A webhook action still reports the event: an integration needs every event, and
+    // orders them by the booking's later ones. Recorded as skipped with the reason.
     const toPerson = registered.module.channel === 'email' || registered.module.channel === 'sms';
-    const gone = run.scheduled_for ? momentGone(workflow, context, run.scheduled_for)
-      : toPerson ? triggers.get(run.trigger_type)?.module.stillHolds?.(context) ?? null : null;
+    const gone = workflowEnabled === null ? 'stale:workflow_deleted' : !workflowEnabled ? 'disabled'
+      : run.scheduled_for ? momentGone(workflow, context, run.scheduled_for)
+        : toPerson ? triggers.get(run.trigger_type)?.module.stillHolds?.(context) ?? null : null;
     if (gone) {
       await complete(ds, p, run, { status: 'skipped', outcome: `skipped:${gone}`, output: {} });
       return;

@@ -3,7 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { coalesce, columns, perDataSource } from '../db/coalesce.js';
 import type { Queryable } from '../db/data-source.js';
 import { one, retryConflicts, rows, transaction } from '../db/sql.js';
-import { notFound } from '../domain/errors.js';
+import { conflict, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { listRows, toApi, type Page } from '../domain/store.js';
 import { addJobs, addJobsSql, jobSpecRecord, type JobSpec } from '../worker/jobs.js';
@@ -264,18 +264,28 @@ export const BULK_RETRY_MAX = 1000;
  */
 export async function retryFailedRuns(ds: DataSource, tenantId: string, f: { since?: Date; workflowId?: string }): Promise<{ retried: number; more: boolean }> {
   const ids = await rows<{ id: string }>(ds, `
-    SELECT id FROM runs WHERE tenant_id = $1 AND status IN ('failed', 'partial')
-      AND ($2::timestamptz IS NULL OR created_at >= $2) AND ($3::text IS NULL OR workflow_id = $3)
-    ORDER BY created_at, id LIMIT $4`, [tenantId, f.since ?? null, f.workflowId ?? null, BULK_RETRY_MAX + 1]);
+    SELECT r.id FROM runs r JOIN workflows w ON w.tenant_id = r.tenant_id AND w.id = r.workflow_id AND w.enabled -- a switched-off workflow acts no more
+    WHERE r.tenant_id = $1 AND r.status IN ('failed', 'partial')
+      AND ($2::timestamptz IS NULL OR r.created_at >= $2) AND ($3::text IS NULL OR r.workflow_id = $3)
+    ORDER BY r.created_at, r.id LIMIT $4`, [tenantId, f.since ?? null, f.workflowId ?? null, BULK_RETRY_MAX + 1]);
   const batch = ids.slice(0, BULK_RETRY_MAX);
   for (const { id } of batch) await transaction(ds, (tx) => retryRun(tx, tenantId, id));
   return { retried: batch.length, more: ids.length > BULK_RETRY_MAX };
 }
 
-/** Re-runs a run's failed steps (each alone: a retry does not re-run the steps after it). */
+/**
+ * Re-runs a run's failed steps (each alone: a retry does not re-run the steps after it). Not for a workflow switched
+ * off or deleted since (409): it is not to act any more.
+ */
 export async function retryRun(tx: EntityManager, tenantId: string, id: string): Promise<RunView> {
-  const run = await one<{ id: string; status: string }>(tx, 'SELECT id, status FROM runs WHERE tenant_id = $1 AND id = $2 FOR UPDATE', [tenantId, id]);
+  const run = await one<{ id: string; status: string; enabled: boolean | null }>(tx, `
+    SELECT r.id, r.status, w.enabled FROM runs r LEFT JOIN workflows w ON w.tenant_id = r.tenant_id AND w.id = r.workflow_id
+    WHERE r.tenant_id = $1 AND r.id = $2 FOR UPDATE OF r`, [tenantId, id]);
   if (!run) throw notFound('run', id);
+  if (run.enabled !== true) {
+    throw conflict('WORKFLOW_DISABLED', run.enabled === null ? 'the workflow of this run was deleted: there is nothing to retry it with'
+      : 'the workflow of this run is switched off: switch it on to retry the run');
+  }
   const failed = await rows<{ idx: number; action_type: string }>(tx, `
     UPDATE run_steps SET status = 'pending', error_code = NULL, error_message = NULL, finished_at = NULL
     WHERE tenant_id = $1 AND run_id = $2 AND status = 'failed' RETURNING idx, action_type`, [tenantId, id]);
