@@ -37,7 +37,7 @@ const props: Record<string, JSONSchema> = {
   mode: { type: 'string', enum: ['offer', 'auto_assign'], title: 'When a seat frees up', description: 'offer: hold it for the first in line until they answer; auto_assign: book it for them straight away.' },
   offerWindowMinutes: { type: 'integer', minimum: 1, maximum: 10080, title: 'Offer held for (minutes)' },
   priority: { type: 'string', enum: ['score', 'fifo'], title: 'Who is first', description: 'score: priority score (tier and early-bird bonus); fifo: whoever waited longest.' },
-  tierBonus: { type: 'object', title: 'Tier bonus', description: 'Extra priority points per membership tier (0-50).', propertyNames: { minLength: 1, maxLength: 64 }, additionalProperties: { type: 'integer', minimum: 0, maximum: 50 }, maxProperties: 100 },
+  tierBonus: { type: 'object', title: 'Tier bonus', description: 'Extra priority points per membership tier (0-50).', propertyNames: { minLength: 1, maxLength: 64 }, additionalProperties: { type: 'integer', minimum: 0, maximum: 50, default: 0 }, maxProperties: 100 },
   earlyBirdCap: { type: 'integer', minimum: 0, maximum: 365, title: 'Early-bird bonus cap', description: 'One point per whole day between joining and the slot, up to this.' },
   minLeadMinutes: { type: 'integer', minimum: 0, maximum: 10080, title: 'Minimum lead time (minutes)', description: 'No offer lasts past the slot start minus this.' },
   lateFreedPolicy: { type: 'string', enum: ['skip', 'auto_assign'], title: 'A seat freed inside the lead time', description: 'skip: leave it free; auto_assign: book it for the first in line.' },

@@ -53,4 +53,20 @@ describe('The waiting list (admin UI, headless Chromium)', function () {
     await page.getByText('The offer to Anna Berg expired').waitFor();
     await row('Ola Nilsen').getByText(/left$/).waitFor({ timeout: 20_000 });
   });
+
+  it('settings: a tier added to the tier bonus starts at 0 points, and saves', async () => {
+    const { app, c, page } = t;
+    await signIn(page, app.url, c.key!);
+    await page.goto(`${app.url}/#/settings`);
+    const section = page.getByRole('region', { name: 'Waiting list' });
+    await section.getByRole('button', { name: 'Add an entry' }).click();
+    const name = section.getByLabel('Name', { exact: true }).last();
+    await name.fill('gold');
+    await name.blur();
+    // rjsf's default for a new integer entry was the text "New Value": an empty-looking box that failed to save
+    expect(await section.locator('.additional-value input').last().inputValue()).to.equal('0');
+    await section.getByRole('button', { name: 'Save waiting list settings' }).click();
+    await page.getByText('Waiting list settings saved').waitFor();
+    expect((await c.get('/api/settings/waitlist')).body.tierBonus).to.deep.equal({ gold: 0 });
+  });
 });
