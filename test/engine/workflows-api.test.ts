@@ -113,6 +113,16 @@ describe('workflows API', () => {
     expect(bad.body.errors[0].pointer).to.equal('/trigger/config/reasons/0');
     expect(await state(c)).to.deep.equal(mid);
     expect((await c.get(`/api/workflows/${wf.id}`)).body).to.include({ version: 1 });
+
+    // a filter naming a location, service or resource the tenant does not have would never match: refused
+    const typo = await c.post('/api/workflows', { name: 'typo', trigger: { type: 'booking.created' }, filters: { locationIds: ['c-1', 'c-l'], resourceIds: ['r-9'] } });
+    expect(typo.status).to.equal(400);
+    expect(typo.body.errors).to.deep.equal([
+      { pointer: '/filters/locationIds/1', in: 'body', message: 'no location with the id "c-l"' },
+      { pointer: '/filters/resourceIds/0', in: 'body', message: 'no resource with the id "r-9"' },
+    ]);
+    expect((await c.patch(`/api/workflows/${wf.id}`, { filters: { serviceIds: ['nope'] } })).body.errors[0].pointer).to.equal('/filters/serviceIds/0');
+    expect(await state(c)).to.deep.equal(mid);
   });
 
   it('answers 422 TEMPLATE_INVALID naming the action, the field and the variable, for syntax, variables and helpers', async () => {
