@@ -67,7 +67,15 @@ describe('waitlist: joining, offers and answers', () => {
     expect(accept.startsWith(w.app.url)).to.equal(true);
     const page = await fetch(accept);
     expect(page.status).to.equal(200);
-    expect(await page.text()).to.include('<form method="post">');
+    const html = await page.text();
+    expect(html).to.include('<form method="post">');
+    // the place and its time as the member reads them: at the location's local time, in the member's language
+    const local = (lang: string) => new Intl.DateTimeFormat(lang, { dateStyle: 'full', timeStyle: 'short', timeZone: 'Europe/Oslo' }).format(new Date(slot.startTime));
+    expect(html).to.include('<html lang="en">').and.include(`The place at Court 1, ${local('en')}, is held for you until`).and.not.include('UTC');
+    expect((await c.patch('/api/customers/m-2', { language: 'nb' })).status).to.equal(200);
+    const norsk = await (await fetch(accept)).text();
+    expect(norsk).to.include('<html lang="nb">').and.include('Ta imot plassen?').and.include(`Plassen på Court 1, ${local('nb')}, holdes av til deg til`);
+    expect((await c.patch('/api/customers/m-2', { language: 'en' })).status).to.equal(200);
     expect((await entry(c, e.id)).status, 'GET only shows the page').to.equal('OFFERED');
     const tampered = await fetch(accept.replace('/accept?', '/decline?'), { method: 'POST' });
     expect(tampered.status, 'a link is single-purpose').to.equal(403);
