@@ -108,6 +108,32 @@ describe('The workflow builder (admin UI, headless Chromium)', function () {
     await screenshot(page, '05-builder-preview-booking');
   });
 
+  it('asks before leaving unsaved changes, and not after a save', async () => {
+    const { app, c, page } = t;
+    await signIn(page, app.url, c.key!);
+    await newEmailWorkflow(page, app.url, 'Unsaved');
+    const asked: string[] = [];
+    let answer = false;
+    page.on('dialog', (d) => { asked.push(d.message()); void (answer ? d.accept() : d.dismiss()); });
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Bookings' }).click();
+    await page.waitForTimeout(200); // the question is asked synchronously; give a wrong navigation time to show
+    expect(asked).to.deep.equal(['Leave without saving? Your changes to this workflow will be lost.']);
+    expect(await page.getByLabel('Name', { exact: true }).inputValue(), 'still here, edits kept').to.equal('Unsaved');
+    expect(page.url()).to.match(/#\/workflows\/new$/);
+    answer = true;
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Workflows' }).waitFor();
+    expect(asked).to.have.length(2);
+
+    // saved: leaving asks nothing
+    await newEmailWorkflow(page, app.url, 'Saved then left');
+    await formField(page, /^Subject/).fill('Hi');
+    await formField(page, /^Body/).fill('<p>Hello</p>');
+    await page.getByRole('button', { name: 'Save workflow' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Workflows' }).waitFor();
+    expect(asked).to.have.length(2);
+  });
+
   it('keyboard only: creates a workflow', async () => {
     const { app, c, page } = t;
     await signIn(page, app.url, c.key!);

@@ -1,5 +1,5 @@
 // Hash routing (/#/workflows/wf_1): the server serves one page at `/` and claims no other path.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 
 export interface Route {
   /** Path segments after `#/`, e.g. ['workflows', 'wf_1']. */
@@ -34,4 +34,39 @@ export function navigate(to: string, opts: { replace?: boolean } = {}): void {
   } else {
     window.location.hash = target;
   }
+}
+
+// Leaving unsaved work: a screen that has some registers what leaving would lose (useLeaveGuard). A change of the
+// hash away from it (a link, the back button, navigate()) asks first; declined, the address goes back and no screen
+// hears of the change. This listener is added at load, before any screen's, so it can stop theirs.
+let leaveMessage: () => string | null = () => null;
+let shownHash = window.location.hash;
+window.addEventListener('hashchange', (e) => {
+  const message = window.location.hash !== shownHash ? leaveMessage() : null;
+  if (message && !window.confirm(message)) {
+    e.stopImmediatePropagation();
+    window.history.replaceState(null, '', shownHash || '#/');
+    return;
+  }
+  shownHash = window.location.hash;
+});
+
+/**
+ * While `message` is not null, leaving the screen (or the page) asks with it first. Returns `release`, for leaving
+ * on purpose (after a save) without asking.
+ */
+export function useLeaveGuard(message: string | null): () => void {
+  const ref = useRef(message);
+  ref.current = message;
+  useEffect(() => {
+    const ask = () => ref.current;
+    leaveMessage = ask;
+    const unload = (e: BeforeUnloadEvent) => { if (ref.current) e.preventDefault(); };
+    window.addEventListener('beforeunload', unload);
+    return () => {
+      if (leaveMessage === ask) leaveMessage = () => null;
+      window.removeEventListener('beforeunload', unload);
+    };
+  }, []);
+  return () => { ref.current = null; };
 }

@@ -2,7 +2,7 @@
 // the live preview beside them. Save validates on the server; every error it names is shown at its field.
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { api, ApiError, type FieldError } from '../../lib/api';
-import { navigate } from '../../lib/router';
+import { navigate, useLeaveGuard } from '../../lib/router';
 import { useTenant } from '../../lib/tenant';
 import type { Workflow } from '../../lib/types';
 import { Button, ErrorBanner, Field, PageHeader, Switch } from '../../components/ui';
@@ -17,7 +17,8 @@ import { TriggerStep } from './TriggerStep';
 export function Builder({ workflow, tabs }: { workflow: Workflow | null; tabs?: ReactNode }) {
   const tenant = useTenant();
   const toast = useToast();
-  const [draft, setDraft] = useState<Draft>(() => (workflow ? fromWorkflow(workflow) : emptyDraft()));
+  const [start] = useState<Draft>(() => (workflow ? fromWorkflow(workflow) : emptyDraft()));
+  const [draft, setDraft] = useState<Draft>(start);
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [nameError, setNameError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
@@ -33,6 +34,8 @@ export function Builder({ workflow, tabs }: { workflow: Workflow | null; tabs?: 
   }, [workflow]);
 
   const patch = useCallback(<K extends keyof Draft>(k: K, v: Draft[K]) => setDraft((d) => ({ ...d, [k]: v })), []);
+  const edited = useMemo(() => draft !== start && JSON.stringify(draft) !== JSON.stringify(start), [draft, start]);
+  const release = useLeaveGuard(edited ? 'Leave without saving? Your changes to this workflow will be lost.' : null);
   const trigger = tenant.trigger(draft.trigger.type);
   const unplaced = useMemo(() => unplacedErrors(errors, draft), [errors, draft]);
   // The live preview re-checks the draft as it changes: once it finds nothing wrong, a save refused for its fields
@@ -61,6 +64,7 @@ export function Builder({ workflow, tabs }: { workflow: Workflow | null; tabs?: 
         ? await api.patch<Workflow>(`/workflows/${encodeURIComponent(workflow.id)}`, doc)
         : await api.post<Workflow>('/workflows', doc);
       setErrors([]);
+      release(); // saved: nothing to lose by leaving
       toast(workflow ? `Saved “${saved.name}”` : `Created “${saved.name}”`);
       if (saved.secrets && Object.keys(saved.secrets).length) setSecrets(saved.secrets);
       else navigate('/workflows');
