@@ -31,6 +31,11 @@ describe('The waiting list (admin UI, headless Chromium)', function () {
     // A manual offer needs a free seat: the slot is full, and the dialog says why it did not work.
     await slot.getByRole('button', { name: 'Offer the slot to Anna Berg' }).click();
     const offer = page.getByRole('dialog', { name: 'Offer the slot to Anna Berg' });
+    // its end is proposed (and read) at the location's wall clock, as the page shows times, not the browser's zone
+    const oslo = (ms: number) => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Oslo', dateStyle: 'short', timeStyle: 'short' }).format(ms).replace(' ', 'T');
+    const proposed = await offer.getByLabel('Offer open until').inputValue();
+    expect([oslo(Date.now() + 59 * 60_000), oslo(Date.now() + 60 * 60_000), oslo(Date.now() + 61 * 60_000)]).to.include(proposed);
+    await offer.getByText('At the location\'s time (Europe/Oslo).').waitFor();
     await offer.getByRole('button', { name: 'Make the offer' }).click();
     await offer.getByText('NO_CAPACITY').waitFor();
     await offer.getByRole('button', { name: 'Back' }).click();

@@ -140,6 +140,14 @@ export function localInput(d: Date): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
+/** An instant as the value of <input type="datetime-local"> at the wall clock of `timeZone` (zonedToIso's inverse). */
+export function zonedInput(d: Date, timeZone: string): string {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', {
+    timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit',
+  }).formatToParts(d).map((p) => [p.type, p.value]));
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
+}
+
 /** The UTC offset (ms) of `timeZone` at the instant `t`. */
 function zoneOffset(t: number, timeZone: string): number {
   const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', {

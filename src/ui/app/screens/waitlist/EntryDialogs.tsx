@@ -2,7 +2,7 @@
 // entry) and the explanation of the last allocation decision about it.
 import { useId, useState } from 'react';
 import { api } from '../../lib/api';
-import { formatDateTime, formatRange, humanize, localInput } from '../../lib/format';
+import { formatDateTime, formatRange, humanize, zonedInput, zonedToIso } from '../../lib/format';
 import { useTenant } from '../../lib/tenant';
 import { useLoad } from '../../lib/use-api';
 import { Dialog } from '../../components/Dialog';
@@ -16,7 +16,9 @@ export function EntryAction({ entry, kind, offerWindowMinutes, onClose, onDone }
   const tenant = useTenant();
   const toast = useToast();
   const name = tenant.name('customer', entry.memberId);
-  const [until, setUntil] = useState(() => localInput(new Date(Date.now() + offerWindowMinutes * 60_000)));
+  // The offer's end is entered at the wall clock of the slot's location, as every time on the page is shown.
+  const zone = tenant.zoneOf(entry.resourceId);
+  const [until, setUntil] = useState(() => zonedInput(new Date(Date.now() + offerWindowMinutes * 60_000), zone));
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -26,7 +28,7 @@ export function EntryAction({ entry, kind, offerWindowMinutes, onClose, onDone }
     setBusy(true);
     setError(null);
     try {
-      if (kind === 'offer') await api.post(`${path}/offer`, { offerExpiresAt: new Date(until).toISOString() });
+      if (kind === 'offer') await api.post(`${path}/offer`, { offerExpiresAt: zonedToIso(until, zone) });
       else if (kind === 'expire') await api.post(`${path}/expire`);
       else await api.post(`${path}/cancel`, reason.trim() ? { reason: reason.trim() } : {});
       toast(kind === 'offer' ? `Offered to ${name}` : kind === 'expire' ? `The offer to ${name} expired` : `${name} left the waiting list`);
@@ -53,7 +55,7 @@ export function EntryAction({ entry, kind, offerWindowMinutes, onClose, onDone }
       {kind === 'offer' ? (
         <>
           <p>{name} gets the offer now (with the usual message) and holds the seat until the time below. It needs a free seat.</p>
-          <Field label="Offer open until" hint="In your browser's time zone.">
+          <Field label="Offer open until" hint={`At the location's time (${zone}).`}>
             {(p) => <input {...p} className="input" type="datetime-local" value={until} onChange={(e) => setUntil(e.target.value)} />}
           </Field>
         </>

@@ -2,7 +2,7 @@
 // error, and the body sent), replay of one delivery, and replay of everything that failed since a time.
 import { useId, useState } from 'react';
 import { api, qs, type Page } from '../../lib/api';
-import { formatDateTime, humanize, localInput, statusTone, timeAgo } from '../../lib/format';
+import { formatDateTime, humanize, statusTone, timeAgo, zonedInput, zonedToIso } from '../../lib/format';
 import { useTenant } from '../../lib/tenant';
 import { useLoad } from '../../lib/use-api';
 import { Icon } from '../../components/Icon';
@@ -14,7 +14,9 @@ export function WebhookPage({ id }: { id: string }) {
   const toast = useToast();
   const path = `/webhooks/${encodeURIComponent(id)}`;
   const [status, setStatus] = useState('');
-  const [since, setSince] = useState(() => localInput(new Date(Date.now() - 86400_000)));
+  const tenant = useTenant();
+  const zone = tenant.settings.timezone; // as the deliveries' times are shown
+  const [since, setSince] = useState(() => zonedInput(new Date(Date.now() - 86400_000), zone));
   const [error, setError] = useState<unknown>(null);
   const ids = { status: useId(), since: useId() };
   const sub = useLoad((signal) => api.get<Subscription>(path, { signal }), [path]);
@@ -23,7 +25,7 @@ export function WebhookPage({ id }: { id: string }) {
   async function replayFailed() {
     setError(null);
     try {
-      const r = await api.post<{ replayed?: number } | unknown[]>(`${path}/replay`, { since: new Date(since).toISOString() });
+      const r = await api.post<{ replayed?: number } | unknown[]>(`${path}/replay`, { since: zonedToIso(since, zone) });
       const n = Array.isArray(r) ? r.length : typeof (r as { replayed?: number }).replayed === 'number' ? (r as { replayed: number }).replayed : null;
       toast(n === null ? 'Failed deliveries sent again' : `${n} failed deliver${n === 1 ? 'y' : 'ies'} sent again`);
       deliveries.reload({ quiet: true });
@@ -51,7 +53,7 @@ export function WebhookPage({ id }: { id: string }) {
           </select>
         </div>
         <div className="field">
-          <label className="field-label" htmlFor={ids.since}>Failed since</label>
+          <label className="field-label" htmlFor={ids.since}>Failed since <span className="muted small">({zone})</span></label>
           <input id={ids.since} type="datetime-local" className="input" value={since} onChange={(e) => setSince(e.target.value)} />
         </div>
         <Button icon="refresh" onClick={replayFailed}>Replay failed deliveries</Button>
