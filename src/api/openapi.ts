@@ -10,7 +10,9 @@ const ERRORS: Record<string, string> = {
   404: 'Unknown id (ids of other tenants included)',
   409: 'State conflict (e.g. SLOT_FULL, INVALID_TRANSITION)',
   413: 'Body larger than 1 MB',
+  415: 'Body not sent as UTF-8 JSON',
 };
+const PROBLEM = { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } };
 
 export function buildOpenApi(routes: RouteSpec[], info: { version: string; basePath: string }): JSONSchema {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -28,12 +30,14 @@ export function buildOpenApi(routes: RouteSpec[], info: { version: string; baseP
     const body = withTenantId(r.body, r.access);
     const responses: Record<string, unknown> = {};
     for (const [status, resp] of Object.entries(r.responses)) {
-      responses[status] = { description: resp.description, ...(resp.schema ? { content: { 'application/json': { schema: resp.schema } } } : {}) };
+      // a route's own error answers (422 TEMPLATE_INVALID, 502 DELIVERY_FAILED) are problems like the rest
+      const content = Number(status) >= 400 ? PROBLEM : resp.schema ? { 'application/json': { schema: resp.schema } } : undefined;
+      responses[status] = { description: resp.description, ...(content ? { content } : {}) };
     }
     const errorStatuses = r.access === 'public' ? ['400', '404'] : ['400', '401', '403', '404', '409'];
-    if (body) errorStatuses.push('413');
+    if (body) errorStatuses.push('413', '415');
     for (const s of errorStatuses) {
-      responses[s] ??= { description: ERRORS[s], content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
+      responses[s] ??= { description: ERRORS[s], content: PROBLEM };
     }
     paths[path] ??= {};
     paths[path][r.method] = {

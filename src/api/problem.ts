@@ -44,7 +44,11 @@ export function toProblem(err: unknown): Problem {
   const e = err as { type?: string; status?: number; expose?: boolean; message?: string };
   // body-parser's errors
   if (e?.type === 'entity.too.large') return problemOf(413, 'PAYLOAD_TOO_LARGE', 'the request body is larger than 1 MB');
-  if (e?.type === 'entity.parse.failed') return problemOf(400, 'INVALID_JSON', 'the request body is not valid JSON', [{ pointer: '/', in: 'body', message: 'not valid JSON' }]);
+  // strict JSON parsing: a bare value (null, "s", 42) is refused here as malformed JSON is
+  if (e?.type === 'entity.parse.failed') {
+    return problemOf(400, 'INVALID_JSON', 'the request body must be a JSON object: it is malformed JSON, or a bare value (a string, number or null)',
+      [{ pointer: '/', in: 'body', message: 'not a JSON object' }]);
+  }
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return problemOf(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the body as UTF-8 JSON');
   if (e?.type === 'request.aborted') return problemOf(400, 'REQUEST_ABORTED', 'the request was aborted');
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) {

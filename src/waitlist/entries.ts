@@ -120,8 +120,8 @@ export async function joinWaitlist(ds: DataSource, origin: Origin, input: JoinIn
       const { score, components } = priorityRules().score({ joinedAt: now, desiredStart: start, tier: member.tier }, settings);
       const row = (await one<EntryRow>(tx, `
         INSERT INTO waitlist_entries (tenant_id, id, location_id, resource_id, customer_id, desired_start, desired_end, seats,
-                                      priority_score, score_components, status, created_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'ACTIVE', $11) RETURNING *`,
+                                      priority_score, score_components, status, created_at, updated_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'ACTIVE', $11, $11) RETURNING *`,
       [tenantId, newId('wl'), input.clubId, input.resourceId, input.memberId, start, end, seats, score, JSON.stringify(components), now]))!;
       await recordEntryEvent(tx, origin, 'waitlist.joined', row);
       return toEntry(row);
@@ -141,7 +141,10 @@ export interface EntryFilter {
   cursor?: string; limit: number;
 }
 
-/** Entries in allocation order (desired start, then score, then join time, then id). */
+/**
+ * Entries by desired start, then id (the order the cursor pages in); an entry's `position` (GET one) is its place
+ * in the queue, which follows the tenant's priority setting.
+ */
 export async function listEntries(db: Queryable, tenantId: string, f: EntryFilter): Promise<Page<Entry>> {
   const after = decodeCursor(f.cursor);
   const rs = await rows<EntryRow & { cursor_start: string }>(db, `

@@ -21,7 +21,8 @@ registerDefaultWorkflow({
           + '<p>{{event.data.detail}}</p>'
           + '{{#if event.data.lastError}}<p>Last error: {{event.data.lastError}}</p>{{/if}}'
           + '<p>When the endpoint works again, enable the subscription {{event.data.webhook.id}} (PATCH /api/webhooks/{{event.data.webhook.id}} '
-          + 'with enabled: true) and replay what failed meanwhile (POST /api/webhooks/{{event.data.webhook.id}}/replay).</p>',
+          + 'with enabled: true) and replay what failed before (POST /api/webhooks/{{event.data.webhook.id}}/replay). Events from '
+          + 'while it is disabled are not queued for it: read them from GET /api/events?from=<the time it was disabled>.</p>',
       },
     }],
   },

@@ -114,6 +114,10 @@ describe('OpenAPI and the API reference', () => {
     expect(schema.required).to.include.members(['customerId', 'resourceId', 'startTime', 'endTime']);
     expect(schema.additionalProperties).to.equal(false);
     expect(res.body.paths['/api/bookings/{id}/status'].post.responses['409']).to.be.an('object');
+    // every answer a client can get is there: 415 for bodies, a route's own (422 TEMPLATE_INVALID) as a problem
+    expect(post.responses['415']).to.have.nested.property('content.application/problem+json');
+    expect(res.body.paths['/api/workflows'].post.responses['422']).to.have.nested.property('content.application/problem+json');
+    expect(res.body.paths['/api/settings/test-message'].post.responses['502'].description).to.match(/^DELIVERY_FAILED/);
   });
 
   it('serves a rendered reference page and its assets without a key', async () => {

@@ -36,7 +36,7 @@ export const testMessageRoutes: RouteSpec[] = [
     description: 'Answers 200 with what the provider said, 409 NOT_CONFIGURED when that channel has no provider, 502 DELIVERY_FAILED '
       + 'with the provider\'s reason when it refused. Nothing is stored.',
     body,
-    responses: { 200: { description: 'sent', schema: answer } },
+    responses: { 200: { description: 'sent', schema: answer }, 502: { description: 'DELIVERY_FAILED: the provider refused the message; detail gives its reason' } },
     handler: async ({ deps, tenantId, body: b }) => {
       const channel = b.channel as 'email' | 'sms';
       const tenant = await getTenant(deps.ds, tenantId);

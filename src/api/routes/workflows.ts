@@ -17,6 +17,8 @@ import { defineRoute, type RouteSpec } from '../route.js';
 import * as S from '../schemas.js';
 
 const W = workflowSchemas();
+/** A workflow whose templates do not fit its trigger (a syntax error, a variable it does not offer). */
+const TEMPLATE_INVALID_RESPONSE = { description: 'TEMPLATE_INVALID: a template does not fit the trigger; errors[] names the action, field and variable' };
 
 const workflow = S.object({
   id: S.id, name: { type: 'string' }, description: { type: ['string', 'null'] }, enabled: { type: 'boolean' },
@@ -102,7 +104,7 @@ export const workflowRoutes: RouteSpec[] = [
     description: 'Configs are validated against each module\'s schema (400), and every template against the trigger\'s variables (422 TEMPLATE_INVALID). '
       + 'Webhook steps get a signing secret, returned once in `secrets`.',
     body: W.create,
-    responses: { 201: { description: 'the workflow', schema: workflow } },
+    responses: { 201: { description: 'the workflow', schema: workflow }, 422: TEMPLATE_INVALID_RESPONSE },
     handler: async ({ deps, tenantId, body }) => {
       const { workflow: w, secrets } = await createWorkflow(deps.ds, tenantId, body as WorkflowInput);
       return { status: 201, body: workflowView(w, secrets) };
@@ -141,7 +143,7 @@ export const workflowRoutes: RouteSpec[] = [
   defineRoute({
     method: 'patch', path: '/workflows/:id', tag: 'Workflows', access: 'admin',
     summary: 'Change a workflow (any of its fields; the result is validated as a whole)', params: S.idParam, body: W.patch,
-    responses: { 200: { description: 'the workflow as it now is', schema: workflow } },
+    responses: { 200: { description: 'the workflow as it now is', schema: workflow }, 422: TEMPLATE_INVALID_RESPONSE },
     handler: async ({ deps, tenantId, params, body }) => {
       const { workflow: w, secrets } = await updateWorkflow(deps.ds, tenantId, params.id, body as Partial<WorkflowInput>);
       return { body: workflowView(w, secrets) };
