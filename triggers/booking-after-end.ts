@@ -1,6 +1,6 @@
 import { defineTrigger } from '../src/engine/contracts.js';
 import { sampleBooking } from '../src/engine/samples.js';
-import { describeOffset, latePolicySchema, offsetMs, offsetSchema, type LatePolicy, type Offset } from '../src/engine/timing.js';
+import { describeOffset, latePolicySchema, offsetSchema, shiftBy, type LatePolicy, type Offset } from '../src/engine/timing.js';
 import { contextVariables } from '../src/engine/variables.js';
 
 interface Config { offset: Offset; when?: 'after' | 'before'; latePolicy?: LatePolicy }
@@ -24,10 +24,7 @@ export const bookingAfterEnd = defineTrigger<Config>({
   listensTo: [],
   defaultStatuses: ['confirmed', 'completed'],
   matches: () => false,
-  schedule: (booking, config) => {
-    const sign = config.when === 'before' ? -1 : 1;
-    return new Date(new Date(booking.endTime).getTime() + sign * offsetMs(config.offset));
-  },
+  schedule: (booking, config, timeZone) => shiftBy(new Date(booking.endTime), config.offset, config.when === 'before' ? -1 : 1, timeZone),
   anchor: (booking) => booking.endTime,
   variables: contextVariables(),
   sampleEvent: { id: '0', type: 'booking.created', subjectType: 'booking', subjectId: sampleBooking.id, data: { booking: sampleBooking }, depth: 0, causedByRun: null, occurredAt: sampleBooking.createdAt, dispatchedAt: null },

@@ -1,6 +1,6 @@
 import { defineTrigger } from '../src/engine/contracts.js';
 import { sampleBooking } from '../src/engine/samples.js';
-import { describeOffset, latePolicySchema, offsetMs, offsetSchema, type LatePolicy, type Offset } from '../src/engine/timing.js';
+import { describeOffset, latePolicySchema, offsetSchema, shiftBy, type LatePolicy, type Offset } from '../src/engine/timing.js';
 import { contextVariables } from '../src/engine/variables.js';
 
 interface Config { offset: Offset; latePolicy?: LatePolicy }
@@ -21,7 +21,7 @@ export const bookingBeforeStart = defineTrigger<Config>({
   listensTo: [],
   defaultStatuses: ['pending', 'confirmed'],
   matches: () => false,
-  schedule: (booking, config) => new Date(new Date(booking.startTime).getTime() - offsetMs(config.offset)),
+  schedule: (booking, config, timeZone) => shiftBy(new Date(booking.startTime), config.offset, -1, timeZone),
   anchor: (booking) => booking.startTime,
   // A reminder for a booking that has begun (one entered after the fact, say) is no reminder: never sent late.
   lateDeadline: (booking) => new Date(booking.startTime),

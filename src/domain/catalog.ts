@@ -41,7 +41,20 @@ function collection<T>(table: string, what: string, idPrefix: string) {
   };
 }
 
-export const locations = collection<Location>('locations', 'location', 'loc');
+const plainLocations = collection<Location>('locations', 'location', 'loc');
+
+export const locations = {
+  ...plainLocations,
+  /** A new time zone moves reminders whose offset is in days (calendar days at the location's wall clock). */
+  async update(ds: DataSource, tenantId: string, id: string, patch: Record<string, unknown>): Promise<Location> {
+    return transaction(ds, async (tx) => {
+      const before = await plainLocations.get(tx, tenantId, id);
+      const updated = await plainLocations.update(tx, tenantId, id, patch);
+      if (updated.timezone !== before.timezone) await bookingScopeChanged(tx, tenantId, 'time_zone');
+      return updated;
+    });
+  },
+};
 export const services = collection<Service>('services', 'service', 'svc');
 
 const plainResources = collection<Resource>('resources', 'resource', 'res');

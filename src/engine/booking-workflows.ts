@@ -55,7 +55,7 @@ export async function bookingWorkflows(ds: DataSource, tenantId: string, booking
   const items = shown.map((w): BookingWorkflow => {
     const trigger = triggers.get(w.trigger_type)!.module;
     const reason = !w.enabled ? 'disabled' : filterReason({ ...emptyFilters(), ...w.filters }, scope, trigger.defaultStatuses);
-    const moment = trigger.schedule?.(booking, w.trigger_config as never) ?? null;
+    const moment = trigger.schedule?.(booking, w.trigger_config as never, scope.timeZone) ?? null;
     const due = trigger.schedule ? jobs.get(timedJobKey(tenantId, w.id, booking.id)) : undefined;
     return {
       workflowId: w.id, name: w.name, triggerType: w.trigger_type, trigger: trigger.describe(w.trigger_config as never),

@@ -32,8 +32,11 @@ export interface TriggerModule<Config = Record<string, unknown>> {
   listensTo: EventType[];
   /** Whether this event starts the workflow, given the trigger's config (filters are applied separately). */
   matches(event: DomainEvent, config: Config): boolean;
-  /** Time-offset triggers: when to run for this booking, or null when it never applies. */
-  schedule?(booking: Booking, config: Config): Date | null;
+  /**
+   * Time-offset triggers: when to run for this booking, or null when it never applies. `timeZone` is the booking's
+   * location's (else the tenant's): offsets in days count calendar days there (timing.ts shiftBy).
+   */
+  schedule?(booking: Booking, config: Config, timeZone: string): Date | null;
   /**
    * Time-offset triggers: the booking time their moment counts from (before_start: its start). A workflow runs once
    * per (booking, anchor): a workflow whose offset is edited does not run again for a booking it already ran for,

@@ -71,7 +71,7 @@ export async function dryRun(ds: DataSource, opts: { tenantId: string; workflow:
   const scope = scopeOf(context);
   // Time-offset triggers wait for a moment, not an event: there is nothing to match. A moment already past is
   // what a booking made now would meet: the workflow's late policy decides (as schedule.ts does).
-  const moment = trigger.schedule && context.booking ? trigger.schedule(context.booking, config) : null;
+  const moment = trigger.schedule && context.booking ? trigger.schedule(context.booking, config, context.timezone) : null;
   const late = opts.bookingId !== undefined && moment !== null && moment.getTime() <= Date.now();
   const sendLate = (config as { latePolicy?: string }).latePolicy === 'send_now';
   const reason = trigger.listensTo.length && !trigger.matches(event, config) ? 'trigger:no_match'

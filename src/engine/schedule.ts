@@ -58,11 +58,14 @@ function anchorOf(wf: Pick<WorkflowRow, 'trigger_type'>, booking: Booking, momen
   return anchor ? new Date(anchor).toISOString() : moment.toISOString();
 }
 
-function plan(wf: WorkflowRow, booking: Booking, scope: Scope, now: number): Plan {
+/** What filters see of a booking, and the time zone its offsets in days count in (its location's, else the tenant's). */
+export type Where = Scope & { timeZone: string };
+
+function plan(wf: WorkflowRow, booking: Booking, scope: Where, now: number): Plan {
   const trigger = triggers.get(wf.trigger_type)?.module;
   if (!trigger?.schedule || !wf.enabled) return { kind: 'none' };
   if (filterReason(wf.filters, scope, trigger.defaultStatuses)) return { kind: 'none' };
-  const moment = trigger.schedule(booking, wf.trigger_config);
+  const moment = trigger.schedule(booking, wf.trigger_config, scope.timeZone);
   if (!moment) return { kind: 'none' };
   return { kind: moment.getTime() > now ? 'future' : 'past', moment, anchor: anchorOf(wf, booking, moment) };
 }
@@ -117,13 +120,17 @@ function job(tenantId: string, wf: WorkflowRow, bookingId: string, moment: Date,
 }
 
 /** The scope of a booking for filters: its resource's location and its language (booking, customer, tenant). */
-export async function bookingScope(db: Queryable, tenantId: string, b: Booking): Promise<Scope> {
-  const r = await one<{ location_id: string | null; language: string }>(db, `
-    SELECT res.location_id, coalesce($3, c.language, t.default_language) AS language
+export async function bookingScope(db: Queryable, tenantId: string, b: Booking): Promise<Where> {
+  const r = await one<{ location_id: string | null; language: string; time_zone: string }>(db, `
+    SELECT res.location_id, coalesce($3, c.language, t.default_language) AS language, coalesce(l.timezone, t.timezone) AS time_zone
     FROM tenants t LEFT JOIN resources res ON res.tenant_id = t.id AND res.id = $2
+    LEFT JOIN locations l ON l.tenant_id = t.id AND l.id = res.location_id
     LEFT JOIN customers c ON c.tenant_id = t.id AND c.id = $4
     WHERE t.id = $1`, [tenantId, b.resourceId, b.language, b.customerId]);
-  return { locationId: r?.location_id ?? null, serviceId: b.serviceId, resourceId: b.resourceId, status: b.status, language: r?.language ?? 'en' };
+  return {
+    locationId: r?.location_id ?? null, serviceId: b.serviceId, resourceId: b.resourceId, status: b.status, language: r?.language ?? 'en',
+    timeZone: r?.time_zone ?? 'UTC',
+  };
 }
 
 /** Fields whose change can move or cancel a reminder; a change of notes alone does not. */
@@ -202,10 +209,12 @@ export async function reconcileWorkflow(ds: DataSource, payload: unknown): Promi
       const wf = await one<WorkflowRow>(tx, 'SELECT * FROM workflows WHERE tenant_id = $1 AND id = $2 FOR SHARE', [tenantId, workflowId]);
       const timed = wf && timedTriggerTypes.includes(wf.trigger_type) && wf.enabled ? wf : null;
       const batch = await rows<Record<string, unknown>>(tx, `
-        SELECT b.*, res.location_id, coalesce(b.language, c.language, t.default_language) AS effective_language
+        SELECT b.*, res.location_id, coalesce(b.language, c.language, t.default_language) AS effective_language,
+               coalesce(l.timezone, t.timezone) AS time_zone
         FROM bookings b
         JOIN tenants t ON t.id = b.tenant_id
         LEFT JOIN resources res ON res.tenant_id = b.tenant_id AND res.id = b.resource_id
+        LEFT JOIN locations l ON l.tenant_id = b.tenant_id AND l.id = res.location_id
         LEFT JOIN customers c ON c.tenant_id = b.tenant_id AND c.id = b.customer_id
         WHERE b.tenant_id = $1 AND b.end_time > now() - interval '31 days' AND b.id > $2
         ORDER BY b.id LIMIT $3
@@ -213,8 +222,9 @@ export async function reconcileWorkflow(ds: DataSource, payload: unknown): Promi
       const now = Date.now();
       const out = { add: [] as JobSpec[], remove: [] as string[] };
       const plans = batch.map((r) => {
-        const b = toApi<Booking & { locationId: string | null; effectiveLanguage: string }>(r);
-        const p: Plan = timed ? plan(timed, b, { locationId: b.locationId, serviceId: b.serviceId, resourceId: b.resourceId, status: b.status, language: b.effectiveLanguage }, now) : { kind: 'none' };
+        const b = toApi<Booking & { locationId: string | null; effectiveLanguage: string; timeZone: string }>(r);
+        const where: Where = { locationId: b.locationId, serviceId: b.serviceId, resourceId: b.resourceId, status: b.status, language: b.effectiveLanguage, timeZone: b.timeZone };
+        const p: Plan = timed ? plan(timed, b, where, now) : { kind: 'none' };
         return { b, p };
       });
       const planned = plans.filter((x) => x.p.kind !== 'none').map((x) => x.b.id);
@@ -249,7 +259,7 @@ export function momentGone(wf: Pick<WorkflowRow, 'enabled' | 'trigger_type' | 't
   if (!trigger?.schedule) return 'stale:trigger_changed';
   const reason = filterReason({ ...emptyFilters(), ...wf.filters }, scopeOf(ctx), trigger.defaultStatuses);
   if (reason) return reason;
-  return trigger.schedule(ctx.booking, wf.trigger_config)?.getTime() === moment.getTime() ? null : 'stale:rescheduled';
+  return trigger.schedule(ctx.booking, wf.trigger_config, ctx.timezone)?.getTime() === moment.getTime() ? null : 'stale:rescheduled';
 }
 
 /**

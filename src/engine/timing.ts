@@ -27,6 +27,36 @@ export const latePolicySchema: JSONSchema = {
 
 export const offsetMs = (o: Offset): number => o.amount * UNIT_MS[o.unit];
 
+const zoneParts = new Map<string, Intl.DateTimeFormat>();
+
+/** The UTC offset (ms) of `timeZone` at the instant `t` (an unknown zone counts as UTC). */
+function zoneOffsetMs(t: number, timeZone: string): number {
+  let f = zoneParts.get(timeZone);
+  if (!f) {
+    try {
+      f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    } catch {
+      return 0;
+    }
+    zoneParts.set(timeZone, f);
+  }
+  const p = Object.fromEntries(f.formatToParts(new Date(t)).map((x) => [x.type, Number(x.value)]));
+  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(t / 1000) * 1000;
+}
+
+/**
+ * `at` moved by the offset, before it (sign -1) or after it (+1). Minutes and hours are elapsed time. Days are
+ * calendar days at the wall clock of `timeZone` (the booking's location): "1 day before" a 10:00 booking is 10:00 the
+ * day before, also across a daylight saving change, where 24 hours would be 09:00 or 11:00 there. A wall time that
+ * does not exist that day (inside the spring-forward gap) moves forward by the gap, as clocks do.
+ */
+export function shiftBy(at: Date, o: Offset, sign: 1 | -1, timeZone: string): Date {
+  if (o.unit !== 'days') return new Date(at.getTime() + sign * offsetMs(o));
+  const wall = at.getTime() + zoneOffsetMs(at.getTime(), timeZone) + sign * o.amount * UNIT_MS.days;
+  const first = wall - zoneOffsetMs(wall, timeZone);
+  return new Date(wall - zoneOffsetMs(first, timeZone));
+}
+
 export function describeOffset(o: Offset): string {
   const unit = o.amount === 1 ? o.unit.replace(/s$/, '') : o.unit;
   return `${o.amount} ${unit}`;

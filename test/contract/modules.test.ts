@@ -111,9 +111,10 @@ describe('module contract', () => {
         if (t.schedule) {
           expect(t.listensTo, 'a timed trigger listens to no event').to.deep.equal([]);
           const booking = (event.data as { booking: Parameters<NonNullable<typeof t.schedule>>[0] }).booking;
-          const at = t.schedule(booking, cfg);
+          const at = t.schedule(booking, cfg, 'Europe/Oslo');
           expect(at).to.be.instanceOf(Date);
           expect(Number.isNaN(at!.getTime())).to.equal(false);
+          expect(t.anchor, 'a timed trigger names the booking time it counts from').to.be.a('function');
         } else {
           expect(t.listensTo).to.include(t.sampleEvent.type);
           expect(t.matches(event, cfg)).to.equal(true);

@@ -136,7 +136,7 @@ describe('dry runs', () => {
 
   it('follows the late policy when the moment has passed, and marks the steps of a skipped workflow not_run', async () => {
     const workflow = (latePolicy: string) => ({
-      trigger: { type: 'booking.before_start', config: { offset: { amount: 90, unit: 'days' }, latePolicy } },
+      trigger: { type: 'booking.before_start', config: { offset: { amount: 2160, unit: 'hours' }, latePolicy } },
       actions: [{ type: 'sms', config: { to: 'customer', body: 'soon {{formatTime booking.startTime}}' } }],
     });
     const skip = (await c.post('/api/workflows/test', { workflow: workflow('skip'), bookingId: b.id })).body;

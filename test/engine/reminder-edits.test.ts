@@ -113,4 +113,25 @@ describe('reminders: edited workflows and late bookings', () => {
     await settled(w.app);
     expect(await jobOf(c, nb.id, b.id)).to.equal(undefined);
   });
+
+  it('counts days at the location\'s wall clock: "1 day before" a 10:00 booking is 10:00 the day before, across DST', async () => {
+    const c = await seededTenant(w.app); // c-1 is in Europe/Oslo
+    const wf = await createWorkflow(c, reminder('R8', 1, 'days'));
+    await settled(w.app);
+    // Oslo springs forward on 28 March 2027 and falls back on 31 October 2027: 24 hours would be 09:00 and 11:00 there
+    const cases = [
+      ['2027-03-28T08:00:00Z', '2027-03-27T09:00:00.000Z'], // 10:00 CEST -> 10:00 CET the day before
+      ['2027-10-31T09:00:00Z', '2027-10-30T08:00:00.000Z'], // 10:00 CET -> 10:00 CEST the day before
+      ['2027-06-10T08:00:00Z', '2027-06-09T08:00:00.000Z'], // no change in between: 24 hours
+    ];
+    for (const [start, due] of cases) {
+      const b = (await c.post('/api/bookings', booking({ resourceId: 'r-3', startTime: start, endTime: new Date(Date.parse(start) + HOUR).toISOString() }))).body;
+      expect((await jobOf(c, wf.id, b.id))?.runAt.toISOString(), start).to.equal(due);
+    }
+    // the location moves to another zone: its reminders in days follow
+    expect((await c.patch('/api/locations/c-1', { timezone: 'America/New_York' })).status).to.equal(200);
+    await settled(w.app);
+    const jobs = await jobsWithKey(w.app, timedJobKey(c.tenantId, wf.id, ''));
+    expect(jobs.map((j) => j.runAt.toISOString()).sort()).to.deep.equal(['2027-03-27T08:00:00.000Z', '2027-06-09T08:00:00.000Z', '2027-10-30T09:00:00.000Z']);
+  });
 });

@@ -153,7 +153,7 @@ describe('reminders (time-offset triggers)', () => {
     const c = await seededTenant(w.app);
     const s = slot();
     const b = (await c.post('/api/bookings', booking(s))).body;
-    const wf = await createWorkflow(c, beforeStart(1, 'days'));
+    const wf = await createWorkflow(c, beforeStart(24, 'hours'));
     await settled(w.app);
     expect((await jobOf(c, wf.id, b.id))!.runAt.getTime()).to.equal(ms(s.startTime, 24 * HOUR));
 
