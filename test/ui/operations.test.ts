@@ -152,6 +152,7 @@ describe('Daily operations (admin UI, headless Chromium)', function () {
     await row.getByRole('button', { name: /Change status/ }).click();
     const dialog = page.getByRole('dialog', { name: 'Change the booking\'s status' });
     await dialog.getByLabel('Cancelled').check();
+    await dialog.getByLabel('Reason (optional)').fill('Court closed for repairs');
     await dialog.getByRole('button', { name: 'Change status' }).click();
     const warning = dialog.locator('.free-seat-warning');
     await warning.waitFor();
@@ -163,6 +164,9 @@ describe('Daily operations (admin UI, headless Chromium)', function () {
     await dialog.getByRole('button', { name: /Yes, mark cancelled/ }).click();
     await page.getByText('Booking is now cancelled').waitFor();
     expect((await c.get(`/api/bookings/${held.body.id}`)).body.status).to.equal('cancelled');
+    // the booking says when and why it was cancelled
+    await page.goto(`${app.url}/#/bookings/${held.body.id}`);
+    await page.getByRole('region', { name: 'Booking details' }).getByText('reason: “Court closed for repairs”').waitFor();
   });
 
   it('adds a booking by hand at the location\'s local time (winter and summer), and shows why a full slot is refused', async () => {

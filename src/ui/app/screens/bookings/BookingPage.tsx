@@ -15,6 +15,8 @@ import { BookingWorkflows } from './BookingWorkflows';
 import { CustomerDialog } from '../customers/CustomerDialog';
 import { NEXT, StatusDialog } from './StatusDialog';
 
+interface StatusChange { occurredAt: string; data: { from: string; to: string; reason: string | null } }
+
 export function BookingPage({ id }: { id: string }) {
   const tenant = useTenant();
   const toast = useToast();
@@ -22,6 +24,9 @@ export function BookingPage({ id }: { id: string }) {
   const [dialog, setDialog] = useState<'status' | 'delete' | 'customer' | null>(null);
   const [customerVersion, setCustomerVersion] = useState(0);
   const tz = booking.data ? tenant.zoneOf(booking.data.resourceId) : tenant.settings.timezone;
+  // The last status change, for when and why (the reason staff gave, which the customer's message may quote).
+  const lastChange = useLoad((signal) => api.get<{ items: StatusChange[] }>(
+    `/events?type=booking.status_changed&subjectId=${encodeURIComponent(id)}&limit=1`, { signal }), [id, booking.data?.status]);
 
   if (booking.loading && !booking.data) return <Loading label="Loading the booking…" />;
   if (booking.error || !booking.data) {
@@ -33,6 +38,7 @@ export function BookingPage({ id }: { id: string }) {
     );
   }
   const b = booking.data;
+  const changed = lastChange.data?.items[0];
   const customer = tenant.customers.find((c) => c.id === b.customerId);
   return (
     <>
@@ -46,7 +52,12 @@ export function BookingPage({ id }: { id: string }) {
         )} />
       <section className="card" aria-label="Booking details">
         <KeyValues items={[
-          ['Status', <Badge tone={statusTone(b.status)}>{humanize(b.status)}</Badge>],
+          ['Status', <>
+            <Badge tone={statusTone(b.status)}>{humanize(b.status)}</Badge>
+            {changed?.data.to === b.status ? (
+              <span className="muted small"> since {formatDateTime(changed.occurredAt, tz)}{changed.data.reason ? <> · reason: “{changed.data.reason}”</> : null}</span>
+            ) : null}
+          </>],
           ['Customer', <>
             {tenant.name('customer', b.customerId)}{customer?.email ? <span className="muted"> · {customer.email}</span> : null}{customer?.phone ? <span className="muted"> · {customer.phone}</span> : null}
             {customer ? <Button size="sm" variant="ghost" className="inline-action" onClick={() => setDialog('customer')} aria-label={`Edit customer ${customer.name}`}>Edit</Button> : null}
