@@ -34,8 +34,17 @@ export async function getCustomer(db: Queryable, tenantId: string, id: string): 
   return toApi<Customer>(r);
 }
 
-export async function listCustomers(db: Queryable, tenantId: string, opts: { cursor?: string; limit: number; email?: string }): Promise<Page<Customer>> {
-  const page = await listRows(db, 'customers', tenantId, { ...opts, where: { email: opts.email } });
+/**
+ * Customers, oldest first. `email` is an exact address (the booking site's lookup); `q` finds staff's half-remembered
+ * customer: a part of the name, address or number, any case ("kari", "@example", "1234"). `q` reads the tenant's
+ * customers (no index matches a part of a name); fine for the thousands a club has.
+ */
+export async function listCustomers(db: Queryable, tenantId: string, opts: { cursor?: string; limit: number; email?: string; q?: string }): Promise<Page<Customer>> {
+  const pattern = opts.q ? `%${opts.q.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+  const page = await listRows(db, 'customers', tenantId, {
+    ...opts, where: { email: opts.email },
+    conditions: pattern ? [['(name ILIKE ? OR email ILIKE ? OR phone LIKE ?)', pattern]] : [],
+  });
   return { items: page.items.map((r) => toApi<Customer>(r)), nextCursor: page.nextCursor };
 }
 

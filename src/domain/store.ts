@@ -105,7 +105,7 @@ export async function deleteRow(db: Queryable, table: string, tenantId: string, 
 export interface ListOptions {
   /** column name (camelCase) -> exact value; undefined values are ignored */
   where?: Record<string, unknown>;
-  /** Extra SQL conditions with `?` placeholders, e.g. ['start_time >= ?', from]. */
+  /** Extra SQL conditions, each with one value that every `?` in it stands for, e.g. ['start_time >= ?', from]. */
   conditions?: [string, unknown][];
   /** Sort column (camelCase), ascending, ties broken by id. */
   orderBy?: string;
@@ -125,7 +125,7 @@ export async function listRows(db: Queryable, table: string, tenantId: string, o
   }
   for (const [sql, v] of opts.conditions ?? []) {
     params.push(v);
-    where.push(sql.replace('?', `$${params.length}`));
+    where.push(sql.replaceAll('?', `$${params.length}`));
   }
   const order = opts.orderBy ?? 'createdAt';
   const after = decodeCursor(opts.cursor);

@@ -40,6 +40,17 @@ describe('locations, services, resources, customers and payments', () => {
     });
   }
 
+  it('finds customers by a part of the name, address or number, in any case; % and _ are plain characters', async () => {
+    expect((await c.post('/api/customers', { id: 'pct', name: 'Ole 100%_Sure', email: 'ole@pct.example' })).status).to.equal(201);
+    const ids = async (q: string) => (await c.get(`/api/customers?q=${encodeURIComponent(q)}`)).body.items.map((x: { id: string }) => x.id).sort();
+    expect(await ids('NORDMANN')).to.deep.equal(['m-1']);
+    expect(await ids('ola@')).to.deep.equal(['m-2']);
+    expect(await ids('1234568')).to.deep.equal(['m-2']);
+    expect(await ids('%_')).to.deep.equal(['pct']);
+    expect(await ids('_')).to.deep.equal(['pct']);
+    expect((await c.get('/api/customers?q=')).status).to.equal(400);
+  });
+
   it('defaults a resource to capacity 1 and a customer to no opt-outs', async () => {
     expect((await c.get('/api/resources/r-1')).body.capacity).to.equal(1);
     expect((await c.get('/api/customers/m-1')).body.optOut).to.deep.equal([]);

@@ -13,7 +13,10 @@ export const customerRoutes: RouteSpec[] = [
   defineRoute({
     method: 'get', path: '/customers', tag: 'Customers', access: 'tenant',
     summary: 'List customers',
-    query: S.object({ ...S.pageQuery, email: { type: 'string', maxLength: 254 } }),
+    query: S.object({
+      ...S.pageQuery, email: { type: 'string', maxLength: 254, description: 'exactly this address' },
+      q: { type: 'string', minLength: 1, maxLength: 100, description: 'a part of the name, address or number, any case' },
+    }),
     responses: { 200: { description: 'a page of customers', schema: S.page(S.customer) } },
     handler: async ({ deps, tenantId, query }) => ({ body: await listCustomers(deps.ds, tenantId, query as never) }),
   }),

@@ -14,10 +14,10 @@ import { CustomerDialog } from './CustomerDialog';
 export function CustomerList() {
   const tenant = useTenant();
   const toast = useToast();
-  const [email, setEmail] = useState('');
+  const [find, setFind] = useState('');
   const [editing, setEditing] = useState<Customer | 'new' | null>(null);
   const searchId = useId();
-  const query = qs({ email: email.trim() || undefined, limit: 50 });
+  const query = qs({ q: find.trim() || undefined, limit: 50 });
   const list = usePagedList<Customer>(`/customers${query}`);
   const rows = list.items;
   return (
@@ -26,13 +26,13 @@ export function CustomerList() {
         actions={<Button variant="primary" icon="plus" onClick={() => setEditing('new')}>New customer</Button>} />
       <form className="toolbar filters" aria-label="Find customers" onSubmit={(e) => e.preventDefault()}>
         <div className="field">
-          <label className="field-label" htmlFor={searchId}>Email</label>
-          <input id={searchId} className="input" type="search" value={email} onChange={(e) => setEmail(e.target.value)} placeholder="The exact address" />
+          <label className="field-label" htmlFor={searchId}>Find</label>
+          <input id={searchId} className="input" type="search" value={find} onChange={(e) => setFind(e.target.value)} placeholder="Name, address or number" />
         </div>
       </form>
       <PagedTable list={list} what="Customers" empty={(
-        <Empty icon="bookings" title={email ? 'No customer has this address' : 'No customers yet'}>
-          {email ? 'The search matches the whole address.' : 'Customers made through the API appear here; add one with New customer.'}
+        <Empty icon="bookings" title={find.trim() ? 'No customer matches' : 'No customers yet'}>
+          {find.trim() ? 'The search looks for a part of the name, address or number.' : 'Customers made through the API appear here; add one with New customer.'}
         </Empty>
       )}>
         <table className="table" aria-label="Customers">
@@ -67,7 +67,9 @@ export function CustomerList() {
           onSaved={(c) => {
             setEditing(null);
             toast(`${c.name} saved`);
-            list.first.reload({ quiet: true });
+            // a new customer the search would hide is shown: the search becomes their name
+            if (editing === 'new' && find.trim() && !`${c.name} ${c.email ?? ''} ${c.phone ?? ''}`.toLowerCase().includes(find.trim().toLowerCase())) setFind(c.name);
+            else list.first.reload({ quiet: true });
           }} />
       ) : null}
     </>
