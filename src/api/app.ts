@@ -74,7 +74,15 @@ export function createApp(deps: ApiDeps, opts: AppOptions = {}): express.Express
   const api = express.Router();
   api.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
   for (const route of routes) register(api, route, deps);
-  api.use((req: Request, _res: Response) => {
+  // A path we serve, asked with a method we do not serve it with: 405 and what is allowed (a 404 would say the
+  // path does not exist).
+  const shapes = routes.map((r) => ({ method: r.method.toUpperCase(), re: new RegExp(`^${r.path.replace(/:\w+/g, '[^/]+')}/?$`) }));
+  api.use((req: Request, res: Response) => {
+    const allowed = [...new Set(shapes.filter((x) => x.re.test(req.path)).map((x) => x.method))];
+    if (allowed.length) {
+      res.setHeader('Allow', allowed.join(', '));
+      throw new DomainError(405, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${req.baseUrl}${req.path}; it takes ${allowed.join(', ')}`);
+    }
     throw new DomainError(404, 'NOT_FOUND', `no route ${req.method} ${req.baseUrl}${req.path}; see /api/openapi.json`);
   });
   app.use('/api', api);

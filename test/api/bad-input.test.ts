@@ -103,6 +103,14 @@ describe('bad input', () => {
     expect((await c.get('/healthz')).status).to.equal(200);
   });
 
+  it('answers 405 with Allow for a path served with other methods', async () => {
+    const put = await c.request('PUT', '/api/customers/m-1', { name: 'x' });
+    expectProblem(put, 405);
+    expect(put.body.code).to.equal('METHOD_NOT_ALLOWED');
+    expect(put.headers.get('allow')?.split(', ').sort()).to.deep.equal(['DELETE', 'GET', 'PATCH']);
+    expect((await c.request('DELETE', '/api/customers')).headers.get('allow')?.split(', ').sort()).to.deep.equal(['GET', 'POST']);
+  });
+
   it('answers 404 problem+json for unknown routes and unknown ids', async () => {
     expectProblem(await c.get('/api/nothing-here'), 404);
     expectProblem(await c.get('/nothing-here'), 404);
