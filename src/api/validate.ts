@@ -39,6 +39,7 @@ function configure(ajv: Ajv2020): Ajv2020 {
   ajv.addKeyword({ keyword: 'x-templated' });
   ajv.addKeyword({ keyword: 'x-widget' });
   ajv.addKeyword({ keyword: 'x-order' });
+  ajv.addKeyword({ keyword: 'x-enum-titles' });
   ajv.addKeyword({ keyword: 'x-shown-when' });
   return ajv;
 }

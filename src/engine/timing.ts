@@ -22,7 +22,8 @@ export const latePolicySchema: JSONSchema = {
   enum: ['send_now', 'skip'],
   default: 'skip',
   title: 'If the booking is made inside the window',
-  description: 'send_now: run at once; skip: record a skip (late:skip). Never a silent drop.',
+  'x-enum-titles': { send_now: 'Send at once', skip: 'Do not send (the run history says why)' },
+  description: 'When a booking is made (or moved) after its moment has passed. Never a silent drop; a reminder is not sent for a booking that has begun.',
 };
 
 export const offsetMs = (o: Offset): number => o.amount * UNIT_MS[o.unit];

@@ -34,13 +34,24 @@ export const DEFAULT_SETTINGS: WaitlistSettings = {
 
 const props: Record<string, JSONSchema> = {
   enabled: { type: 'boolean', title: 'Waitlist on', description: 'Off: joins are refused; entries and offers already made stay.' },
-  mode: { type: 'string', enum: ['offer', 'auto_assign'], title: 'When a seat frees up', description: 'offer: hold it for the first in line until they answer; auto_assign: book it for them straight away.' },
+  mode: {
+    type: 'string', enum: ['offer', 'auto_assign'], title: 'When a seat frees up',
+    'x-enum-titles': { offer: 'Offer it to the first in line', auto_assign: 'Book it for the first in line' },
+    description: 'Offer: hold the seat for them until they answer (or the offer expires). Book: make the booking straight away and tell them.',
+  },
   offerWindowMinutes: { type: 'integer', minimum: 1, maximum: 10080, title: 'Offer held for (minutes)' },
-  priority: { type: 'string', enum: ['score', 'fifo'], title: 'Who is first', description: 'score: priority score (tier and early-bird bonus); fifo: whoever waited longest.' },
+  priority: {
+    type: 'string', enum: ['score', 'fifo'], title: 'Who is first',
+    'x-enum-titles': { score: 'Highest priority score', fifo: 'Whoever waited longest' },
+    description: 'The priority score adds the tier bonus and the early-bird bonus to 100.',
+  },
   tierBonus: { type: 'object', title: 'Tier bonus', description: 'Extra priority points per membership tier (0-50).', propertyNames: { minLength: 1, maxLength: 64 }, additionalProperties: { type: 'integer', minimum: 0, maximum: 50, default: 0 }, maxProperties: 100 },
   earlyBirdCap: { type: 'integer', minimum: 0, maximum: 365, title: 'Early-bird bonus cap', description: 'One point per whole day between joining and the slot, up to this.' },
   minLeadMinutes: { type: 'integer', minimum: 0, maximum: 10080, title: 'Minimum lead time (minutes)', description: 'No offer lasts past the slot start minus this.' },
-  lateFreedPolicy: { type: 'string', enum: ['skip', 'auto_assign'], title: 'A seat freed inside the lead time', description: 'skip: leave it free; auto_assign: book it for the first in line.' },
+  lateFreedPolicy: {
+    type: 'string', enum: ['skip', 'auto_assign'], title: 'A seat freed inside the lead time',
+    'x-enum-titles': { skip: 'Leave it free', auto_assign: 'Book it for the first in line' },
+  },
   requeueOnDecline: { type: 'boolean', title: 'Back in line after declining' },
   requeueOnExpiry: { type: 'boolean', title: 'Back in line after an offer expires' },
 };

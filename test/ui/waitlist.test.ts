@@ -59,11 +59,14 @@ describe('The waiting list (admin UI, headless Chromium)', function () {
     await row('Ola Nilsen').getByText(/left$/).waitFor({ timeout: 20_000 });
   });
 
-  it('settings: a tier added to the tier bonus starts at 0 points, and saves', async () => {
+  it('settings: choices in words; a tier added to the tier bonus starts at 0 points, and saves', async () => {
     const { app, c, page } = t;
     await signIn(page, app.url, c.key!);
     await page.goto(`${app.url}/#/settings`);
     const section = page.getByRole('region', { name: 'Waiting list' });
+    // choices in words, not the codes stored (fifo, auto_assign)
+    const firstIs = section.getByRole('combobox', { name: /^Who is first/ });
+    expect(await firstIs.locator('option').allInnerTexts()).to.include.members(['Highest priority score', 'Whoever waited longest']);
     await section.getByRole('button', { name: 'Add an entry' }).click();
     const name = section.getByLabel('Name', { exact: true }).last();
     await name.fill('gold');

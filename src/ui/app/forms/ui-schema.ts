@@ -43,13 +43,15 @@ function build(schema: JSONSchema, titles: Record<string, string>, name?: string
     ui['ui:options'] = { multiline: schema['x-widget'] === 'textarea' || (schema.maxLength ?? 0) > 2000 };
   } else if (schema['x-widget'] === 'textarea') ui['ui:widget'] = 'textarea';
 
-  if (Array.isArray(schema.enum)) ui['ui:enumNames'] = schema.enum.map(enumLabel);
+  // 'x-enum-titles' names values for people ({ fifo: 'Whoever waited longest' }); others are humanized.
+  const named = (values: unknown[], titles: unknown) => values.map((v) => (titles as Record<string, string> | undefined)?.[String(v)] ?? enumLabel(v));
+  if (Array.isArray(schema.enum)) ui['ui:enumNames'] = named(schema.enum, schema['x-enum-titles']);
 
   const types = typesOf(schema);
   if (types.includes('array') && schema.items && Array.isArray(schema.items.enum) && schema.uniqueItems) {
     ui['ui:widget'] = 'checkboxes';
     ui['ui:options'] = { inline: true };
-    ui.items = { 'ui:enumNames': schema.items.enum.map(enumLabel) };
+    ui.items = { 'ui:enumNames': named(schema.items.enum, schema.items['x-enum-titles']) };
   }
 
   if (types.includes('object') || schema.properties) {
