@@ -63,6 +63,10 @@ describe('Daily operations (admin UI, headless Chromium)', function () {
     const excluded = workflows.getByRole('row', { name: /Bergen reminder/ });
     expect(await excluded.innerText()).to.include('Does not apply').and.include('at a location this workflow does not cover');
     await screenshot(page, '07-booking');
+    // the run says the email was kept, not sent, and why (no mail server in this test app)
+    await page.getByRole('region', { name: 'Runs about this booking' }).locator('table a', { hasText: /./ }).first().click();
+    await page.getByRole('heading', { name: 'Steps' }).waitFor();
+    await page.locator('.banner', { hasText: 'Kept, not sent' }).getByText('No mail server (SMTP_URL) is configured', { exact: false }).waitFor();
     await c.post(`/api/workflows/${bergen.body.id}/disable`);
   });
 

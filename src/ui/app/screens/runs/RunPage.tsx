@@ -113,6 +113,12 @@ function StepView({ step, message }: { step: RunStep; message?: Message }) {
       {step.status === 'skipped' && step.outcome?.startsWith('skipped:') ? (
         <Notice tone="warning" title="Not sent">{reasonText(step.outcome.slice('skipped:'.length))}</Notice>
       ) : null}
+      {step.outcome === 'captured' ? (
+        <Notice tone="warning" title="Kept, not sent">
+          No {step.actionType === 'sms' ? 'SMS provider (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM)' : 'mail server (SMTP_URL)'} is
+          configured, so this message was kept in the outbox instead of sent. Settings → Check delivery tells what is missing.
+        </Notice>
+      ) : null}
       <ResendNote output={step.output} />
       {Object.keys(step.output ?? {}).length ? <RenderedOutput output={step.output} channel={step.actionType} /> : null}
     </li>
