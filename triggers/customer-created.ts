@@ -1,5 +1,5 @@
 import { defineTrigger } from '../src/engine/contracts.js';
-import { contextVariables } from '../src/engine/variables.js';
+import { customerVariables } from '../src/engine/variables.js';
 
 export const customerCreated = defineTrigger<Record<string, never>>({
   type: 'customer.created',
@@ -8,7 +8,7 @@ export const customerCreated = defineTrigger<Record<string, never>>({
   configSchema: { type: 'object', properties: {}, additionalProperties: false },
   listensTo: ['customer.created'],
   matches: () => true,
-  variables: contextVariables(),
+  variables: customerVariables(),
   sampleEvent: {
     id: '0', type: 'customer.created', subjectType: 'customer', subjectId: 'm-sample',
     data: { customer: { id: 'm-sample', name: 'Kari Nordmann', email: 'kari@example.com', phone: '+4791234567', language: 'nb', tier: null, optOut: [] } },

@@ -37,6 +37,18 @@ export function contextVariables(eventData: Record<string, JSONSchema> = {}, ext
   });
 }
 
+/**
+ * A customer's own events (customer.created): the customer and the tenant, and no booking, resource, location or
+ * service, which such a run never has (a template naming them would render empty; it is refused on save instead).
+ */
+export function customerVariables(): JSONSchema {
+  return obj({
+    customer: customerVars,
+    tenant: tenantVars,
+    event: obj({ id: nstr(), type: str(), occurredAt: str(), data: { type: 'object', properties: { customer: customerVars }, additionalProperties: false } }),
+  });
+}
+
 export const changesVars: JSONSchema = {
   type: 'object',
   description: 'each changed field: { from, to }',

@@ -123,6 +123,10 @@ describe('triggers end to end', () => {
     await c.patch('/api/customers/m-new', { name: 'Nina B.' });
     await settled(w.app);
     expect(await workflowRuns(c, wf.id)).to.have.length(1);
+    // there is never a booking in this run: a template that names one would render empty, so it is refused
+    const booked = await c.post('/api/workflows', { name: 'x', trigger: { type: 'customer.created' }, actions: [{ type: 'sms', config: { to: 'customer', body: 'See you {{formatDate booking.startTime}} at {{resource.name}}' } }] });
+    expect(booked.status).to.equal(422);
+    expect(booked.body.errors[0].message).to.match(/booking\.startTime/);
   });
 
   it('payment.completed: runs once when a payment completes, with the payment in the context', async () => {
