@@ -203,7 +203,14 @@ describe('Daily operations (admin UI, headless Chromium)', function () {
     await dialog.getByRole('alert').getByText('The booking was not added').waitFor();
     expect(await dialog.getByRole('alert').innerText()).to.include('no free seat').and.include('SLOT_FULL');
     await screenshot(page, '17-new-booking-full');
-    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    // the way on: someone else wanting that time goes on the slot's waiting list from here
+    await dialog.getByLabel('Customer').selectOption({ label: 'Ola Nilsen' });
+    await dialog.getByRole('button', { name: 'Add booking' }).click();
+    await dialog.getByRole('button', { name: 'Put Ola Nilsen on the waiting list' }).click();
+    await page.getByText('Ola Nilsen is on the waiting list for this time').waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Waiting list' }).waitFor();
+    const entries = (await c.get('/api/facility-waitlist?memberId=ola&resourceId=court-2')).body.items;
+    expect(entries.map((e: { desiredStart: string; status: string }) => [e.desiredStart, e.status])).to.deep.include(['2027-01-15T09:00:00.000Z', 'ACTIVE']);
   });
 
   it('corrects a customer from their booking: a bad number is refused at its field, and the workflows follow a new language', async () => {

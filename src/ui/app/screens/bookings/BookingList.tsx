@@ -115,7 +115,8 @@ export function BookingList() {
             setAdding(false);
             toast('Booking added');
             navigate(`/bookings/${encodeURIComponent(b.id)}`);
-          }} />
+          }}
+          onWaitlisted={() => { setAdding(false); navigate('/waitlist'); }} />
       ) : null}
       {dialog ? (
         <StatusDialog booking={dialog.booking} mode={dialog.mode} onClose={() => setDialog(null)}

@@ -1,14 +1,16 @@
 // Adding a booking by hand (a phone booking, or a test of a workflow): POST /api/bookings. The start is entered as
 // wall-clock time at the resource's location, in that location's time zone, whatever the browser's zone. A full
-// slot answers 409 SLOT_FULL, shown here; the booking runs the workflows like any other.
+// slot answers 409 SLOT_FULL, shown here, with the way on: put the customer on the slot's waiting list. The booking
+// runs the workflows like any other.
 import { useState } from 'react';
-import { api } from '../../lib/api';
+import { api, ApiError } from '../../lib/api';
 import { humanize, localInput, zonedToIso } from '../../lib/format';
 import { useTenant } from '../../lib/tenant';
 import type { Booking } from '../../lib/types';
 import { useSave } from '../../lib/use-api';
 import { Dialog } from '../../components/Dialog';
 import { Button, ErrorBanner, Field } from '../../components/ui';
+import { useToast } from '../../components/Toasts';
 
 /** Tomorrow at 10:00, as a datetime-local value. */
 function tomorrowTen(): string {
@@ -17,7 +19,7 @@ function tomorrowTen(): string {
   return localInput(d);
 }
 
-export function NewBookingDialog({ onClose, onDone }: { onClose(): void; onDone(b: Booking): void }) {
+export function NewBookingDialog({ onClose, onDone, onWaitlisted }: { onClose(): void; onDone(b: Booking): void; onWaitlisted?(entryId: string): void }) {
   const tenant = useTenant();
   const [customerId, setCustomerId] = useState(tenant.customers[0]?.id ?? '');
   const [resourceId, setResourceId] = useState(tenant.resources[0]?.id ?? '');
@@ -28,6 +30,8 @@ export function NewBookingDialog({ onClose, onDone }: { onClose(): void; onDone(
   const [status, setStatus] = useState<'confirmed' | 'pending'>('confirmed');
   const [notes, setNotes] = useState('');
   const { busy, error, run } = useSave();
+  const waitlisting = useSave();
+  const toast = useToast();
   const zone = resourceId ? tenant.zoneOf(resourceId) : tenant.settings.timezone;
   const missing = !customerId || !resourceId || !start || !(Number(minutes) > 0) || !(Number(seats) >= 1);
 
@@ -37,9 +41,12 @@ export function NewBookingDialog({ onClose, onDone }: { onClose(): void; onDone(
     if (s) setMinutes(String(s.durationMinutes));
   }
 
-  const save = () => run(async () => {
+  const interval = () => {
     const startTime = zonedToIso(start, zone);
-    const endTime = new Date(Date.parse(startTime) + Number(minutes) * 60_000).toISOString();
+    return { startTime, endTime: new Date(Date.parse(startTime) + Number(minutes) * 60_000).toISOString() };
+  };
+  const save = () => run(async () => {
+    const { startTime, endTime } = interval();
     onDone(await api.post<Booking>('/bookings', {
       customerId, resourceId, ...(serviceId ? { serviceId } : {}), startTime, endTime, seats: Number(seats), status,
       ...(notes.trim() ? { notes: notes.trim() } : {}),
@@ -106,6 +113,20 @@ export function NewBookingDialog({ onClose, onDone }: { onClose(): void; onDone(
         <button type="submit" hidden aria-hidden tabIndex={-1} />
       </form>
       <ErrorBanner error={error} title="The booking was not added" />
+      {error instanceof ApiError && error.code === 'SLOT_FULL' ? (
+        <div className="toolbar">
+          <Button icon="plus" busy={waitlisting.busy} onClick={() => waitlisting.run(async () => {
+            const { startTime, endTime } = interval();
+            const entry = await api.post<{ id: string }>('/facility-waitlist', {
+              clubId: tenant.resources.find((r) => r.id === resourceId)!.locationId, resourceId, memberId: customerId,
+              desiredStart: startTime, desiredEnd: endTime, seats: Number(seats),
+            });
+            toast(`${tenant.name('customer', customerId)} is on the waiting list for this time`);
+            onWaitlisted?.(entry.id);
+          })}>Put {tenant.name('customer', customerId)} on the waiting list</Button>
+        </div>
+      ) : null}
+      <ErrorBanner error={waitlisting.error} title="They were not put on the waiting list" />
     </Dialog>
   );
 }
