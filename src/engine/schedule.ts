@@ -109,6 +109,18 @@ async function planLate(tx: EntityManager, tenantId: string, wf: WorkflowRow, bo
   });
 }
 
+/** The reminder jobs there are for these keys: the moment each is for, and whether a worker is running it now. */
+async function jobsFor(db: Queryable, keys: string[]): Promise<Map<string, { moment: string; locked: boolean }>> {
+  if (!keys.length) return new Map();
+  const found = await rows<{ key: string; moment: string; locked: boolean }>(db,
+    "SELECT key, payload->>'moment' AS moment, locked_at IS NOT NULL AS locked FROM graphile_worker._private_jobs WHERE key = ANY($1)", [keys]);
+  return new Map(found.map((j) => [j.key, { moment: j.moment, locked: j.locked }]));
+}
+
+/** A job that is firing, or due for this very moment (its worker has not taken it yet): left to fire and re-check. */
+const firesAnyway = (job: { moment: string; locked: boolean } | undefined, moment: Date): boolean =>
+  job !== undefined && (job.locked || job.moment === moment.toISOString());
+
 function job(tenantId: string, wf: WorkflowRow, bookingId: string, moment: Date, runAt: Date): JobSpec {
   return {
     task: TASKS.timedTrigger,
@@ -162,10 +174,13 @@ export async function reconcileBooking(tx: EntityManager, tenantId: string, befo
   // A new booking has no runs yet: only a change asks what already ran.
   const planned = plans.filter((x) => x.p.kind !== 'none').map((x) => x.wf.id);
   const ran = before ? await ranFor(tx, tenantId, planned, [after.id]) : new Set<string>();
+  const past = plans.filter((x) => x.p.kind === 'past').map((x) => timedJobKey(tenantId, x.wf.id, after.id));
+  const jobs = await jobsFor(tx, past);
   for (const { wf, p } of plans) {
     if (p.kind === 'none' || ran.has(ranKey(wf.id, after.id, p.anchor))) out.remove.push(timedJobKey(tenantId, wf.id, after.id));
     else if (p.kind === 'future') out.add.push(job(tenantId, wf, after.id, p.moment, p.moment));
-    else await planLate(tx, tenantId, wf, after, p, now, out);
+    // a moment just past whose job has not fired yet (a confirmation at the reminder's minute) is not late: it fires
+    else if (!firesAnyway(jobs.get(timedJobKey(tenantId, wf.id, after.id)), p.moment)) await planLate(tx, tenantId, wf, after, p, now, out);
   }
   await addJobs(tx, out.add);
   await removeJobs(tx, out.remove);
@@ -229,13 +244,13 @@ export async function reconcileWorkflow(ds: DataSource, payload: unknown): Promi
       });
       const planned = plans.filter((x) => x.p.kind !== 'none').map((x) => x.b.id);
       const ran = timed ? await ranFor(tx, tenantId, [workflowId], planned) : new Set<string>();
-      const late = plans.filter((x) => x.p.kind === 'past').map((x) => timedJobKey(tenantId, workflowId, x.b.id));
-      const waiting = new Set(late.length ? (await rows<{ key: string }>(tx,
-        'SELECT key FROM graphile_worker._private_jobs WHERE key = ANY($1) AND locked_at IS NULL', [late])).map((j) => j.key) : []);
+      const jobs = await jobsFor(tx, plans.filter((x) => x.p.kind === 'past').map((x) => timedJobKey(tenantId, workflowId, x.b.id)));
       for (const { b, p } of plans) {
-        if (p.kind === 'none' || ran.has(ranKey(workflowId, b.id, p.anchor))) out.remove.push(timedJobKey(tenantId, workflowId, b.id));
+        const key = timedJobKey(tenantId, workflowId, b.id);
+        if (p.kind === 'none' || ran.has(ranKey(workflowId, b.id, p.anchor))) out.remove.push(key);
         else if (p.kind === 'future') out.add.push(job(tenantId, timed!, b.id, p.moment, p.moment));
-        else if (waiting.has(timedJobKey(tenantId, workflowId, b.id))) await planLate(tx, tenantId, timed!, b, p, now, out);
+        // past: only a reminder still waiting for another moment (the edit moved it into the past) is late now
+        else if (jobs.has(key) && !firesAnyway(jobs.get(key), p.moment)) await planLate(tx, tenantId, timed!, b, p, now, out);
       }
       await addJobs(tx, out.add);
       await removeJobs(tx, out.remove);

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { rows } from '../../src/db/sql.js';
 import { fireTimed, timedJobKey } from '../../src/engine/schedule.js';
 import type { Client } from '../helpers/client.js';
 import { eventually, runDueNow, settled, startEngineWorld, type EngineWorld } from '../helpers/engine.js';
@@ -133,5 +134,21 @@ describe('reminders: edited workflows and late bookings', () => {
     await settled(w.app);
     const jobs = await jobsWithKey(w.app, timedJobKey(c.tenantId, wf.id, ''));
     expect(jobs.map((j) => j.runAt.toISOString()).sort()).to.deep.equal(['2027-03-27T08:00:00.000Z', '2027-06-09T08:00:00.000Z', '2027-10-30T09:00:00.000Z']);
+  });
+
+  it('a change at the very moment of a reminder whose job has not fired yet leaves it to fire, not late:skip', async () => {
+    const c = await seededTenant(w.app);
+    const wf = await createWorkflow(c, reminder('R9', 2, 'hours'));
+    await settled(w.app);
+    const b = (await c.post('/api/bookings', booking({ status: 'pending', startTime: new Date(Date.now() + 2 * HOUR + 3000).toISOString(), endTime: inHours(3) }))).body;
+    const key = timedJobKey(c.tenantId, wf.id, b.id);
+    // the workers are busy: the job is due but not taken (held back here), when the booking is confirmed
+    await rows(w.app.ds, "UPDATE graphile_worker._private_jobs SET run_at = now() + interval '1 hour' WHERE key = $1 RETURNING id", [key]);
+    await new Promise((r) => setTimeout(r, 3500));
+    expect((await c.post(`/api/bookings/${b.id}/status`, { status: 'confirmed' })).status).to.equal(200);
+    expect((await jobOf(c, wf.id, b.id))?.payload.moment, 'the job is still there, for its moment').to.equal(new Date(ms(b.startTime, 2 * HOUR)).toISOString());
+    expect((await bookingRuns(c, b.id)).filter((r) => r.workflowId === wf.id)).to.deep.equal([]);
+    await runDueNow(w.app, `key = '${key}'`);
+    await eventually(async () => texts('R9', b.id).length === 1);
   });
 });
