@@ -106,6 +106,25 @@ async function hasConflict(tx: EntityManager, e: EntryRow): Promise<boolean> {
   return Boolean(await one(tx, MEMBER_CONFLICT_SQL, [e.tenant_id, e.customer_id, e.desired_start, e.desired_end, e.id]));
 }
 
+/** Entries that declined (or let expire) an offer made for this freeing of a seat ($2: its occurrence). */
+const DECLINED_HERE_SQL = 'SELECT entry_id FROM waitlist_offer_outcomes WHERE tenant_id = $1 AND occurrence = $2 AND entry_id = ANY($3)';
+
+/**
+ * The reconciler fills whatever is free, not one freeing: an entry that declined (or let expire, or had cancelled) an
+ * offer is passed over until a seat overlapping its interval is freed again after that (a freeing that is not the end
+ * of an offer: those pass the seat on). Its occurrence ($2) is not asked: any freeing on the resource may be the last.
+ */
+const SEAT_PASSED_SQL = `
+    SELECT DISTINCT o.entry_id FROM waitlist_offer_outcomes o
+    JOIN waitlist_entries e ON e.tenant_id = o.tenant_id AND e.id = o.entry_id
+    WHERE o.tenant_id = $1 AND o.entry_id = ANY($3) AND $2::text IS NOT NULL
+      AND NOT EXISTS (
+        SELECT 1 FROM events ev
+        WHERE ev.tenant_id = o.tenant_id AND ev.subject_type = 'resource' AND ev.subject_id = e.resource_id AND ev.type = 'slot.freed'
+          AND ev.occurred_at > o.at AND ev.data->>'reason' NOT LIKE 'offer\\_%'
+          AND (ev.data->>'startTime')::timestamptz < e.desired_end
+          AND coalesce((ev.data->>'endTime')::timestamptz, 'infinity') > e.desired_start)`;
+
 /**
  * Allocates freed capacity. Returns the stored decision, or null when there was nothing to decide (the waitlist is
  * off, or nobody waits for that interval). `record: 'always'` stores a decision even when nothing was allocated.
@@ -122,8 +141,7 @@ export async function fillFreedSlot(tx: EntityManager, origin: Origin, slot: Fre
     ORDER BY ${allocationOrder(settings.priority)} LIMIT ${MAX_CANDIDATES} FOR UPDATE`,
   [tenantId, slot.resourceId, slot.startTime, slot.endTime]);
   if (!entries.length) return null;
-  const declined = new Set((await rows<{ entry_id: string }>(tx,
-    'SELECT entry_id FROM waitlist_offer_outcomes WHERE tenant_id = $1 AND occurrence = $2 AND entry_id = ANY($3)',
+  const declined = new Set((await rows<{ entry_id: string }>(tx, opts.trigger === 'reconcile' ? SEAT_PASSED_SQL : DECLINED_HERE_SQL,
     [tenantId, slot.occurrence, entries.map((e) => e.id)])).map((r) => r.entry_id));
 
   const now = new Date();

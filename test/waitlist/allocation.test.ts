@@ -216,6 +216,39 @@ describe('waitlist: allocation rules and settings', () => {
     expect(decisions[0].trigger).to.equal('reconcile');
   });
 
+  it('the reconciler never offers a seat again to whom declined it, until a seat there is freed anew', async () => {
+    const fill = (await c.get('/api/workflows?limit=500')).body.items.find((x: { builtin: string }) => x.builtin === 'waitlist.fill_freed_slot');
+    const reconcile = async () => {
+      await w.app.ds.query("SELECT graphile_worker.add_job('waitlist_reconcile', '{}'::json)");
+      await settled(w.app);
+    };
+    const freeWithoutFilling = async (at: { startTime: string; endTime: string }) => {
+      await c.post(`/api/workflows/${fill.id}/disable`);
+      const held = await book(c, { customerId: 'm-1', resourceId: 'r-1', ...at });
+      await c.post(`/api/bookings/${held.id}/status`, { status: 'cancelled' });
+      await settled(w.app);
+      await c.post(`/api/workflows/${fill.id}/enable`);
+    };
+    const slot = nextSlot();
+    const b = await book(c, { customerId: 'm-1', resourceId: 'r-1', ...slot });
+    const e = await join(c, 'n-2', slot);
+    await c.post(`/api/bookings/${b.id}/status`, { status: 'cancelled' });
+    await eventually(async () => (await entry(c, e.id)).status === 'OFFERED');
+    expect((await c.post(`/api/facility-waitlist/${e.id}/decline`)).body.status, 'back in line').to.equal('ACTIVE');
+    await settled(w.app);
+    const offers = async () => (await c.get(`/api/events?type=waitlist.offered&subjectId=${e.id}`)).body.items.length;
+
+    await freeWithoutFilling(nextSlot()); // another time on the resource: the latest freeing there is not this seat
+    await reconcile();
+    expect((await entry(c, e.id)).status).to.equal('ACTIVE');
+    expect(await offers(), 'the declined seat is not offered again').to.equal(1);
+
+    await freeWithoutFilling(slot); // that time, freed anew after the decline
+    await reconcile();
+    expect((await entry(c, e.id)).status).to.equal('OFFERED');
+    expect(await offers()).to.equal(2);
+  });
+
   it('manual offer and expire (admin only), with NO_CAPACITY when no seat is free', async () => {
     await c.post('/api/resources', { id: 'r-man', name: 'Manual', locationId: 'c-1', capacity: 1 });
     const slot = nextSlot();
