@@ -15,7 +15,8 @@ import { DEMO_TENANT, seedDemo } from './domain/demo.js';
 import { createTransports } from './engine/transports.js';
 import { installDefaultsForAllTenants } from './engine/defaults.js';
 import { seedDemoWorkflows } from './engine/demo-workflows.js';
-import { startWorker, type WorkerHandle } from './worker/runner.js';
+import { startWorkers } from './worker/pools.js';
+import type { WorkerHandle } from './worker/runner.js';
 import { crontab, taskList } from './worker/tasks.js';
 
 export type Mode = 'serve' | 'worker' | 'migrate';
@@ -81,7 +82,9 @@ export async function startBookflow(config: Config, mode: Mode, log: (line: stri
     let runner: WorkerHandle | null = null;
     if (mode === 'worker' || (mode === 'serve' && config.embeddedWorker)) {
       const tasks = taskList({ ds, transports, publicUrl: config.publicUrl, lateGraceMs: config.lateGraceMinutes * 60_000, webhookRetrySchedule: config.webhookRetrySchedule });
-      runner = await startWorker({ ds, connectionString: databaseUrl, concurrency: config.workerConcurrency, taskList: tasks, crontab, log });
+      runner = await startWorkers({
+        ds, connectionString: databaseUrl, concurrency: config.workerConcurrency, webhookConcurrency: config.webhookConcurrency, taskList: tasks, crontab, log,
+      });
       cleanups.push(() => runner!.stop());
     }
 
@@ -91,8 +94,12 @@ export async function startBookflow(config: Config, mode: Mode, log: (line: stri
       cleanups.push(() => keyCache.stop());
       const app = createApp({ ds, config, adminKey, transports });
       const server: Server = await new Promise((resolve, reject) => {
-        const s = app.listen(config.port, config.host, () => resolve(s));
-        s.once('error', reject);
+        // express 5 calls back with the error too (a port in use): say which port, and what to do
+        const s = app.listen(config.port, config.host, (err?: Error) => {
+          if (!err) return resolve(s);
+          const code = (err as NodeJS.ErrnoException).code;
+          reject(code === 'EADDRINUSE' ? new Error(`port ${config.port} on ${config.host} is in use (EADDRINUSE): stop what uses it, or set PORT to another port`) : err);
+        });
       });
       const addr = server.address() as { port: number };
       url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${addr.port}`;

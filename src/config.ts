@@ -35,6 +35,8 @@ export interface Config {
   demo: boolean;
   /** Worker concurrency per process (8). */
   workerConcurrency: number;
+  /** Webhook deliveries in flight per process, in their own pool (32): they mostly wait on other systems. */
+  webhookConcurrency: number;
   /** Run the worker inside `serve` (true). */
   embeddedWorker: boolean;
   /**
@@ -132,12 +134,13 @@ export function loadConfig(env: Env = process.env): Config {
   const webhookRetrySchedule = durations('BOOKFLOW_WEBHOOK_RETRY_SCHEDULE', DEFAULT_WEBHOOK_RETRY_SCHEDULE);
   const demo = bool('BOOKFLOW_DEMO', databaseUrl === null);
   const workerConcurrency = int('BOOKFLOW_WORKER_CONCURRENCY', 8, 1, 200)!;
+  const webhookConcurrency = int('BOOKFLOW_WEBHOOK_CONCURRENCY', 32, 1, 500)!;
   const embeddedWorker = bool('BOOKFLOW_EMBEDDED_WORKER', true);
   const lateGraceMinutes = int('BOOKFLOW_LATE_GRACE_MINUTES', 30, 0, 100000)!;
 
   if (problems.length) throw new ConfigError(problems);
   return {
     port, host, databaseUrl, dataDir, embeddedPgPort, adminKey, publicUrl, smtpUrl, mailFrom, twilio,
-    webhookAllowPrivate, webhookRetrySchedule, demo, workerConcurrency, embeddedWorker, lateGraceMinutes,
+    webhookAllowPrivate, webhookRetrySchedule, demo, workerConcurrency, webhookConcurrency, embeddedWorker, lateGraceMinutes,
   };
 }

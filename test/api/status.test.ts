@@ -31,6 +31,7 @@ describe('service status for the admin', () => {
     await app.startWorker(); // stopped with the app
     const running = await eventually(async () => { const s = (await c.get('/api/status')).body; return s.workers.running > 0 && s.queue.due === 0 ? s : null; });
     expect(running.workers.lastSeen).to.be.a('string');
+    expect(running.workers.running, 'one process, though it beats for each of its pools').to.equal(1);
     expect(running.queue.oldestDueSeconds).to.equal(null);
   });
 

@@ -6,7 +6,8 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { createDataSource, quietLogger } from '../../src/db/data-source.js';
 import { startKeyCache } from '../../src/domain/key-cache.js';
 import { runOnce } from 'graphile-worker';
-import { startWorker, type WorkerHandle } from '../../src/worker/runner.js';
+import { startWorkers } from '../../src/worker/pools.js';
+import type { WorkerHandle } from '../../src/worker/runner.js';
 import { taskList } from '../../src/worker/tasks.js';
 import { createTransports } from '../../src/engine/transports.js';
 import { dropDatabase, freshDatabase } from './global.js';
@@ -62,7 +63,7 @@ export async function startTestApp(opts: { env?: Record<string, string>; worker?
     },
     async startWorker(wopts = {}) {
       const tasks = taskList({ ds, transports, publicUrl: config.publicUrl, lateGraceMs: config.lateGraceMinutes * 60_000, webhookRetrySchedule: config.webhookRetrySchedule });
-      const r = await startWorker({ ds, connectionString: databaseUrl, concurrency: 4, taskList: tasks, pollInterval: 200, heartbeat: wopts.heartbeat, log: () => {} });
+      const r = await startWorkers({ ds, connectionString: databaseUrl, concurrency: 4, webhookConcurrency: 4, taskList: tasks, pollInterval: 200, heartbeat: wopts.heartbeat, log: () => {} });
       runners.push(r);
       return r;
     },

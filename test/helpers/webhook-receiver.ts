@@ -35,6 +35,8 @@ export interface WebhookReceiver {
   gone(): void;
   /** The most requests this receiver had open at once (received, not yet answered) since it started or was reset. */
   readonly peakInFlight: number;
+  /** Requests received and not yet answered, now. */
+  readonly inFlight: number;
   /** Forget requests and go back to answering 200 at once. Secrets are kept. */
   reset(): void;
   close(): Promise<void>;
@@ -125,6 +127,7 @@ export async function startWebhookReceiver(opts: { secrets?: string[] } = {}): P
     url: `http://127.0.0.1:${address.port}`,
     requests,
     get peakInFlight() { return peakInFlight; },
+    get inFlight() { return inFlight; },
     waitFor(predicate, timeoutMs = 10_000) {
       return waitForItem(requests, waiters, predicate, timeoutMs, 'webhook');
     },

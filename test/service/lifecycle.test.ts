@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startBookflow } from '../../src/boot.js';
@@ -76,6 +77,23 @@ describe('service lifecycle (embedded Postgres)', () => {
       expect(res.status).to.equal(201);
     } finally {
       await app.stop();
+      await dropDatabase(databaseUrl);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('says which port is in use when it cannot listen, and leaves nothing running', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bookflow-port-'));
+    const databaseUrl = await freshDatabase();
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = String((taken.address() as net.AddressInfo).port);
+    try {
+      const failed = await startBookflow(loadConfig({ BOOKFLOW_DATA_DIR: dir, PORT: port, DATABASE_URL: databaseUrl, BOOKFLOW_ADMIN_KEY: 'port-in-use-platform-key' }), 'serve', quiet)
+        .then(async (app) => { await app.stop(); return null; }, (err: Error) => err);
+      expect(failed?.message).to.equal(`port ${port} on 127.0.0.1 is in use (EADDRINUSE): stop what uses it, or set PORT to another port`);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
       await dropDatabase(databaseUrl);
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Client } from '../helpers/client.js';
-import { settled } from '../helpers/engine.js';
+import { eventually, settled } from '../helpers/engine.js';
 import { booking, inHours } from '../helpers/fixtures.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 import { bodyOf, deliveries, seed, startWebhookWorld, subscribe, type WebhookWorld } from './world.js';
@@ -71,5 +71,23 @@ describe('webhook tenant and endpoint isolation', () => {
     expect(aArrived).to.be.at.least(1);
 
     await a.delete(`/api/webhooks/${subA.id}`); // drops A's queued deliveries, so the test need not wait for them
+  });
+
+  it('keeps sending workflow messages while one tenant\'s endpoints all hang: webhook deliveries have a pool of their own', async () => {
+    // A has more endpoints than there are worker slots (4 for dispatch and steps, 4 for deliveries), each answering
+    // only after 8 s. Sharing one pool, A's deliveries would hold every slot and B's confirmation would wait for them.
+    await eventually(async () => slow.inFlight === 0, 10_000, 'the slow endpoint to answer what it holds');
+    slow.reset();
+    slow.slow(8000);
+    const subs = [];
+    for (let i = 0; i < 6; i++) subs.push(await subscribe(a, { url: `${slow.url}/hang/${i}`, eventTypes: ['booking.created'] }));
+    const wf = await b.post('/api/workflows', { name: 'Confirmation', trigger: { type: 'booking.created' }, actions: [{ type: 'email', config: { to: 'customer', subject: 'Booked {{booking.id}}', html: 'x' } }] });
+    expect(wf.status).to.equal(201);
+    await newBooking(a);
+    await eventually(async () => slow.inFlight === 4, 10_000, 'every delivery slot to wait on A');
+    const mine = await newBooking(b);
+    await w.smtp.waitFor((m) => m.subject === `Booked ${mine.id}`, 15_000);
+    expect(slow.inFlight, 'B\'s email went out while all of A\'s deliveries were still waiting for an answer').to.equal(4);
+    for (const s of subs) await a.delete(`/api/webhooks/${s.id}`);
   });
 });

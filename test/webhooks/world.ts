@@ -2,7 +2,8 @@
 // from the app's config (BOOKFLOW_WEBHOOK_RETRY_SCHEDULE in `env`), plus small helpers for the webhook tests.
 import { expect } from 'chai';
 import { rows } from '../../src/db/sql.js';
-import { startWorker, type WorkerHandle } from '../../src/worker/runner.js';
+import { startWorkers } from '../../src/worker/pools.js';
+import type { WorkerHandle } from '../../src/worker/runner.js';
 import { taskList } from '../../src/worker/tasks.js';
 import { createTransports } from '../../src/engine/transports.js';
 import { deliveryJobKey } from '../../src/webhooks/jobs.js';
@@ -18,8 +19,8 @@ export async function startWebhookWorld(opts: { env?: Record<string, string> } =
   const world = await startEngineWorld({ worker: false, env: opts.env });
   const { app } = world;
   const transports = createTransports(app.config);
-  const worker = await startWorker({
-    ds: app.ds, connectionString: app.databaseUrl, concurrency: 4, pollInterval: 200, log: () => {},
+  const worker = await startWorkers({
+    ds: app.ds, connectionString: app.databaseUrl, concurrency: 4, webhookConcurrency: 4, pollInterval: 200, log: () => {},
     taskList: taskList({
       ds: app.ds, transports, publicUrl: app.config.publicUrl, lateGraceMs: app.config.lateGraceMinutes * 60_000,
       webhookRetrySchedule: app.config.webhookRetrySchedule,

@@ -28,7 +28,7 @@ export const statusRoutes: RouteSpec[] = [
     responses: { 200: { description: 'the status', schema: status } },
     handler: async ({ deps, tenantId }) => {
       const r = (await one<{ running: number; last_seen: Date | null; due: number; oldest: number | null }>(deps.ds, `
-        SELECT (SELECT count(*)::int FROM worker_heartbeats WHERE last_seen > now() - make_interval(secs => $2)) AS running,
+        SELECT (SELECT count(DISTINCT (hostname, pid))::int FROM worker_heartbeats WHERE last_seen > now() - make_interval(secs => $2)) AS running, -- processes (each beats per pool)
                (SELECT max(last_seen) FROM worker_heartbeats) AS last_seen,
                count(j.id)::int AS due,
                floor(extract(epoch FROM now() - min(j.run_at)))::int AS oldest
