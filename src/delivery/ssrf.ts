@@ -7,6 +7,7 @@
 // save-time validation and clear errors; it is advice, the connect-time check is the guard.
 import dns from 'node:dns';
 import net from 'node:net';
+import os from 'node:os';
 import { DeliveryError } from './types.js';
 
 /** Addresses a webhook must never reach unless BOOKFLOW_WEBHOOK_ALLOW_PRIVATE is on. */
@@ -21,26 +22,82 @@ blocked.addSubnet('172.16.0.0', 12, 'ipv4');
 blocked.addSubnet('192.168.0.0', 16, 'ipv4');
 blocked.addSubnet('224.0.0.0', 4, 'ipv4'); // multicast
 blocked.addSubnet('240.0.0.0', 4, 'ipv4'); // reserved, includes broadcast
+// Special-purpose ranges that are not public hosts (IANA registry): a network may still route them, to itself.
+blocked.addSubnet('192.0.0.0', 24, 'ipv4'); // IETF protocol assignments
+blocked.addSubnet('192.0.2.0', 24, 'ipv4'); // TEST-NET-1
+blocked.addSubnet('192.88.99.0', 24, 'ipv4'); // 6to4 relay anycast (deprecated)
+blocked.addSubnet('198.18.0.0', 15, 'ipv4'); // benchmarking
+blocked.addSubnet('198.51.100.0', 24, 'ipv4'); // TEST-NET-2
+blocked.addSubnet('203.0.113.0', 24, 'ipv4'); // TEST-NET-3
 // IPv6
 blocked.addSubnet('::', 96, 'ipv6'); // unspecified ::, loopback ::1 and the deprecated IPv4-compatible forms
 blocked.addSubnet('fc00::', 7, 'ipv6'); // unique local
 blocked.addSubnet('fe80::', 10, 'ipv6'); // link-local
 blocked.addSubnet('fec0::', 10, 'ipv6'); // deprecated site-local, still routed by some networks
 blocked.addSubnet('ff00::', 8, 'ipv6'); // multicast
+blocked.addSubnet('100::', 64, 'ipv6'); // discard-only
+blocked.addSubnet('2001::', 32, 'ipv6'); // Teredo (a tunnel to an IPv4 address of its choosing)
+blocked.addSubnet('2001:db8::', 32, 'ipv6'); // documentation
+blocked.addSubnet('64:ff9b:1::', 48, 'ipv6'); // local-use IPv4/IPv6 translation
+
+/** The 8 groups of an IPv6 address (`::` expanded, a dotted IPv4 tail as two groups), or null if it is not one. */
+function groupsOf(v6: string): number[] | null {
+  let text = v6;
+  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted[1].split('.').map(Number);
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail] = text.split('::');
+  const part = (t: string | undefined) => (t ? t.split(':').map((h) => parseInt(h, 16)) : []);
+  const left = part(head);
+  const right = part(tail);
+  const groups = tail === undefined ? left : [...left, ...new Array(8 - left.length - right.length).fill(0), ...right];
+  return groups.length === 8 && groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff) ? groups : null;
+}
+
+/**
+ * The IPv4 address an IPv6 one carries to the IPv4 network: NAT64 (64:ff9b::/96, the last 32 bits) and 6to4
+ * (2002::/16, bits 16-47). `64:ff9b::7f00:1` is 127.0.0.1 on a network that translates; the IPv4 rules decide.
+ */
+function embeddedIPv4(v6: string): string | null {
+  const g = groupsOf(v6);
+  if (!g) return null;
+  const v4 = (hi: number, lo: number) => `${hi >> 8}.${hi & 0xff}.${lo >> 8}.${lo & 0xff}`;
+  if (g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((x) => x === 0)) return v4(g[6], g[7]);
+  if (g[0] === 0x2002) return v4(g[1], g[2]);
+  return null;
+}
+
+/** This host's own addresses, on every interface (refreshed each minute): they reach its local services too. */
+let own: { at: number; addresses: Set<string> } | null = null;
+function ownAddresses(): Set<string> {
+  if (!own || Date.now() - own.at > 60_000) {
+    const addresses = Object.values(os.networkInterfaces()).flat().map((i) => i?.address.replace(/%.*$/, '').toLowerCase()).filter(Boolean) as string[];
+    own = { at: Date.now(), addresses: new Set(addresses) };
+  }
+  return own.addresses;
+}
 
 /** True when `address` (an IP literal, without brackets) is one a webhook must not reach. */
 export function isBlockedAddress(address: string): boolean {
   const bare = address.replace(/%.*$/, ''); // a zone id (fe80::1%eth0) is not part of the address
   const family = net.isIP(bare);
   if (family === 0) return true; // not an IP at all: refuse rather than guess
-  return blocked.check(bare, family === 4 ? 'ipv4' : 'ipv6');
+  if (blocked.check(bare, family === 4 ? 'ipv4' : 'ipv6')) return true;
+  if (family === 6) {
+    const v4 = embeddedIPv4(bare);
+    if (v4 && blocked.check(v4, 'ipv4')) return true;
+    if (v4 && ownAddresses().has(v4)) return true;
+  }
+  return ownAddresses().has(bare.toLowerCase());
 }
 
 export function ssrfError(host: string, address: string): DeliveryError {
   const where = host === address ? address : `${host} (${address})`;
   return new DeliveryError(
     'SSRF_BLOCKED',
-    `Refused to call ${where}: loopback, private, link-local and multicast addresses are blocked for webhooks. ` +
+    `Refused to call ${where}: loopback, private, link-local, multicast and special-purpose addresses, and this host's own, are blocked for webhooks. ` +
       'Use a public address, or set BOOKFLOW_WEBHOOK_ALLOW_PRIVATE=1 to allow it (only on a trusted network).',
     true,
   );

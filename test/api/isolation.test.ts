@@ -43,7 +43,7 @@ describe('tenant isolation', () => {
     bIds.keys = (await b.get('/api/keys')).body.items[0].id;
     bIds.events = (await b.get('/api/events')).body.items[0].id;
     bIds.tenants = 't-b';
-    bIds.webhooks = await mk('/api/webhooks', { url: 'https://203.0.113.10/hooks', eventTypes: ['*'], enabled: false });
+    bIds.webhooks = await mk('/api/webhooks', { url: 'https://93.184.216.34/hooks', eventTypes: ['*'], enabled: false });
   });
   after(async () => { await app.stop(); });
 

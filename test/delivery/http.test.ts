@@ -1,3 +1,4 @@
+import os from 'node:os';
 import http from 'node:http';
 import net from 'node:net';
 import { expect } from 'chai';
@@ -250,10 +251,20 @@ describe('http sender', () => {
       const blocked = ['127.0.0.1', '127.255.0.9', '10.0.0.1', '172.16.0.1', '172.31.255.255', '192.168.0.1',
         '169.254.169.254', '100.64.0.1', '0.0.0.0', '224.0.0.1', '255.255.255.255', '::', '::1', 'fc00::1',
         'fd12:3456::1', 'fe80::1', 'fe80::1%eth0', 'ff02::1', '::ffff:127.0.0.1', '::ffff:7f00:1', '::ffff:10.0.0.1',
-        '::ffff:169.254.169.254', 'not-an-ip'];
-      const allowed = ['93.184.216.34', '8.8.8.8', '172.32.0.1', '100.128.0.1', '2606:4700::1111', '::ffff:8.8.8.8'];
+        '::ffff:169.254.169.254', 'not-an-ip',
+        // special-purpose ranges a network may still route (to itself), and IPv4 carried in IPv6 (NAT64, 6to4)
+        '192.0.0.170', '192.0.2.2', '198.18.0.1', '198.19.255.1', '198.51.100.7', '203.0.113.9', '2001::1', '2001:db8::1',
+        '64:ff9b::7f00:1', '64:ff9b::127.0.0.1', '64:ff9b::a9fe:a9fe', '2002:7f00:1::', '2002:c0a8:101::1', '64:ff9b:1::1'];
+      const allowed = ['93.184.216.34', '8.8.8.8', '172.32.0.1', '100.128.0.1', '2606:4700::1111', '::ffff:8.8.8.8',
+        '64:ff9b::808:808', '64:ff9b::8.8.8.8', '2002:808:808::1', '198.20.0.1'];
       for (const a of blocked) expect(isBlockedAddress(a), a).to.equal(true);
       for (const a of allowed) expect(isBlockedAddress(a), a).to.equal(false);
+    });
+
+    it("refuses this host's own addresses, on every interface (they reach its local services)", () => {
+      const mine = Object.values(os.networkInterfaces()).flat().filter((i) => i && !i.internal).map((i) => i!.address);
+      if (!mine.length) return; // a host with only loopback: covered above
+      for (const a of mine) expect(isBlockedAddress(a), a).to.equal(true);
     });
   });
 });

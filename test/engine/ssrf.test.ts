@@ -25,7 +25,21 @@ describe('webhook SSRF guard', () => {
     it(`refuses a loopback webhook given as ${label}: SSRF_BLOCKED, one attempt, nothing received`, async () => {
       const c = await seededTenant(w.app);
       expect((await c.patch('/api/locations/c-1', { name: 'localhost' })).status).to.equal(200);
-      const wf = await createWorkflow(c, { trigger: { type: 'booking.created' }, actions: [{ type: 'webhook', config: { url: targets()[i] } }] });
+      const url = targets()[i];
+      const templated = url.includes('{{');
+      if (!templated) {
+        // written out, it is refused on save, at the URL
+        const refused = await c.post('/api/workflows', { name: 'x', trigger: { type: 'booking.created' }, actions: [{ type: 'webhook', config: { url } }] });
+        expect(refused.status).to.equal(400);
+        expect(refused.body.errors[0]).to.include({ pointer: '/actions/0/config/url' });
+        expect(refused.body.errors[0].message).to.match(/BOOKFLOW_WEBHOOK_ALLOW_PRIVATE/);
+      }
+      // and refused when called, whatever the save let through (a name that resolved elsewhere then, a template)
+      const wf = await createWorkflow(c, { trigger: { type: 'booking.created' }, actions: [{ type: 'webhook', config: { url: templated ? url : 'https://93.184.216.34/hook' } }] });
+      if (!templated) {
+        await w.app.ds.query("UPDATE workflows SET actions = jsonb_set(actions, '{0,config,url}', to_jsonb($3::text)) WHERE tenant_id = $1 AND id = $2", [c.tenantId, wf.id, url]);
+        await w.app.ds.query('UPDATE tenants SET workflows_version = workflows_version + 1 WHERE id = $1', [c.tenantId]);
+      }
       const b = (await c.post('/api/bookings', booking(slot()))).body;
       const run = await finishedRun(c, b.id, wf.id);
       expect(run.status).to.equal('failed');

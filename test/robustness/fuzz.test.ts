@@ -76,7 +76,7 @@ describe('bad input generated from the OpenAPI document (fast-check)', () => {
     const bk = (await c.post('/api/bookings', { id: 'bk-1', customerId: 'm-1', resourceId: 'r-1', startTime: inHours(5), endTime: inHours(6) })).body;
     const bk2 = (await c.post('/api/bookings', { id: 'bk-2', customerId: 'm-2', resourceId: 'r-1', startTime: inHours(8), endTime: inHours(9) })).body;
     ids.payments = (await c.post('/api/payments', { bookingId: bk.id, amount: 10, currency: 'NOK', status: 'pending' })).body.id;
-    ids.webhooks = (await c.post('/api/webhooks', { url: 'https://203.0.113.10/hook', eventTypes: ['*'], enabled: false })).body.id;
+    ids.webhooks = (await c.post('/api/webhooks', { url: 'https://93.184.216.34/hook', eventTypes: ['*'], enabled: false })).body.id;
     ids['facility-waitlist'] = (await c.post('/api/facility-waitlist', { clubId: 'c-1', resourceId: 'r-1', memberId: 'm-3', desiredStart: bk2.startTime, desiredEnd: bk2.endTime })).body.id;
     Object.assign(ids, { locations: 'c-1', services: 'svc-1', resources: 'r-1', customers: 'm-1', bookings: bk.id, tenants: 't-fuzz' });
     ids.keys = (await c.get('/api/keys')).body.items[0].id;

@@ -22,7 +22,7 @@ describe('webhook SSRF guard at send time', () => {
     for (const url of [`http://localhost:${port}/by-name`, `http://127.0.0.1:${port}/by-ip`]) {
       const refused = await c.post('/api/webhooks', { url, eventTypes: ['*'] });
       expect(refused.status, 'refused when saved').to.equal(400);
-      const sub = await subscribe(c, { url: 'https://203.0.113.10/hooks', eventTypes: ['booking.created'] });
+      const sub = await subscribe(c, { url: 'https://93.184.216.34/hooks', eventTypes: ['booking.created'] });
       await w.app.ds.query("UPDATE webhook_subscriptions SET url = $2 WHERE tenant_id = 't-wh-ssrf' AND id = $1", [sub.id, url]);
       subs.push(sub);
     }

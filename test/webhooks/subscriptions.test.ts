@@ -6,8 +6,8 @@ import type { Client, Res } from '../helpers/client.js';
 import { subscribe } from './world.js';
 
 // The subscription API without a worker, with the SSRF guard on (BOOKFLOW_WEBHOOK_ALLOW_PRIVATE unset).
-// 203.0.113.0/24 (TEST-NET-3) is a public address that needs no DNS.
-const PUBLIC = 'https://203.0.113.10/hooks';
+// 93.184.216.34 is a public address that needs no DNS (special-purpose ranges such as TEST-NET-3 are refused).
+const PUBLIC = 'https://93.184.216.34/hooks';
 
 describe('webhook subscriptions API', () => {
   let app: TestApp;
@@ -60,9 +60,9 @@ describe('webhook subscriptions API', () => {
   it('refuses bad subscriptions with a 400 naming the field, and writes nothing', async () => {
     const before = await count();
     const cases: [string, Record<string, unknown>, string][] = [
-      ['not http(s)', { url: 'ftp://203.0.113.10/x' }, '/url'],
+      ['not http(s)', { url: 'ftp://93.184.216.34/x' }, '/url'],
       ['not a URL', { url: 'hooks here' }, '/url'],
-      ['credentials in the URL', { url: 'https://user:secret@203.0.113.10/x' }, '/url'],
+      ['credentials in the URL', { url: 'https://user:secret@93.184.216.34/x' }, '/url'],
       ['loopback address', { url: 'http://127.0.0.1:9/x' }, '/url'],
       ['private address', { url: 'http://10.1.2.3/x' }, '/url'],
       ['link-local (metadata) address', { url: 'http://169.254.169.254/latest' }, '/url'],

@@ -1,7 +1,9 @@
 // Workflows, their runs and dry runs, and the catalog of triggers and actions the builder is made from.
 import { rows, transaction } from '../../db/sql.js';
 import type { Queryable } from '../../db/data-source.js';
-import { DomainError } from '../../domain/errors.js';
+import { DomainError, invalid, type FieldError } from '../../domain/errors.js';
+import { checkUrl } from '../../delivery/http.js';
+import { DeliveryError } from '../../delivery/types.js';
 import { dryRun } from '../../engine/dry-run.js';
 import { actions, triggers } from '../../engine/registry.js';
 import { getRun, listRuns, retryRun } from '../../engine/runs.js';
@@ -17,6 +19,27 @@ import { defineRoute, type RouteSpec } from '../route.js';
 import * as S from '../schemas.js';
 
 const W = workflowSchemas();
+/**
+ * A webhook step's URL, when it is written out (no template), is checked on save as a subscription's is: a private
+ * address or credentials in it get a 400 at the URL, not a failure (and an admin email) at every send. A templated
+ * URL is checked as rendered, at each send; so is every URL, at connect time (src/delivery/ssrf.ts).
+ */
+async function checkWebhookUrls(steps: WorkflowInput['actions'], allowPrivate: boolean): Promise<void> {
+  const errors: FieldError[] = [];
+  for (const [i, step] of (steps ?? []).entries()) {
+    const url = step.config?.url;
+    // not http(s): the action's schema says so, with the step's other mistakes
+    if (step.type !== 'webhook' || typeof url !== 'string' || url.includes('{{') || !/^https?:\/\//i.test(url)) continue;
+    try {
+      await checkUrl(url, allowPrivate);
+    } catch (err) {
+      if (!(err instanceof DeliveryError)) throw err;
+      if (err.permanent) errors.push({ pointer: `/actions/${i}/config/url`, in: 'body', message: err.message }); // a name that does not resolve now may later
+    }
+  }
+  if (errors.length) throw invalid(errors[0].message, errors);
+}
+
 /** A workflow whose templates do not fit its trigger (a syntax error, a variable it does not offer). */
 const TEMPLATE_INVALID_RESPONSE = { description: 'TEMPLATE_INVALID: a template does not fit the trigger; errors[] names the action, field and variable' };
 
@@ -106,6 +129,7 @@ export const workflowRoutes: RouteSpec[] = [
     body: W.create,
     responses: { 201: { description: 'the workflow', schema: workflow }, 422: TEMPLATE_INVALID_RESPONSE },
     handler: async ({ deps, tenantId, body }) => {
+      await checkWebhookUrls((body as WorkflowInput).actions, deps.config.webhookAllowPrivate);
       const { workflow: w, secrets } = await createWorkflow(deps.ds, tenantId, body as WorkflowInput);
       return { status: 201, body: workflowView(w, secrets) };
     },
@@ -145,6 +169,7 @@ export const workflowRoutes: RouteSpec[] = [
     summary: 'Change a workflow (any of its fields; the result is validated as a whole)', params: S.idParam, body: W.patch,
     responses: { 200: { description: 'the workflow as it now is', schema: workflow }, 422: TEMPLATE_INVALID_RESPONSE },
     handler: async ({ deps, tenantId, params, body }) => {
+      await checkWebhookUrls((body as Partial<WorkflowInput>).actions, deps.config.webhookAllowPrivate);
       const { workflow: w, secrets } = await updateWorkflow(deps.ds, tenantId, params.id, body as Partial<WorkflowInput>);
       return { body: workflowView(w, secrets) };
     },
