@@ -40,6 +40,12 @@ export async function recordMessageFailed(tx: EntityManager, f: MessageFailure):
     ) m ON true
     WHERE r.tenant_id = $1 AND r.id = $2`, [f.tenantId, f.runId, f.stepIdx, f.messageId ?? null]);
   if (!r || r.trigger_type === 'message.failed') return;
+  // Once per lost message: a retry of the step (POST /api/runs/:id/retry) that fails again tells nobody twice.
+  const told = await one(tx, `
+    SELECT 1 FROM events WHERE tenant_id = $1 AND subject_type = 'run' AND subject_id = $2 AND type = 'message.failed'
+      AND data->>'stage' = $3 AND (data->'run'->>'stepIndex')::int = $4 AND data->'message'->>'id' IS NOT DISTINCT FROM $5::text LIMIT 1`,
+  [f.tenantId, f.runId, f.stage, f.stepIdx, r.message_id]);
+  if (told) return;
   await record(tx, { tenantId: f.tenantId, depth: r.depth + 1, causedByRun: f.runId }, {
     type: 'message.failed',
     subject: { type: 'run', id: f.runId },

@@ -65,6 +65,13 @@ describe('message.failed: undelivered messages are reported', () => {
     expect(mail.to).to.deep.equal(['boss@club.example']);
     expect(mail.html).to.include('<b>Booking SMS</b>').and.include('Kari Nordmann').and.include('21211');
     expect(mail.html, 'a link to the run in the admin UI').to.include(`href="${w.app.config.publicUrl}/#/runs/${run.id}"`);
+
+    // retried by hand and refused again: still one lost message, told once
+    w.twilio.failNext(1, { status: 400, code: 21211, message: 'The \'To\' number is not a valid phone number.' });
+    expect((await c.post(`/api/runs/${run.id}/retry`)).status).to.equal(200);
+    await eventually(async () => (await c.get(`/api/runs/${run.id}`)).body.steps[0].attempts === 2 && (await c.get(`/api/runs/${run.id}`)).body.status === 'failed');
+    await settled(w.app);
+    expect(await failedFor(b.id)).to.have.length(1);
     await off(wf.id);
   });
 
