@@ -1,9 +1,9 @@
 // Locations, services and resources: the things a tenant's bookings refer to.
 import type { DataSource } from 'typeorm';
 import type { Queryable } from '../db/data-source.js';
-import { transaction } from '../db/sql.js';
+import { rows, transaction } from '../db/sql.js';
 import { futurePeak, lockResource } from './capacity.js';
-import { conflict, notFound } from './errors.js';
+import { conflict, invalid, notFound, type FieldError } from './errors.js';
 import { record, type Origin } from './events.js';
 import { bookingScopeChanged } from './scope-hooks.js';
 import { deleteRow, getRow, insertRow, listRows, toApi, updateRow, type Page } from './store.js';
@@ -92,3 +92,26 @@ export const resources = {
     });
   },
 };
+
+type CatalogFilters = { locationIds?: string[]; serviceIds?: string[]; resourceIds?: string[] };
+const FILTER_TABLES = [['locationIds', 'locations', 'location'], ['serviceIds', 'services', 'service'], ['resourceIds', 'resources', 'resource']] as const;
+
+/**
+ * Filters (of a workflow, of a webhook subscription) naming a location, service or resource the tenant does not have
+ * (a typo, another system's id) would never match, silently: refused (400 VALIDATION_FAILED, pointing at the id). Ids
+ * already kept (`kept`: the filters before this change) are not asked again, so what names a location removed since
+ * can still be edited.
+ */
+export async function checkCatalogIds(db: Queryable, tenantId: string, filters: CatalogFilters, kept?: CatalogFilters): Promise<void> {
+  const errors: FieldError[] = [];
+  for (const [field, table, what] of FILTER_TABLES) {
+    const ids = filters[field] ?? [];
+    const asked = ids.filter((id) => !kept?.[field]?.includes(id));
+    if (!asked.length) continue;
+    const known = new Set((await rows<{ id: string }>(db, `SELECT id FROM ${table} WHERE tenant_id = $1 AND id = ANY($2)`, [tenantId, asked])).map((r) => r.id));
+    ids.forEach((id, i) => {
+      if (asked.includes(id) && !known.has(id)) errors.push({ pointer: `/filters/${field}/${i}`, in: 'body', message: `no ${what} with the id ${JSON.stringify(id)}` });
+    });
+  }
+  if (errors.length) throw invalid(`a filter names ${errors.length === 1 ? 'something' : 'things'} this tenant does not have: ${errors[0].message}`, errors);
+}

@@ -6,7 +6,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { Queryable } from '../db/data-source.js';
 import { one, rows, transaction } from '../db/sql.js';
 import { generateSecret } from '../delivery/signing.js';
-import { invalid, notFound, type FieldError } from '../domain/errors.js';
+import { checkCatalogIds } from '../domain/catalog.js';
+import { notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { listRows, translateConstraint, type Page } from '../domain/store.js';
 import { lockWorkflowsExclusively } from '../domain/workflows-lock.js';
@@ -101,28 +102,8 @@ async function changed(tx: EntityManager, tenantId: string, workflowId: string):
   for (const hook of hooks) await hook(tx, tenantId, workflowId);
 }
 
-const FILTER_TABLES = [['locationIds', 'locations', 'location'], ['serviceIds', 'services', 'service'], ['resourceIds', 'resources', 'resource']] as const;
-
-/**
- * A filter naming a location, service or resource the tenant does not have (a typo, another system's id) would
- * keep the workflow from ever running, silently: refused (400, pointing at the id). Ids a workflow already had
- * (`kept`) are not asked again, so a workflow whose location was removed since can still be edited.
- */
-async function checkFilterIds(tx: EntityManager, tenantId: string, filters: Filters, kept?: Filters): Promise<void> {
-  const errors: FieldError[] = [];
-  for (const [field, table, what] of FILTER_TABLES) {
-    const asked = filters[field].filter((id) => !kept?.[field].includes(id));
-    if (!asked.length) continue;
-    const known = new Set((await rows<{ id: string }>(tx, `SELECT id FROM ${table} WHERE tenant_id = $1 AND id = ANY($2)`, [tenantId, asked])).map((r) => r.id));
-    filters[field].forEach((id, i) => {
-      if (asked.includes(id) && !known.has(id)) errors.push({ pointer: `/filters/${field}/${i}`, in: 'body', message: `no ${what} with the id ${JSON.stringify(id)}` });
-    });
-  }
-  if (errors.length) throw invalid(`a filter names ${errors.length === 1 ? 'something' : 'things'} this tenant does not have: ${errors[0].message}`, errors);
-}
-
 export async function insertWorkflow(tx: EntityManager, tenantId: string, doc: WorkflowDoc, opts: { id?: string; builtin?: string } = {}): Promise<{ workflow: Workflow; secrets: NewSecrets }> {
-  await checkFilterIds(tx, tenantId, doc.filters);
+  await checkCatalogIds(tx, tenantId, doc.filters);
   const { all, created } = secretsFor(doc.actions, {});
   try {
     const r = await one<WorkflowRow>(tx, `
@@ -159,7 +140,7 @@ export async function updateWorkflow(ds: DataSource, tenantId: string, id: strin
       filters: patch.filters ? { ...emptyFilters(), ...patch.filters } : current.filters,
       actions: patch.actions ?? current.actions,
     });
-    await checkFilterIds(tx, tenantId, doc.filters, current.filters);
+    await checkCatalogIds(tx, tenantId, doc.filters, current.filters);
     const existing = (await one<{ secrets: Record<string, Record<string, string>> }>(tx, 'SELECT secrets FROM workflows WHERE tenant_id = $1 AND id = $2', [tenantId, id]))!.secrets;
     const { all, created } = secretsFor(doc.actions, existing);
     const r = await one<WorkflowRow>(tx, `

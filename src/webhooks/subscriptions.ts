@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import type { Queryable } from '../db/data-source.js';
 import { one, rows, transaction } from '../db/sql.js';
 import { checkUrl } from '../delivery/http.js';
+import { checkCatalogIds } from '../domain/catalog.js';
 import { generateSecret } from '../delivery/signing.js';
 import { DeliveryError } from '../delivery/types.js';
 import { DomainError, notFound } from '../domain/errors.js';
@@ -89,6 +90,7 @@ export async function getSubscriptionRow(db: Queryable, tenantId: string, id: st
 
 export async function createSubscription(ds: DataSource, tenantId: string, input: SubscriptionInput, opts: { allowPrivate: boolean }): Promise<{ subscription: Subscription; secret: string }> {
   await checkSubscriptionUrl(input.url, opts.allowPrivate);
+  await checkCatalogIds(ds, tenantId, input.filters ?? {});
   const secret = generateSecret();
   const r = await insertRow(ds, 'webhook_subscriptions', tenantId, {
     id: input.id, url: input.url, description: input.description ?? null, eventTypes: input.eventTypes,
@@ -111,6 +113,7 @@ export async function updateSubscription(ds: DataSource, tenantId: string, id: s
   if (patch.url !== undefined) await checkSubscriptionUrl(patch.url, opts.allowPrivate);
   return transaction(ds, async (tx) => {
     const before = await getSubscriptionRow(tx, tenantId, id, { lock: true });
+    if (patch.filters !== undefined) await checkCatalogIds(tx, tenantId, patch.filters, before.filters);
     const values: Record<string, unknown> = {
       url: patch.url, description: patch.description, eventTypes: patch.eventTypes, enabled: patch.enabled,
       filters: patch.filters === undefined ? undefined : JSON.stringify({ ...emptyWebhookFilters(), ...patch.filters }),

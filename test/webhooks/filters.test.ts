@@ -17,6 +17,7 @@ describe('webhook subscription filters', () => {
 
   it('delivers only the subscribed event types that pass every non-empty filter, and nothing to a disabled subscription', async () => {
     const sub = (path: string, body: Record<string, unknown>) => subscribe(c, { url: `${w.hooks.url}/${path}`, ...body });
+    expect((await c.post('/api/locations', { id: 'another-place', name: 'Another place', timezone: 'Europe/Oslo' })).status).to.equal(201);
     await sub('resource', { eventTypes: ['booking.created'], filters: { resourceIds: ['r-3'] } });
     await sub('language', { eventTypes: ['booking.created', 'customer.created'], filters: { languages: ['en'] } });
     await sub('elsewhere', { eventTypes: ['*'], filters: { locationIds: ['another-place'] } });

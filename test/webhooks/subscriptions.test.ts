@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { rows } from '../../src/db/sql.js';
 import { ENDPOINT_DISABLED_DEFAULT_KEY } from '../../src/webhooks/default-workflow.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
+import { seedCatalog } from '../helpers/fixtures.js';
 import type { Client, Res } from '../helpers/client.js';
 import { subscribe } from './world.js';
 
@@ -17,6 +18,7 @@ describe('webhook subscriptions API', () => {
     app = await startTestApp();
     a = await app.tenant('t-wh-a', { adminEmail: 'admin@a.example' });
     b = await app.tenant('t-wh-b');
+    await seedCatalog(a); // filters name its resources
   });
   after(async () => { await app.stop(); });
 
@@ -72,6 +74,7 @@ describe('webhook subscriptions API', () => {
       ['no event types', { url: PUBLIC, eventTypes: [] }, '/eventTypes'],
       ['unknown filter', { url: PUBLIC, filters: { colours: ['red'] } }, '/filters/colours'],
       ['bad language filter', { url: PUBLIC, filters: { languages: ['Norwegian!'] } }, '/filters/languages/0'],
+      ['a location the tenant does not have (it would never match)', { url: PUBLIC, filters: { locationIds: ['osol'] } }, '/filters/locationIds/0'],
       ['unknown field', { url: PUBLIC, secret: 'whsec_mine' }, '/secret'],
     ];
     for (const [what, body, pointer] of cases) {
