@@ -272,6 +272,8 @@ export async function updateBookingIn(tx: EntityManager, origin: Origin, id: str
     if (free < next.seats) slotFull(next.seats, free);
   }
   const after = toBooking((await updateRow(tx, 'bookings', tenantId, id, patch, 'booking'))!);
+  // the new values as stored (a time sent with an offset reads back in UTC, like its `from`)
+  for (const f of Object.keys(changes) as (keyof Changes)[]) changes[f] = { from: changes[f]!.from, to: after[f as keyof Booking] };
   const recorded = await recordReadingWorkflowsVersion(tx, origin, { type: 'booking.changed', subject: { type: 'booking', id }, data: { booking: after, changes } });
   if (holdsCapacity(before.status)) {
     const locationId = locations.get(before.resourceId)!;

@@ -87,6 +87,11 @@ describe('the event log', () => {
     expect(types(evs)).to.deep.equal(['booking.changed', 'slot.freed']);
     expect(evs[0].data.changes.startTime).to.deep.equal({ from: s.startTime, to: to.startTime });
     expect(evs[1].data).to.include({ reason: 'rescheduled', startTime: s.startTime, endTime: s.endTime, seats: 1 });
+    // a time sent with an offset is recorded as stored (UTC), like the value it replaced
+    const later = slot();
+    const withOffset = (iso: string) => new Date(Date.parse(iso) + 2 * 3_600_000).toISOString().replace('.000Z', '+02:00');
+    const again = await eventsOf(() => c.patch(`/api/bookings/${b.id}`, { startTime: withOffset(later.startTime), endTime: withOffset(later.endTime) }));
+    expect(again[0].data.changes.startTime).to.deep.equal({ from: to.startTime, to: later.startTime });
   });
 
   it('records slot.freed (seats_reduced) with the number of seats freed', async () => {
