@@ -104,7 +104,7 @@ export const paymentPatch = object({ status: paymentStatus }, ['status']);
 // ---- events
 
 export const event = object({
-  id: { type: 'string' }, type: { type: 'string' }, subjectType: { type: 'string' }, subjectId: { type: 'string' },
+  id: { type: 'string' }, tenantId: { type: 'string' }, type: { type: 'string' }, subjectType: { type: 'string' }, subjectId: { type: 'string' },
   data: { type: 'object' }, depth: { type: 'integer' }, causedByRun: { type: ['string', 'null'] },
   occurredAt: ts, dispatchedAt: { type: ['string', 'null'], format: 'date-time' },
 }, ['id', 'type', 'subjectType', 'subjectId', 'data', 'occurredAt']);

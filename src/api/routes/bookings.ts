@@ -9,6 +9,11 @@ const DRY_RUN = {
   type: 'boolean', default: false,
   description: 'answer what would happen (the booking as it would be, and which waitlist entry would get the freed seat, until when) without changing anything',
 };
+/** What a dryRun answers: the booking as it would be, whether it frees seats, and who on the waiting list gets them. */
+const DRY_RUN_ANSWER = S.object({
+  dryRun: { type: 'boolean', const: true }, booking: { oneOf: [S.booking, { type: 'null' }] }, freesSeats: { type: 'boolean' },
+  waitlist: { type: 'object', description: 'willFill, allocations[] (who, until when), skipped[] (who was passed over and why), note' },
+}, ['dryRun', 'booking', 'freesSeats', 'waitlist']);
 
 const nstr = S.nullable({ type: 'string' });
 const bookingWorkflowsSchema = S.object({
@@ -82,7 +87,7 @@ export const bookingRoutes: RouteSpec[] = [
     description: 'pending -> confirmed | declined | cancelled; confirmed -> cancelled | not_taken | completed; the others are final (409 INVALID_TRANSITION).',
     params: S.idParam,
     body: { ...S.bookingStatusChange, properties: { ...(S.bookingStatusChange.properties as object), dryRun: DRY_RUN } },
-    responses: { 200: { description: 'the booking as it now is; with dryRun, what would happen (the booking as it would be and the waitlist preview)', schema: S.booking } },
+    responses: { 200: { description: 'the booking as it now is; with dryRun, what would happen (the booking as it would be and the waitlist preview)', schema: { oneOf: [S.booking, DRY_RUN_ANSWER] } } },
     handler: async ({ deps, origin, params, body }) => {
       const { dryRun, ...change } = body;
       if (dryRun) return { body: { dryRun: true, ...(await previewStatusChange(deps.ds, origin, params.id, change as never)) } };
@@ -93,7 +98,7 @@ export const bookingRoutes: RouteSpec[] = [
     method: 'delete', path: '/bookings/:id', tag: 'Bookings', access: 'tenant',
     summary: 'Delete a booking (records booking.deleted, and slot.freed when it held capacity)', params: S.idParam,
     query: S.object({ dryRun: DRY_RUN }),
-    responses: { 204: { description: 'deleted' }, 200: { description: 'with dryRun=true: what would happen, nothing changed' } },
+    responses: { 204: { description: 'deleted' }, 200: { description: 'with dryRun=true: what would happen, nothing changed', schema: DRY_RUN_ANSWER } },
     handler: async ({ deps, origin, params, query }) => {
       if (query.dryRun) return { body: { dryRun: true, ...(await previewDelete(deps.ds, origin, params.id)) } };
       await deleteBooking(deps.ds, origin, params.id);

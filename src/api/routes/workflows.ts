@@ -59,6 +59,8 @@ const run = S.object({
   bookingId: { type: ['string', 'null'] }, scheduledFor: { type: ['string', 'null'] }, decision: { type: 'string', enum: ['ran', 'skipped'] },
   reason: { type: ['string', 'null'], description: 'why it was skipped: filter:status, late:skip, stale:rescheduled, trigger:no_match, loop:depth, ...' },
   status: { type: 'string' }, steps: { type: 'array' }, createdAt: { type: 'string' }, finishedAt: { type: ['string', 'null'] },
+  workflowVersion: { type: 'integer', description: 'the version of the workflow the run used' },
+  depth: { type: 'integer', description: 'how many runs caused this one (a chain stops at 3: loop:depth)' },
 }, ['id', 'workflowId', 'decision', 'status']);
 
 const dryRunBody = S.object({
