@@ -45,7 +45,7 @@ export const webhook = defineAction<Config>({
     properties: {
       // No `format: 'uri'`: the URL is a template ({{booking.id}} is not valid in a URI); the rendered URL is checked
       // when the request is made (URL_INVALID, not retried).
-      url: { type: 'string', pattern: '^https?://', maxLength: 2000, title: 'URL', 'x-templated': true },
+      url: { type: 'string', pattern: '^[Hh][Tt][Tt][Pp][Ss]?://', maxLength: 2000, title: 'URL', 'x-templated': true },
       method: { type: 'string', enum: ['POST', 'PUT', 'PATCH'], default: 'POST', title: 'Method' },
       headers: {
         type: 'object', title: 'Headers', default: {},

@@ -8,7 +8,7 @@ const nts = { type: ['string', 'null'], format: 'date-time', readOnly: true };
 const ids = (item: S.JSONSchema) => ({ type: 'array', items: item, uniqueItems: true, maxItems: 500, default: [] });
 
 const url = {
-  type: 'string', format: 'uri', pattern: '^https?://', maxLength: 2000,
+  type: 'string', format: 'uri', pattern: '^[Hh][Tt][Tt][Pp][Ss]?://', maxLength: 2000,
   description: 'an http(s) URL without credentials; loopback, private and link-local addresses are refused unless BOOKFLOW_WEBHOOK_ALLOW_PRIVATE',
 };
 const eventTypeList = {

@@ -85,6 +85,10 @@ describe('webhook subscriptions API', () => {
     expect(await count()).to.equal(before);
     const missing = await a.post('/api/webhooks', { eventTypes: ['*'] });
     expectProblem(missing, 400, '/url');
+    // a scheme in capitals is still http(s) (URL schemes are case-insensitive)
+    const upper = await a.post('/api/webhooks', { url: 'HTTPS://93.184.216.34/upper', eventTypes: ['*'], enabled: false });
+    expect(upper.status, JSON.stringify(upper.body)).to.equal(201);
+    await a.delete(`/api/webhooks/${upper.body.id}`);
   });
 
   it('says why a private address is refused, and checks a changed URL the same way', async () => {
