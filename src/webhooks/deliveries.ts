@@ -118,13 +118,23 @@ async function enabledSubscription(db: Queryable, tenantId: string, id: string) 
 
 const REPLAY_SET = "status = 'pending', schedule_step = 0, next_attempt_at = now(), finished_at = NULL, updated_at = now()";
 
-/** Sends one delivery again, now, with a fresh retry schedule. Same delivery, same webhook-id. */
+/**
+ * Sends one delivery again, now, with a fresh retry schedule. Same delivery, same webhook-id. A delivery already due
+ * (queued, or being sent right now) is left as it is: replays at once (a double click, a retrying client) send it
+ * once, not in parallel, and do not restart its schedule.
+ */
 export async function replayDelivery(ds: DataSource, tenantId: string, ref: DeliveryRef): Promise<DeliveryView> {
   return transaction(ds, async (tx) => {
     await enabledSubscription(tx, tenantId, ref.webhookId);
     await deliveryRow(tx, tenantId, ref);
-    await rows(tx, `UPDATE webhook_deliveries SET ${REPLAY_SET} WHERE tenant_id = $1 AND id = $2`, [tenantId, ref.deliveryId]);
-    await addJobs(tx, [deliveryJob({ tenantId, subscriptionId: ref.webhookId, deliveryId: ref.deliveryId })]);
+    // Locked first, whatever its state: a replay that committed meanwhile is then seen as it left the row.
+    const now = await one<{ due: boolean }>(tx, `
+      SELECT status = 'pending' AND next_attempt_at <= now() AS due FROM webhook_deliveries WHERE tenant_id = $1 AND id = $2 FOR UPDATE`,
+    [tenantId, ref.deliveryId]);
+    if (!now?.due) {
+      await rows(tx, `UPDATE webhook_deliveries SET ${REPLAY_SET} WHERE tenant_id = $1 AND id = $2`, [tenantId, ref.deliveryId]);
+      await addJobs(tx, [deliveryJob({ tenantId, subscriptionId: ref.webhookId, deliveryId: ref.deliveryId })]);
+    }
     return getDelivery(tx, tenantId, ref); // as queued: the worker cannot see the job before this commits
   });
 }

@@ -80,6 +80,14 @@ describe('webhook secret rotation, test deliveries and replays', () => {
     expect(done.attempts.map((a) => a.statusCode)).to.deep.equal([503, 503, 200]);
     expect(r.requests.filter((x) => x.path === '/one').map((x) => x.headers['webhook-id'])).to.deep.equal([d.id]);
     expect((await c.post(`/api/webhooks/${sub.id}/deliveries/dlv_nope/replay`)).status).to.equal(404);
+
+    // replayed three times at once (a double click): sent once, its schedule started once
+    const before = r.requests.filter((x) => x.path === '/one').length;
+    const replays = await Promise.all([1, 2, 3].map(() => c.post(`/api/webhooks/${sub.id}/deliveries/${d.id}/replay`)));
+    expect(replays.map((x) => x.status)).to.deep.equal([200, 200, 200]);
+    await delivery(c, sub.id, (x) => x.id === d.id && x.status === 'succeeded' && x.attemptCount === 4);
+    await settled(w.app);
+    expect(r.requests.filter((x) => x.path === '/one').length - before).to.equal(1);
   });
 
   it('replays every delivery that failed since a time, and only those', async () => {
