@@ -98,10 +98,11 @@ describe('Daily operations (admin UI, headless Chromium)', function () {
 
   it('shows a failed run with its steps, and retries it', async () => {
     const { app, c, page } = t;
-    // A webhook to a loopback address is refused (no private targets by default): the step fails for good.
+    // A webhook to a loopback address is refused (no private targets by default): templated, the URL is checked as
+    // rendered, at the send, and the step fails for good.
     const wf = await c.post('/api/workflows', {
       name: 'Notify our server', trigger: { type: 'booking.created' }, filters: { resourceIds: ['court-2'] },
-      actions: [{ type: 'webhook', config: { url: 'http://127.0.0.1:9/hook' } }],
+      actions: [{ type: 'webhook', config: { url: 'http://127.0.0.1:9/hook?booking={{booking.id}}' } }],
     });
     expect(wf.status, JSON.stringify(wf.body)).to.equal(201);
     const start = inDays(6);
