@@ -3,18 +3,32 @@
 // that dispatch events, run workflow steps (emails, texts, reminders) and fill the waitlist stay free. Each pool has
 // its own graphile-worker runner and heartbeat; a runner only takes jobs of the tasks it is given.
 import { WEBHOOK_DELIVER_TASK } from '../webhooks/jobs.js';
-import { startWorker, type WorkerHandle, type WorkerOptions } from './runner.js';
+import { startWorker, workerPgPool, type WorkerHandle, type WorkerOptions } from './runner.js';
 
+/**
+ * Both runners fetch and complete their jobs through one connection pool (the main pool's concurrency + 4: the
+ * delivery runner's slots wait on endpoints, not on the database), so a second pool adds no connections to count
+ * against Postgres's limit: three processes with a pool each of their own ran out of them ("too many clients").
+ */
 export async function startWorkers(opts: WorkerOptions & { webhookConcurrency: number }): Promise<WorkerHandle> {
   const { [WEBHOOK_DELIVER_TASK]: deliver, ...rest } = opts.taskList;
-  const main = await startWorker({ ...opts, taskList: rest });
-  if (!deliver) return main;
-  let webhooks: WorkerHandle;
+  if (!deliver) return startWorker(opts);
+  const log = opts.log ?? ((l: string) => console.error(`[worker] ${l}`));
+  const pgPool = workerPgPool(opts.connectionString, opts.concurrency + 4, log);
+  let main: WorkerHandle | null = null;
   try {
-    webhooks = await startWorker({ ...opts, concurrency: opts.webhookConcurrency, taskList: { [WEBHOOK_DELIVER_TASK]: deliver }, crontab: undefined });
+    main = await startWorker({ ...opts, pgPool, taskList: rest });
+    const webhooks = await startWorker({ ...opts, pgPool, concurrency: opts.webhookConcurrency, taskList: { [WEBHOOK_DELIVER_TASK]: deliver }, crontab: undefined });
+    const running = main;
+    return {
+      stop: async () => {
+        await Promise.all([webhooks.stop(), running.stop()]);
+        await pgPool.end();
+      },
+    };
   } catch (err) {
-    await main.stop();
+    await main?.stop();
+    await pgPool.end();
     throw err;
   }
-  return { stop: async () => { await Promise.all([webhooks.stop(), main.stop()]); } };
 }

@@ -25,6 +25,11 @@ export interface WorkerOptions {
    */
   preset?: GraphileConfig.Preset;
   log?: (line: string) => void;
+  /**
+   * The connection pool to fetch and complete jobs through; by default one of its own (concurrency + 2 connections),
+   * ended with the worker. A pool given here is shared (see pools.ts) and left to its owner to end.
+   */
+  pgPool?: pg.Pool;
 }
 
 export interface WorkerHandle {
@@ -36,10 +41,7 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
   const log = opts.log ?? ((l: string) => console.error(`[worker] ${l}`));
   // Our own pool, not one graphile-worker makes: its own pool is ended without waiting and loses its error handler
   // on release, so a connection closed during shutdown (or a database restart) would crash the process.
-  const pool = new pg.Pool({ connectionString: opts.connectionString, max: opts.concurrency + 2, application_name: 'bookflow-worker' });
-  const logPoolError = (err: Error) => log(`worker pool: ${err.message}`);
-  pool.on('error', logPoolError);
-  pool.on('connect', (client) => client.on('error', logPoolError));
+  const pool = opts.pgPool ?? workerPgPool(opts.connectionString, opts.concurrency + 2, log);
   let stopping = false;
 
   // Danger: graphile-worker (0.17) records the end of a job without awaiting it unless completions are batched, so
@@ -109,7 +111,16 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
       await current.heartbeat.stop();
       // Pools that shut down by themselves: make sure none is left half-way (bounded: they may be stuck).
       await Promise.race([Promise.allSettled(abandoned.map((r) => r.kill())), new Promise((resolve) => setTimeout(resolve, 6000).unref())]);
-      await pool.end();
+      if (!opts.pgPool) await pool.end();
     })()),
   };
+}
+
+/** A pool for graphile-worker's own queries, whose connection errors (a database restart) are logged, not thrown. */
+export function workerPgPool(connectionString: string, max: number, log: (line: string) => void): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max, application_name: 'bookflow-worker' });
+  const logPoolError = (err: Error) => log(`worker pool: ${err.message}`);
+  pool.on('error', logPoolError);
+  pool.on('connect', (client) => client.on('error', logPoolError));
+  return pool;
 }

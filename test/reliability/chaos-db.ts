@@ -52,7 +52,7 @@ async function main(): Promise<number> {
     // Every worker process must beat again on its own: a heartbeat that died would leave its jobs to nobody.
     const beating = await until('every worker to beat after the last restart', async () => {
       const pids = world.workers.map((w) => world.procs.procs.get(w)!.pid);
-      const { rows } = await world.db.pool.query("SELECT pid FROM worker_heartbeats WHERE last_seen > now() - interval '15 seconds' AND pid = ANY($1)", [pids]);
+      const { rows } = await world.db.pool.query("SELECT DISTINCT pid FROM worker_heartbeats WHERE last_seen > now() - interval '15 seconds' AND pid = ANY($1)", [pids]); // a process beats for each of its pools
       return rows.length === pids.length;
     }, { timeoutMs: 60_000, everyMs: 1000 }).then(() => true, () => false);
     log(beating ? 'every worker beats again' : '!! some worker does not beat after the restarts');
