@@ -148,7 +148,15 @@ export async function runStep(ds: DataSource, actionDeps: ActionDeps, payload: u
       : run.scheduled_for ? momentGone(workflow, context, run.scheduled_for)
         : toPerson ? triggers.get(run.trigger_type)?.module.stillHolds?.(context) ?? null : null;
     if (gone) {
-      await complete(ds, p, run, { status: 'skipped', outcome: `skipped:${gone}`, output: {} });
+      await transaction(ds, async (tx) => {
+        await complete(tx, p, run, { status: 'skipped', outcome: `skipped:${gone}`, output: {} });
+        // An earlier attempt that died between storing its message and recording the send (a database outage) left
+        // it `sending`: it is not sent now, so it does not stay "being sent" in the outbox for ever.
+        await rows(tx, `
+          UPDATE messages SET status = 'failed', last_error = $4, updated_at = now()
+          WHERE tenant_id = $1 AND run_id = $2 AND step_idx = $3 AND status IN ('pending', 'sending')`,
+        [p.tenantId, p.runId, p.step, `WITHHELD: not sent (${gone}); an earlier attempt stopped before recording whether it had sent it`]);
+      });
       return;
     }
     const module = registered.module;

@@ -179,11 +179,17 @@ describe('waitlist: joining, offers and answers', () => {
       JOIN events ev ON ev.tenant_id = r.tenant_id AND ev.id = r.event_id
       WHERE r.tenant_id = 't-wl' AND r.trigger_type = 'waitlist.offered' AND ev.data -> 'entry' ->> 'id' = $1 AND s.action_type = 'sms'`, [e.id]);
     await eventually(async () => (await offerText())?.error_code, 15000, 'the text to fail once');
+    // as if that attempt had died mid-send (its message stored, its outcome never recorded: a database outage)
+    await w.app.ds.query(`
+      UPDATE messages m SET status = 'sending' FROM runs r JOIN events ev ON ev.tenant_id = r.tenant_id AND ev.id = r.event_id
+      WHERE m.tenant_id = r.tenant_id AND m.run_id = r.id AND m.channel = 'sms' AND r.trigger_type = 'waitlist.offered' AND ev.data -> 'entry' ->> 'id' = $1`, [e.id]);
     expect((await c.post(`/api/facility-waitlist/${e.id}/decline`, { remove: true })).status).to.equal(200);
     await retryStepsNow(w.app);
     await settled(w.app);
     expect(await offerText()).to.deep.equal({ status: 'skipped', outcome: 'skipped:stale:offer_closed', error_code: null, attempts: 2 });
     expect(w.twilio.created.filter((m) => m.params.To === '+4791234568' && m.params.Body?.includes(e.id))).to.deep.equal([]);
+    const stuck = await one<{ n: number }>(w.app.ds, "SELECT count(*)::int AS n FROM messages WHERE tenant_id = 't-wl' AND status IN ('pending', 'sending')");
+    expect(stuck!.n, 'no message left "being sent" by the withheld steps').to.equal(0);
   });
 
   it('cancelling an offered entry frees its seat for the next one', async () => {
