@@ -20,11 +20,13 @@ export async function startWorkers(opts: WorkerOptions & { webhookConcurrency: n
     main = await startWorker({ ...opts, pgPool, taskList: rest });
     const webhooks = await startWorker({ ...opts, pgPool, concurrency: opts.webhookConcurrency, taskList: { [WEBHOOK_DELIVER_TASK]: deliver }, crontab: undefined });
     const running = main;
+    let stopped: Promise<void> | undefined;
     return {
-      stop: async () => {
+      // Once: a second call (a test's cleanup after its own) waits for the first.
+      stop: () => (stopped ??= (async () => {
         await Promise.all([webhooks.stop(), running.stop()]);
         await pgPool.end();
-      },
+      })()),
     };
   } catch (err) {
     await main?.stop();
