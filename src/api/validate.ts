@@ -25,7 +25,7 @@ export function isTimeZone(tz: string): boolean {
 const EARLIEST = Date.UTC(1970, 0, 1);
 const AFTER_LATEST = Date.UTC(10000, 0, 1);
 const rfc3339 = fullFormats['date-time'] as { validate: (s: string) => boolean };
-export function isApiDateTime(s: string): boolean {
+function isApiDateTime(s: string): boolean {
   if (!rfc3339.validate(s)) return false;
   const t = Date.parse(s);
   return t >= EARLIEST && t < AFTER_LATEST;

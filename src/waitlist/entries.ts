@@ -74,15 +74,16 @@ export interface JoinInput {
   seats?: number;
 }
 
-/**
- * Joins the waitlist for a full slot. Refused when the waitlist is off (WAITLIST_DISABLED), when the slot has
- * room (SLOT_AVAILABLE: book it directly), or when the member already waits for it (ALREADY_WAITING).
- */
 /** A booking of the member ($2) that holds a seat overlapping [$3, $4) (tenant $1): the member's holding index. */
 export const MEMBER_BOOKING_SQL = `
     SELECT 1 FROM bookings WHERE tenant_id = $1 AND customer_id = $2 AND status IN ('pending', 'confirmed')
       AND start_time < $4 AND end_time > $3`;
 
+/**
+ * Joins the waitlist for a full slot. Refused when the waitlist is off (WAITLIST_DISABLED), when the slot has
+ * room (SLOT_AVAILABLE: book it directly), when the member already waits for it (ALREADY_WAITING) or holds a booking
+ * then (ALREADY_BOOKED), or when it wants more seats than the resource has (SEATS_EXCEED_CAPACITY).
+ */
 export async function joinWaitlist(ds: DataSource, origin: Origin, input: JoinInput): Promise<Entry> {
   const start = new Date(input.desiredStart);
   const end = new Date(input.desiredEnd);

@@ -106,18 +106,18 @@ async function hasConflict(tx: EntityManager, e: EntryRow): Promise<boolean> {
   return Boolean(await one(tx, MEMBER_CONFLICT_SQL, [e.tenant_id, e.customer_id, e.desired_start, e.desired_end, e.id]));
 }
 
-/** Entries that declined (or let expire) an offer made for this freeing of a seat ($2: its occurrence). */
+/** Entries ($3) that declined (or let expire) an offer made for this freeing of a seat ($2: its occurrence). */
 const DECLINED_HERE_SQL = 'SELECT entry_id FROM waitlist_offer_outcomes WHERE tenant_id = $1 AND occurrence = $2 AND entry_id = ANY($3)';
 
 /**
  * The reconciler fills whatever is free, not one freeing: an entry that declined (or let expire, or had cancelled) an
  * offer is passed over until a seat overlapping its interval is freed again after that (a freeing that is not the end
- * of an offer: those pass the seat on). Its occurrence ($2) is not asked: any freeing on the resource may be the last.
+ * of an offer: those pass the seat on). No occurrence is asked: any freeing on the resource may be the latest.
  */
 const SEAT_PASSED_SQL = `
     SELECT DISTINCT o.entry_id FROM waitlist_offer_outcomes o
     JOIN waitlist_entries e ON e.tenant_id = o.tenant_id AND e.id = o.entry_id
-    WHERE o.tenant_id = $1 AND o.entry_id = ANY($3) AND $2::text IS NOT NULL
+    WHERE o.tenant_id = $1 AND o.entry_id = ANY($2)
       AND NOT EXISTS (
         SELECT 1 FROM events ev
         WHERE ev.tenant_id = o.tenant_id AND ev.subject_type = 'resource' AND ev.subject_id = e.resource_id AND ev.type = 'slot.freed'
@@ -141,8 +141,10 @@ export async function fillFreedSlot(tx: EntityManager, origin: Origin, slot: Fre
     ORDER BY ${allocationOrder(settings.priority)} LIMIT ${MAX_CANDIDATES} FOR UPDATE`,
   [tenantId, slot.resourceId, slot.startTime, slot.endTime]);
   if (!entries.length) return null;
-  const declined = new Set((await rows<{ entry_id: string }>(tx, opts.trigger === 'reconcile' ? SEAT_PASSED_SQL : DECLINED_HERE_SQL,
-    [tenantId, slot.occurrence, entries.map((e) => e.id)])).map((r) => r.entry_id));
+  const ids = entries.map((e) => e.id);
+  const declined = new Set((opts.trigger === 'reconcile'
+    ? await rows<{ entry_id: string }>(tx, SEAT_PASSED_SQL, [tenantId, ids])
+    : await rows<{ entry_id: string }>(tx, DECLINED_HERE_SQL, [tenantId, slot.occurrence, ids])).map((r) => r.entry_id));
 
   const now = new Date();
   const candidates: Candidate[] = [];
