@@ -14,6 +14,8 @@ import { renderField, renderPlain, resolveRecipient } from './render.js';
 import { sampleContext } from './samples.js';
 import type { WorkflowDoc } from './workflow-schema.js';
 import { previewFill } from '../waitlist/service.js';
+import type { Booking } from '../domain/bookings.js';
+import { lateSkip } from './schedule.js';
 
 export interface DryRunStep {
   index: number;
@@ -72,10 +74,11 @@ export async function dryRun(ds: DataSource, opts: { tenantId: string; workflow:
   // Time-offset triggers wait for a moment, not an event: there is nothing to match. A moment already past is
   // what a booking made now would meet: the workflow's late policy decides (as schedule.ts does).
   const moment = trigger.schedule && context.booking ? trigger.schedule(context.booking, config, context.timezone) : null;
-  const late = opts.bookingId !== undefined && moment !== null && moment.getTime() <= Date.now();
-  const sendLate = (config as { latePolicy?: string }).latePolicy === 'send_now';
+  const now = Date.now();
+  const late = opts.bookingId !== undefined && moment !== null && moment.getTime() <= now;
   const reason = trigger.listensTo.length && !trigger.matches(event, config) ? 'trigger:no_match'
-    : (opts.bookingId ? filterReason(opts.workflow.filters, scope, trigger.defaultStatuses) : null) ?? (late && !sendLate ? 'late:skip' : null);
+    : (opts.bookingId ? filterReason(opts.workflow.filters, scope, trigger.defaultStatuses) : null)
+      ?? (late ? lateSkip(trigger.type, config, context.booking as unknown as Booking, now) : null);
 
   const deps: ActionDeps = { ...capturing(opts.publicUrl), fillFromWaitlist: (origin, slot) => previewFill(ds, origin, slot as never) };
   const steps: DryRunStep[] = [];
@@ -102,7 +105,7 @@ export async function dryRun(ds: DataSource, opts: { tenantId: string; workflow:
   }
   return {
     decision: reason ? 'would_skip' : 'would_run', reason,
-    scheduledFor: late && sendLate && !reason ? new Date().toISOString() : moment ? moment.toISOString() : null,
+    scheduledFor: late && !reason ? new Date(now).toISOString() : moment ? moment.toISOString() : null,
     bookingId: context.booking?.id ?? null, language: scope.language, steps,
   };
 }

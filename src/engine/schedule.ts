@@ -86,9 +86,19 @@ async function ranFor(db: Queryable, tenantId: string, workflowIds: string[], bo
 }
 
 /**
+ * What a time-offset workflow's late policy makes of a moment already past: null, run now (`send_now`), or why it is
+ * skipped: `late:skip`, or `late:too_late` past the trigger's late deadline (a reminder for a booking that has begun).
+ * The dry run asks the same.
+ */
+export function lateSkip(triggerType: string, config: Record<string, unknown>, booking: Booking, now: number): 'late:skip' | 'late:too_late' | null {
+  if ((config.latePolicy ?? 'skip') !== 'send_now') return 'late:skip';
+  const deadline = triggers.get(triggerType)?.module.lateDeadline?.(booking, config);
+  return deadline && deadline.getTime() <= now ? 'late:too_late' : null;
+}
+
+/**
  * A moment already past, for a booking made or moved inside the window (or whose pending reminder an edited offset
- * moved into the past): the workflow's late policy decides. `send_now` runs at once, unless the trigger's late
- * deadline passed too (a reminder for a booking that has begun: `late:too_late`); `skip` records `late:skip`. A
+ * moved into the past): the workflow's late policy decides (lateSkip), and a skip is recorded with its reason. A
  * moment that already has a run is left alone.
  */
 async function planLate(tx: EntityManager, tenantId: string, wf: WorkflowRow, booking: Booking, p: { moment: Date; anchor: string }, now: number,
@@ -97,14 +107,13 @@ async function planLate(tx: EntityManager, tenantId: string, wf: WorkflowRow, bo
   const done = await one(tx, 'SELECT 1 FROM runs WHERE tenant_id = $1 AND workflow_id = $2 AND dedupe_key = ANY($3)',
     [tenantId, wf.id, [key, legacyKey(booking.id, p.moment)]]);
   if (done) return;
-  const sendNow = (wf.trigger_config.latePolicy ?? 'skip') === 'send_now';
-  const deadline = triggers.get(wf.trigger_type)?.module.lateDeadline?.(booking, wf.trigger_config);
-  if (sendNow && !(deadline && deadline.getTime() <= now)) {
+  const reason = lateSkip(wf.trigger_type, wf.trigger_config, booking, now);
+  if (!reason) {
     out.add.push(job(tenantId, wf, booking.id, p.moment, new Date(now)));
     return;
   }
   out.remove.push(timedJobKey(tenantId, wf.id, booking.id));
-  await recordRuns(tx, tenantId, [{ workflow: wf, decision: 'skipped', reason: sendNow ? 'late:too_late' : 'late:skip' }], {
+  await recordRuns(tx, tenantId, [{ workflow: wf, decision: 'skipped', reason }], {
     dedupeKey: key, bookingId: booking.id, scheduledFor: p.moment, depth: 0,
   });
 }

@@ -148,6 +148,10 @@ describe('dry runs', () => {
     expect(sendNow).to.include({ decision: 'would_run', reason: null });
     expect(new Date(sendNow.scheduledFor).getTime()).to.be.within(now - 1000, Date.now() + 1000);
     expect(sendNow.steps[0].outcome).to.equal('would_send');
+    // as the engine does: no late reminder for a booking that has begun
+    const begun = (await c.post('/api/bookings', booking({ customerId: 'm-1', startTime: inHours(-2), endTime: inHours(-1) }))).body;
+    const tooLate = (await c.post('/api/workflows/test', { workflow: workflow('send_now'), bookingId: begun.id })).body;
+    expect(tooLate).to.include({ decision: 'would_skip', reason: 'late:too_late' });
     await nothingSent();
   });
 });
