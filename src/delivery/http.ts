@@ -8,7 +8,7 @@ import axios from 'axios';
 import { bareHostname, guardedLookup, isBlockedAddress, parseWebhookUrl, ssrfError } from './ssrf.js';
 import { DeliveryError, type HttpRequest, type HttpResponse, type HttpSender } from './types.js';
 
-export { checkUrl } from './ssrf.js';
+export { checkUrl, refusedOnSave } from './ssrf.js';
 
 /**
  * Requests in flight to one origin (scheme, host, port) at most (32). Steps run in batches, so a burst of events for

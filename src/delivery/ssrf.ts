@@ -169,3 +169,17 @@ export async function checkUrl(url: string, allowPrivate: boolean): Promise<void
   const bad = addresses.find((a) => isBlockedAddress(a.address));
   if (bad) throw ssrfError(host, bad.address);
 }
+
+/**
+ * Why a webhook URL (a subscription's, a workflow step's written out) is refused when it is saved, or null. A host that
+ * does not resolve right now is not refused: DNS may be down, and the connect-time guard checks every attempt anyway.
+ */
+export async function refusedOnSave(url: string, allowPrivate: boolean): Promise<string | null> {
+  try {
+    await checkUrl(url, allowPrivate);
+    return null;
+  } catch (err) {
+    if (!(err instanceof DeliveryError)) throw err;
+    return err.permanent ? err.message : null;
+  }
+}

@@ -3,10 +3,9 @@
 import type { DataSource } from 'typeorm';
 import type { Queryable } from '../db/data-source.js';
 import { one, rows, transaction } from '../db/sql.js';
-import { checkUrl } from '../delivery/http.js';
+import { refusedOnSave } from '../delivery/http.js';
 import { checkCatalogIds } from '../domain/catalog.js';
 import { generateSecret } from '../delivery/signing.js';
-import { DeliveryError } from '../delivery/types.js';
 import { DomainError, notFound } from '../domain/errors.js';
 import { deleteRow, insertRow, listRows, updateRow, type Page } from '../domain/store.js';
 import { removeJobs } from '../worker/jobs.js';
@@ -69,17 +68,10 @@ export function signingSecrets(r: Pick<SubscriptionRow, 'secret' | 'previous_sec
   return [r.secret, ...r.previous_secrets.filter((p) => Date.parse(p.expiresAt) > now).map((p) => p.secret)];
 }
 
-/**
- * Save-time URL check (scheme, credentials, and private addresses unless allowed), as a 400 naming the field. A host
- * that does not resolve right now is accepted: DNS may be down, and the connect-time guard checks every attempt.
- */
+/** Save-time URL check (scheme, credentials, and private addresses unless allowed), as a 400 naming the field. */
 async function checkSubscriptionUrl(url: string, allowPrivate: boolean): Promise<void> {
-  try {
-    await checkUrl(url, allowPrivate);
-  } catch (err) {
-    if (!(err instanceof DeliveryError)) throw err;
-    if (err.permanent) throw new DomainError(400, 'VALIDATION_FAILED', err.message, [{ pointer: '/url', in: 'body', message: err.message }]);
-  }
+  const refused = await refusedOnSave(url, allowPrivate);
+  if (refused) throw new DomainError(400, 'VALIDATION_FAILED', refused, [{ pointer: '/url', in: 'body', message: refused }]);
 }
 
 export async function getSubscriptionRow(db: Queryable, tenantId: string, id: string, opts: { lock?: boolean } = {}): Promise<SubscriptionRow> {

@@ -2,8 +2,7 @@
 import { rows, transaction } from '../../db/sql.js';
 import type { Queryable } from '../../db/data-source.js';
 import { DomainError, invalid, type FieldError } from '../../domain/errors.js';
-import { checkUrl } from '../../delivery/http.js';
-import { DeliveryError } from '../../delivery/types.js';
+import { refusedOnSave } from '../../delivery/http.js';
 import { dryRun } from '../../engine/dry-run.js';
 import { actions, triggers } from '../../engine/registry.js';
 import { getRun, listRuns, retryRun } from '../../engine/runs.js';
@@ -30,12 +29,8 @@ async function checkWebhookUrls(steps: WorkflowInput['actions'], allowPrivate: b
     const url = step.config?.url;
     // not http(s): the action's schema says so, with the step's other mistakes
     if (step.type !== 'webhook' || typeof url !== 'string' || url.includes('{{') || !/^https?:\/\//i.test(url)) continue;
-    try {
-      await checkUrl(url, allowPrivate);
-    } catch (err) {
-      if (!(err instanceof DeliveryError)) throw err;
-      if (err.permanent) errors.push({ pointer: `/actions/${i}/config/url`, in: 'body', message: err.message }); // a name that does not resolve now may later
-    }
+    const refused = await refusedOnSave(url, allowPrivate);
+    if (refused) errors.push({ pointer: `/actions/${i}/config/url`, in: 'body', message: refused });
   }
   if (errors.length) throw invalid(errors[0].message, errors);
 }
