@@ -126,12 +126,12 @@ const REPLAY_SET = "status = 'pending', schedule_step = 0, next_attempt_at = now
 export async function replayDelivery(ds: DataSource, tenantId: string, ref: DeliveryRef): Promise<DeliveryView> {
   return transaction(ds, async (tx) => {
     await enabledSubscription(tx, tenantId, ref.webhookId);
-    await deliveryRow(tx, tenantId, ref);
     // Locked first, whatever its state: a replay that committed meanwhile is then seen as it left the row.
-    const now = await one<{ due: boolean }>(tx, `
-      SELECT status = 'pending' AND next_attempt_at <= now() AS due FROM webhook_deliveries WHERE tenant_id = $1 AND id = $2 FOR UPDATE`,
-    [tenantId, ref.deliveryId]);
-    if (!now?.due) {
+    const row = await one<{ due: boolean }>(tx, `
+      SELECT status = 'pending' AND next_attempt_at <= now() AS due FROM webhook_deliveries
+      WHERE tenant_id = $1 AND subscription_id = $2 AND id = $3 FOR UPDATE`, [tenantId, ref.webhookId, ref.deliveryId]);
+    if (!row) throw notFound('webhook delivery', ref.deliveryId);
+    if (!row.due) {
       await rows(tx, `UPDATE webhook_deliveries SET ${REPLAY_SET} WHERE tenant_id = $1 AND id = $2`, [tenantId, ref.deliveryId]);
       await addJobs(tx, [deliveryJob({ tenantId, subscriptionId: ref.webhookId, deliveryId: ref.deliveryId })]);
     }

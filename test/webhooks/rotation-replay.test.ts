@@ -3,6 +3,7 @@ import type { Client } from '../helpers/client.js';
 import { settled } from '../helpers/engine.js';
 import { booking, inHours } from '../helpers/fixtures.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
+import { deliveryJobKey } from '../../src/webhooks/jobs.js';
 import { bodyOf, deliveries, delivery, retryNow, seed, startWebhookWorld, subscribe, type WebhookWorld } from './world.js';
 
 // Secret rotation, test deliveries and replays. The schedule is one retry after an hour, so a delivery fails for good
@@ -88,6 +89,14 @@ describe('webhook secret rotation, test deliveries and replays', () => {
     await delivery(c, sub.id, (x) => x.id === d.id && x.status === 'succeeded' && x.attemptCount === 4);
     await settled(w.app);
     expect(r.requests.filter((x) => x.path === '/one').length - before).to.equal(1);
+
+    // a replay of a delivery already due (its attempt queued, here held back) leaves it as it is: no second job, no
+    // fresh schedule
+    await w.app.ds.query("UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = now() - interval '1 second', schedule_step = 3 WHERE tenant_id = 't-wh-rr' AND id = $1", [d.id]);
+    expect((await c.post(`/api/webhooks/${sub.id}/deliveries/${d.id}/replay`)).status).to.equal(200);
+    const [held] = await w.app.ds.query("SELECT schedule_step, (SELECT count(*)::int FROM graphile_worker._private_jobs WHERE key = $2) AS jobs FROM webhook_deliveries WHERE tenant_id = 't-wh-rr' AND id = $1", [d.id, deliveryJobKey('t-wh-rr', d.id)]);
+    expect(held).to.deep.equal({ schedule_step: 3, jobs: 0 });
+    await w.app.ds.query("UPDATE webhook_deliveries SET status = 'succeeded', next_attempt_at = NULL WHERE tenant_id = 't-wh-rr' AND id = $1", [d.id]);
   });
 
   it('replays every delivery that failed since a time, and only those', async () => {
