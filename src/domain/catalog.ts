@@ -50,7 +50,7 @@ export const locations = {
     return transaction(ds, async (tx) => {
       const before = await plainLocations.get(tx, tenantId, id);
       const updated = await plainLocations.update(tx, tenantId, id, patch);
-      if (updated.timezone !== before.timezone) await bookingScopeChanged(tx, tenantId, 'time_zone');
+      if (updated.timezone !== before.timezone) await bookingScopeChanged(tx, tenantId);
       return updated;
     });
   },
@@ -77,7 +77,7 @@ export const resources = {
       }
       const updated = await plainResources.update(tx, tenantId, id, patch);
       // Its bookings are now at another location: reminders filtered by location follow them.
-      if (updated.locationId !== before.location_id) await bookingScopeChanged(tx, tenantId, 'resource_location');
+      if (updated.locationId !== before.location_id) await bookingScopeChanged(tx, tenantId);
       if (patch.capacity !== undefined && patch.capacity > before.capacity) {
         await record(tx, origin, {
           type: 'slot.freed',

@@ -5,8 +5,7 @@
 // hooks registered here run in the transaction of that change. The engine reconciles the tenant's reminders.
 import type { EntityManager } from 'typeorm';
 
-export type ScopeChange = 'resource_location' | 'default_language' | 'time_zone';
-type ScopeHook = (tx: EntityManager, tenantId: string, what: ScopeChange) => Promise<void>;
+type ScopeHook = (tx: EntityManager, tenantId: string) => Promise<void>;
 
 const hooks: ScopeHook[] = [];
 
@@ -14,6 +13,6 @@ export function onBookingScopeChange(hook: ScopeHook): void {
   hooks.push(hook);
 }
 
-export async function bookingScopeChanged(tx: EntityManager, tenantId: string, what: ScopeChange): Promise<void> {
-  for (const hook of hooks) await hook(tx, tenantId, what);
+export async function bookingScopeChanged(tx: EntityManager, tenantId: string): Promise<void> {
+  for (const hook of hooks) await hook(tx, tenantId);
 }

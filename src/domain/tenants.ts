@@ -92,10 +92,9 @@ export async function updateSettings(ds: DataSource, tenantId: string, patch: Se
         updated_at = now()
       WHERE id = $1 RETURNING *`,
     [tenantId, patch.name ?? null, patch.timezone ?? null, patch.defaultLanguage ?? null, 'adminEmail' in patch, patch.adminEmail ?? null]))!;
-    // The language of every booking whose customer has none: reminders filtered by language follow it.
-    if (r.default_language !== before.default_language) await bookingScopeChanged(tx, tenantId, 'default_language');
-    // The zone of locations without one of their own: reminders in days count calendar days there.
-    else if (r.timezone !== before.timezone) await bookingScopeChanged(tx, tenantId, 'time_zone');
+    // The language of every booking whose customer has none (reminders filtered by language follow it), and the zone
+    // of locations without one of their own (reminders in days count calendar days there).
+    if (r.default_language !== before.default_language || r.timezone !== before.timezone) await bookingScopeChanged(tx, tenantId);
     return toTenant(r);
   });
 }

@@ -30,7 +30,7 @@ onWorkflowChange((tx, tenantId, workflowId) => scheduleWorkflowReconcile(tx, ten
 onCustomerUpdated(async (tx, origin, before, after) => {
   if (before.language !== after.language) await reconcileCustomerBookings(tx, origin.tenantId, after.id);
 });
-onBookingScopeChange((tx, tenantId) => scheduleTenantReconcile(tx, tenantId));
+onBookingScopeChange(scheduleTenantReconcile);
 
 export interface Transports {
   mailer: Mailer;
