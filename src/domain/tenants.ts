@@ -81,7 +81,7 @@ export interface SettingsPatch {
 
 export async function updateSettings(ds: DataSource, tenantId: string, patch: SettingsPatch): Promise<Tenant> {
   return transaction(ds, async (tx) => {
-    const before = await one<{ default_language: string; timezone: string }>(tx, 'SELECT default_language, timezone FROM tenants WHERE id = $1 FOR NO KEY UPDATE', [tenantId]);
+    const before = await one<{ default_language: string }>(tx, 'SELECT default_language FROM tenants WHERE id = $1 FOR NO KEY UPDATE', [tenantId]);
     if (!before) throw notFound('tenant', tenantId);
     const r = (await one<TenantRow>(tx, `
       UPDATE tenants SET
@@ -92,9 +92,9 @@ export async function updateSettings(ds: DataSource, tenantId: string, patch: Se
         updated_at = now()
       WHERE id = $1 RETURNING *`,
     [tenantId, patch.name ?? null, patch.timezone ?? null, patch.defaultLanguage ?? null, 'adminEmail' in patch, patch.adminEmail ?? null]))!;
-    // The language of every booking whose customer has none (reminders filtered by language follow it), and the zone
-    // of locations without one of their own (reminders in days count calendar days there).
-    if (r.default_language !== before.default_language || r.timezone !== before.timezone) await bookingScopeChanged(tx, tenantId);
+    // The language of every booking whose customer has none: reminders filtered by language follow it. (Its time zone
+    // is not asked: every resource has a location, and every location its own zone.)
+    if (r.default_language !== before.default_language) await bookingScopeChanged(tx, tenantId);
     return toTenant(r);
   });
 }
