@@ -66,6 +66,7 @@ describe('The waiting list (admin UI, headless Chromium)', function () {
     const section = page.getByRole('region', { name: 'Waiting list' });
     // choices in words, not the codes stored (fifo, auto_assign)
     const firstIs = section.getByRole('combobox', { name: /^Who is first/ });
+    await firstIs.waitFor(); // the settings load after the page; reading the options sooner read none
     expect(await firstIs.locator('option').allInnerTexts()).to.include.members(['Highest priority score', 'Whoever waited longest']);
     await section.getByRole('button', { name: 'Add an entry' }).click();
     const name = section.getByLabel('Name', { exact: true }).last();
