@@ -67,6 +67,7 @@ export function engineTasks(o: EngineOptions): TaskList {
       await dispatchWithDue(o.ds, cache, { tenantId: p.tenantId, eventId: p.eventId });
     },
     [TASKS.runStep]: (payload, helpers) => runSteps(o.ds, deps, payload, helpers),
+    [TASKS.runWebhookStep]: (payload, helpers) => runSteps(o.ds, deps, payload, helpers),
     [TASKS.timedTrigger]: (payload) => fireTimed(o.ds, payload, { graceMs: o.lateGraceMs }),
     [TASKS.reconcileWorkflow]: (payload) => reconcileWorkflow(o.ds, payload),
   };

@@ -14,6 +14,8 @@ import type { WorkflowRow } from './workflows.js';
 export const TASKS = {
   dispatchEvent: 'dispatch_event',
   runStep: 'run_step',
+  /** run_step for steps that call a tenant's own endpoint (webhook actions); see stepTaskOf. */
+  runWebhookStep: 'run_webhook_step',
   timedTrigger: 'timed_trigger',
   reconcileWorkflow: 'reconcile_workflow',
 } as const;
@@ -41,8 +43,17 @@ export interface RunMeta {
 /** How many attempts a step of this action gets (its module says; 5 otherwise). */
 const maxAttemptsOf = (actionType: string): number => actions.get(actionType)?.module.maxAttempts ?? 5;
 
+/**
+ * The task that runs a step of this action. A step that calls an endpoint the tenant chose (channel `webhook`) waits
+ * on a system neither we nor other tenants control, up to its timeout: it runs in the pool that waits on endpoints
+ * (src/worker/pools.ts), so one tenant's hanging endpoint never holds the slots that send everyone's emails, texts
+ * and reminders. Both tasks run the same handler; a job's task is fixed when it is added.
+ */
+export const stepTaskOf = (actionType: string): string =>
+  actions.get(actionType)?.module.channel === 'webhook' ? TASKS.runWebhookStep : TASKS.runStep;
+
 export function stepJob(tenantId: string, runId: string, step: number, actionType: string, extra: Record<string, unknown> = {}): JobSpec {
-  return { task: TASKS.runStep, payload: { tenantId, runId, step, ...extra }, maxAttempts: maxAttemptsOf(actionType) };
+  return { task: stepTaskOf(actionType), payload: { tenantId, runId, step, ...extra }, maxAttempts: maxAttemptsOf(actionType) };
 }
 
 /** Steps one batch job of first steps holds at most (32): more go in more jobs, so many sends are not one job's. */
@@ -57,9 +68,10 @@ export interface RunSet {
 
 export interface RecordedRun { runId: string; workflowId: string; decision: string }
 
-/** maxAttemptsOf every action, as JSON for step jobs added in SQL; made on first use. */
-let maxAttemptsJson: string | undefined;
-const maxAttemptsByAction = (): string => (maxAttemptsJson ??= JSON.stringify(Object.fromEntries([...actions.keys()].map((type) => [type, maxAttemptsOf(type)]))));
+/** stepTaskOf and maxAttemptsOf every action, as JSON for step jobs added in SQL; made on first use. */
+let stepJobsJson: string | undefined;
+const stepJobsByAction = (): string => (stepJobsJson ??= JSON.stringify(Object.fromEntries([...actions.keys()]
+  .map((type) => [type, { task: stepTaskOf(type), maxAttempts: maxAttemptsOf(type) }]))));
 
 /**
  * Records one run per decision of every set (unique per workflow and dedupe key: a retried dispatch adds nothing),
@@ -109,8 +121,8 @@ export async function recordRunSets(db: Queryable, sets: readonly RunSet[]): Pro
     ), jobs AS (
       SELECT count(*) AS added FROM (
         SELECT array_agg(json_populate_record(NULL::graphile_worker.job_spec, json_build_object(
-                 'identifier', '${TASKS.runStep}', 'payload', first.payload,
-                 'max_attempts', coalesce(($18::jsonb ->> first.action_type)::int, 5)))) AS specs
+                 'identifier', coalesce($18::jsonb -> first.action_type ->> 'task', '${TASKS.runStep}'), 'payload', first.payload,
+                 'max_attempts', coalesce(($18::jsonb -> first.action_type ->> 'maxAttempts')::int, 5)))) AS specs
         FROM first
       ) wanted, LATERAL graphile_worker.add_jobs(wanted.specs)
       WHERE wanted.specs IS NOT NULL
@@ -122,7 +134,7 @@ export async function recordRunSets(db: Queryable, sets: readonly RunSet[]): Pro
     (r) => r.s.meta.bookingId ?? null, (r) => r.s.meta.scheduledFor?.toISOString() ?? null, (r) => r.s.meta.depth,
     // A skipped run keeps no actions: none are serialized and sent for it.
     (r) => r.d.decision, (r) => r.d.reason, (r) => (r.d.decision === 'ran' ? JSON.stringify(r.d.workflow.actions) : '[]'),
-  ]), ...columns(marks, [(s) => s.tenantId, (s) => s.meta.eventId]), maxAttemptsByAction()]);
+  ]), ...columns(marks, [(s) => s.tenantId, (s) => s.meta.eventId]), stepJobsByAction()]);
   const out: RecordedRun[][] = sets.map(() => []);
   for (const r of inserted) out[r.set].push({ runId: r.id, workflowId: r.workflow_id, decision: r.decision });
   return out;

@@ -73,7 +73,9 @@ describe('dispatching many events at once', () => {
     const undispatched = await rows(w.app.ds, 'SELECT id FROM events WHERE tenant_id = ANY($1) AND dispatched_at IS NULL', [[c.tenantId, other.tenantId]]);
     expect(undispatched).to.deep.equal([]);
 
-    const [batch, ...more] = await jobsOf('run_step', c.tenantId);
+    // Webhook steps: the task of the pool that waits on endpoints (stepTaskOf).
+    expect(await jobsOf('run_step', c.tenantId)).to.deep.equal([]);
+    const [batch, ...more] = await jobsOf('run_webhook_step', c.tenantId);
     expect(more).to.deep.equal([]);
     expect(batch.payload).to.have.length(3);
     const runIds = (await Promise.all(ids.map((id) => bookingRuns(c, id)))).map((runs) => runs.find((r) => r.workflowId === wf.id)!.id);
@@ -87,7 +89,7 @@ describe('dispatching many events at once', () => {
     const worker = await w.app.startWorker();
     // Two steps succeeded; graphile-worker keeps the job with the failed step alone, for its retry.
     const retry = await eventually(async () => {
-      const [j] = await jobsOf('run_step', c.tenantId);
+      const [j] = await jobsOf('run_webhook_step', c.tenantId);
       return j && j.attempts === 1 && j.payload.length === 1 ? j : null;
     }, 15000, 'the batch job to keep only the failed step');
     const failedRun = retry.payload[0].runId as string;

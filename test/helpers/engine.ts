@@ -66,4 +66,4 @@ export async function runDueNow(app: TestApp, where = 'true'): Promise<number> {
 
 /** Makes the step retries waiting for their backoff due now. */
 export const retryStepsNow = (app: TestApp): Promise<number> =>
-  runDueNow(app, "task_id IN (SELECT id FROM graphile_worker._private_tasks WHERE identifier = 'run_step')");
+  runDueNow(app, "task_id IN (SELECT id FROM graphile_worker._private_tasks WHERE identifier IN ('run_step', 'run_webhook_step'))");

@@ -90,4 +90,24 @@ describe('webhook tenant and endpoint isolation', () => {
     expect(slow.inFlight, 'B\'s email went out while all of A\'s deliveries were still waiting for an answer').to.equal(4);
     for (const s of subs) await a.delete(`/api/webhooks/${s.id}`);
   });
+
+  it('keeps sending workflow messages while one tenant\'s workflow webhook steps all hang: they run in the endpoint pool', async () => {
+    // A's workflow calls its own endpoint on every booking, and that endpoint answers only after 8 s. Four bookings,
+    // each step in its own job, fill 4 slots: were those the slots that send emails, B's confirmation would wait.
+    await eventually(async () => slow.inFlight === 0, 15_000, 'the slow endpoint to answer what it holds');
+    slow.reset();
+    slow.slow(8000);
+    const hook = await a.post('/api/workflows', { name: 'To our system', trigger: { type: 'booking.created' }, actions: [{ type: 'webhook', config: { url: `${slow.url}/step` } }] });
+    expect(hook.status, JSON.stringify(hook.body)).to.equal(201);
+    const wf = await b.post('/api/workflows', { name: 'Confirmed', trigger: { type: 'booking.created' }, actions: [{ type: 'email', config: { to: 'customer', subject: 'Confirmed {{booking.id}}', html: 'x' } }] });
+    expect(wf.status).to.equal(201);
+    for (let i = 1; i <= 4; i++) {
+      await newBooking(a);
+      await eventually(async () => slow.inFlight === i, 10_000, `webhook step ${i} to wait on A's endpoint`);
+    }
+    const mine = await newBooking(b);
+    await w.smtp.waitFor((m) => m.subject === `Confirmed ${mine.id}`, 15_000);
+    expect(slow.inFlight, 'B\'s email went out while all of A\'s webhook steps were still waiting for an answer').to.equal(4);
+    await a.post(`/api/workflows/${hook.body.id}/disable`);
+  });
 });
