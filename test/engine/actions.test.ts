@@ -140,17 +140,19 @@ describe('actions end to end', () => {
   it('calls a webhook signed per Standard Webhooks, with a JSON body built from templated leaves', async () => {
     const wf = await workflow({
       trigger: { type: 'booking.created' },
-      actions: [{ type: 'webhook', config: { url: `${w.hooks.url}/hook`, headers: { 'X-Club': '{{tenant.name}}' }, body: { booking: '{{booking.id}}', who: '{{customer.name}}', nested: ['{{resource.name}}', 42] } } }],
+      actions: [{ type: 'webhook', config: { url: `${w.hooks.url}/hook`, headers: { 'X-Club': '{{tenant.name}}', 'X-Who': '{{customer.name}}' }, body: { booking: '{{booking.id}}', who: '{{customer.name}}', nested: ['{{resource.name}}', 42] } } }],
     });
     const secret = wf.secrets![Object.keys(wf.secrets!)[0]].signing;
     expect(secret).to.match(/^whsec_/);
     w.hooks.setSecrets([secret]);
-    await c.patch('/api/customers/m-2', { name: 'Ola "the \\"quote\\"" {Hansen}' });
+    await c.patch('/api/customers/m-2', { name: 'Łukasz "the \\"quote\\"" {Hansen} Øye 山田' });
     const b = (await c.post('/api/bookings', booking({ customerId: 'm-2', ...slot() }))).body;
     const req = await w.hooks.waitFor((r) => (r.body as { booking?: string })?.booking === b.id);
     expect(req.verified).to.equal(true);
-    expect(req.body).to.deep.equal({ booking: b.id, who: 'Ola "the \\"quote\\"" {Hansen}', nested: ['Court 1', 42] });
+    expect(req.body).to.deep.equal({ booking: b.id, who: 'Łukasz "the \\"quote\\"" {Hansen} Øye 山田', nested: ['Court 1', 42] });
     expect(req.headers['x-club']).to.equal('Tenant t-act');
+    // A header carries a name in any script, as UTF-8 (Node reads header bytes as Latin-1)
+    expect(Buffer.from(req.headers['x-who'] as string, 'latin1').toString('utf8')).to.equal('Łukasz "the \\"quote\\"" {Hansen} Øye 山田');
     expect(req.headers['webhook-id']).to.match(/^msg_/);
     expect(() => new Webhook(secret).verify(req.rawBody, req.headers as Record<string, string>)).to.not.throw();
     await c.patch('/api/customers/m-2', { name: 'Ola Hansen' });
