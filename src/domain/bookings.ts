@@ -261,6 +261,13 @@ export async function updateBookingIn(tx: EntityManager, origin: Origin, id: str
 
   const moved = 'startTime' in changes || 'endTime' in changes || 'resourceId' in changes;
   const capacityTouched = moved || 'seats' in changes;
+  // A final booking is a record of what happened: moving it would hold no seat, and it would start over the reminders
+  // and follow-ups of its new time (a second "thank you for coming" after an end time is corrected). Notes, language
+  // and service stay editable.
+  if (capacityTouched && !holdsCapacity(before.status)) {
+    const fields = Object.keys(changes).filter((f) => f === 'startTime' || f === 'endTime' || f === 'resourceId' || f === 'seats');
+    throw conflict('BOOKING_FINAL', `a ${before.status} booking is final: its ${fields.join(', ')} cannot change; make a new booking for another time`);
+  }
   let locations = new Map<string, string>();
   if (holdsCapacity(before.status) && capacityTouched) {
     const locked = await lockResources(tx, tenantId, [before.resourceId, next.resourceId]);

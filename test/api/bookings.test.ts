@@ -111,6 +111,24 @@ describe('bookings and capacity', () => {
     expect(other.id).to.be.a('string');
   });
 
+  it('keeps a final booking where it was: its time, resource and seats answer 409 BOOKING_FINAL, its notes still change', async () => {
+    const b = (await c.post('/api/bookings', booking({ startTime: inHours(650), endTime: inHours(651) }))).body;
+    expect((await c.post(`/api/bookings/${b.id}/status`, { status: 'cancelled' })).status).to.equal(200);
+    const events = async () => (await c.get(`/api/events?type=booking.changed&limit=200`)).body.items.filter((e: { subjectId: string }) => e.subjectId === b.id).length;
+    for (const patch of [{ startTime: inHours(652), endTime: inHours(653) }, { resourceId: 'r-3' }, { seats: 2 }]) {
+      const res = await c.patch(`/api/bookings/${b.id}`, patch);
+      expect(res.status, JSON.stringify(patch)).to.equal(409);
+      expect(res.body.code).to.equal('BOOKING_FINAL');
+      expect(res.body.detail).to.include('cancelled').and.include(Object.keys(patch)[0]);
+    }
+    const stored = (await c.get(`/api/bookings/${b.id}`)).body;
+    expect(stored).to.include({ startTime: b.startTime, resourceId: b.resourceId, seats: 1 });
+    expect(await events(), 'nothing recorded').to.equal(0);
+    const noted = await c.patch(`/api/bookings/${b.id}`, { notes: 'called to say sorry' });
+    expect(noted.status).to.equal(200);
+    expect(noted.body.notes).to.equal('called to say sorry');
+  });
+
   it('deletes a booking with 204, then answers 404 for it', async () => {
     const b = (await c.post('/api/bookings', booking({ startTime: inHours(700), endTime: inHours(701) }))).body;
     expect((await c.delete(`/api/bookings/${b.id}`)).status).to.equal(204);

@@ -74,6 +74,8 @@ export const bookingRoutes: RouteSpec[] = [
   defineRoute({
     method: 'patch', path: '/bookings/:id', tag: 'Bookings', access: 'tenant',
     summary: 'Change a booking\'s time, resource, service, seats, language or notes',
+    description: 'A move or more seats is checked against capacity (409 `SLOT_FULL`). A final booking (declined, cancelled, '
+      + 'not_taken, completed) keeps its time, resource and seats (409 `BOOKING_FINAL`); its notes, language and service can change.',
     params: S.idParam, body: S.bookingPatch,
     responses: { 200: { description: 'the booking as it now is', schema: S.booking } },
     handler: async ({ deps, origin, params, body }) => {
