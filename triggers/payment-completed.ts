@@ -1,8 +1,8 @@
 import { defineTrigger } from '../src/engine/contracts.js';
 import { sampleBooking } from '../src/engine/samples.js';
-import { contextVariables } from '../src/engine/variables.js';
+import { contextVariables, dateTime } from '../src/engine/variables.js';
 
-const payment = { type: 'object', properties: { id: { type: 'string' }, amount: { type: 'number' }, currency: { type: 'string' }, status: { type: 'string' }, completedAt: { type: ['string', 'null'] } } };
+const payment = { type: 'object', properties: { id: { type: 'string' }, amount: { type: 'number' }, currency: { type: 'string' }, status: { type: 'string' }, completedAt: dateTime(undefined, true) } };
 
 export const paymentCompleted = defineTrigger<Record<string, never>>({
   type: 'payment.completed',

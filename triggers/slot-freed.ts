@@ -1,7 +1,7 @@
 import { SLOT_FREED_REASONS } from '../src/domain/events.js';
 import { defineTrigger } from '../src/engine/contracts.js';
 import { sampleBooking } from '../src/engine/samples.js';
-import { contextVariables } from '../src/engine/variables.js';
+import { contextVariables, dateTime } from '../src/engine/variables.js';
 
 interface Config { reasons?: string[] }
 
@@ -17,7 +17,7 @@ export const slotFreed = defineTrigger<Config>({
   listensTo: ['slot.freed'],
   matches: (event, config) => !config.reasons?.length || config.reasons.includes(event.data.reason as string),
   variables: contextVariables({
-    resourceId: { type: 'string' }, locationId: { type: 'string' }, startTime: { type: 'string' }, endTime: { type: ['string', 'null'] },
+    resourceId: { type: 'string' }, locationId: { type: 'string' }, startTime: dateTime(), endTime: dateTime(undefined, true),
     seats: { type: 'integer' }, reason: { type: 'string' }, bookingId: { type: ['string', 'null'] },
     entryId: { type: ['string', 'null'], description: 'the waitlist entry whose offer ended (offer_* reasons)' },
     occurrence: { type: ['string', 'null'], description: 'identifies the freed seat across the offers made for it' },

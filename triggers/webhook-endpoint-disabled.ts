@@ -1,5 +1,5 @@
 import { defineTrigger } from '../src/engine/contracts.js';
-import { contextVariables } from '../src/engine/variables.js';
+import { contextVariables, dateTime } from '../src/engine/variables.js';
 
 const str = { type: 'string' };
 const nstr = { type: ['string', 'null'] };
@@ -20,7 +20,7 @@ export const webhookEndpointDisabled = defineTrigger<Record<string, never>>({
     },
     reason: { type: 'string', enum: ['gone', 'failing'], description: 'gone: the endpoint answered 410; failing: 5 days of failures' },
     detail: { type: 'string', description: 'the reason in words' },
-    failingSince: { ...nstr, description: 'first failure of the streak, ISO 8601' },
+    failingSince: dateTime('first failure of the streak, ISO 8601', true),
     lastStatusCode: { type: ['integer', 'null'] },
     lastError: nstr,
   }),

@@ -5,13 +5,16 @@ import { BOOKING_STATUSES } from '../domain/bookings.js';
 
 const str = (description?: string): JSONSchema => ({ type: 'string', ...(description ? { description } : {}) });
 const nstr = (description?: string): JSONSchema => ({ type: ['string', 'null'], ...(description ? { description } : {}) });
+/** A point in time, ISO 8601: what formatDate, formatTime and formatDay take (checked when a template is saved). */
+export const dateTime = (description?: string, nullable = false): JSONSchema =>
+  ({ type: nullable ? ['string', 'null'] : 'string', format: 'date-time', ...(description ? { description } : {}) });
 const obj = (properties: Record<string, JSONSchema>, nullable = false): JSONSchema => ({ type: nullable ? ['object', 'null'] : 'object', properties });
 
 export const bookingVars = obj({
   id: str(), customerId: str(), resourceId: str(), serviceId: nstr(),
-  startTime: str('start, ISO 8601: use {{formatDate booking.startTime}}'), endTime: str('end, ISO 8601'),
+  startTime: dateTime('start, ISO 8601: use {{formatDate booking.startTime}}'), endTime: dateTime('end, ISO 8601'),
   seats: { type: 'integer' }, status: { type: 'string', enum: [...BOOKING_STATUSES] }, language: nstr(), notes: nstr(),
-  createdAt: str(), updatedAt: str(),
+  createdAt: dateTime(), updatedAt: dateTime(),
 }, true);
 export const customerVars = obj({ id: str(), name: str(), email: nstr(), phone: nstr(), language: nstr(), tier: nstr() }, true);
 export const resourceVars = obj({ id: str(), name: str(), email: nstr(), phone: nstr(), capacity: { type: 'integer' }, locationId: str() }, true);
@@ -30,7 +33,7 @@ export function contextVariables(eventData: Record<string, JSONSchema> = {}, ext
     tenant: tenantVars,
     // The event's data is closed: a typo such as {{event.data.resaon}} is refused when the workflow is saved.
     event: obj({
-      id: nstr(), type: str(), occurredAt: str(),
+      id: nstr(), type: str(), occurredAt: dateTime(),
       data: { type: 'object', properties: { booking: bookingVars, customer: customerVars, ...eventData }, additionalProperties: false },
     }),
     ...extra,
@@ -45,7 +48,7 @@ export function customerVariables(): JSONSchema {
   return obj({
     customer: customerVars,
     tenant: tenantVars,
-    event: obj({ id: nstr(), type: str(), occurredAt: str(), data: { type: 'object', properties: { customer: customerVars }, additionalProperties: false } }),
+    event: obj({ id: nstr(), type: str(), occurredAt: dateTime(), data: { type: 'object', properties: { customer: customerVars }, additionalProperties: false } }),
   });
 }
 

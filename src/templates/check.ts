@@ -6,7 +6,7 @@
 import { handlebars } from './render.js';
 import { helperSpec, HELPER_NAMES } from './helpers.js';
 import { DATE_STYLES, isDateStyle, isValidTimeZone } from './format.js';
-import { closest, itemsOf, resolve, type JSONSchema, type Schema } from './schema.js';
+import { closest, itemsOf, notADate, resolve, type JSONSchema, type Schema } from './schema.js';
 
 export interface TemplateProblem {
   message: string;
@@ -184,8 +184,17 @@ function checkArgs(spec: NonNullable<ReturnType<typeof helperSpec>>, node: Call,
   if (spec.name === 'formatDate' && style && isLiteral(style) && !isDateStyle((style as hbs.AST.StringLiteral).value)) {
     report(walk, style, `formatDate style must be one of ${Object.keys(DATE_STYLES).map((s) => `"${s}"`).join(', ')}`);
   }
-  return node.params.map((param) => checkExpression(param, walk));
+  const schemas = node.params.map((param) => checkExpression(param, walk));
+  // A date helper given a name, a number or a status renders nothing at send time: a message with a gap.
+  const value = node.params[0];
+  if (DATE_HELPERS.has(spec.name) && value?.type === 'PathExpression' && schemas[0] !== undefined) {
+    const what = notADate(schemas[0], walk.root);
+    if (what) report(walk, value, `"${spec.name}" formats a date and time, and ${(value as hbs.AST.PathExpression).original} is ${what}; e.g. ${usage(spec)}`);
+  }
+  return schemas;
 }
+
+const DATE_HELPERS = new Set(['formatDate', 'formatTime', 'formatDay']);
 
 function checkExpression(expression: hbs.AST.Expression, walk: Walk): Schema {
   if (expression.type === 'PathExpression') return checkPath(expression as hbs.AST.PathExpression, walk);

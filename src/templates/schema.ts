@@ -113,6 +113,26 @@ export function child(schema: Schema, key: string, root: JSONSchema): Step {
   return container ? { ok: false, keys: [...keys].sort() } : { ok: false, keys: [], scalar: describeScalar(vs) };
 }
 
+/**
+ * What a value of this schema is, when it is known not to be a date-time: e.g. "text", "a number", "an object"; null
+ * when it is (or may be) a date-time. Date-time variables say `format: 'date-time'` (or `date`); a schema without a
+ * declared type, and any open one, may be anything, so it passes.
+ */
+export function notADate(schema: Schema, root: JSONSchema): string | null {
+  const kinds = new Set<string>();
+  for (const v of variants(schema, root)) {
+    if (typeof v === 'boolean') {
+      if (v) return null;
+      continue;
+    }
+    const declared = types(v)?.filter((t) => t !== 'null');
+    if (declared === undefined) return null;
+    if (declared.includes('string') && (v.format === 'date-time' || v.format === 'date')) return null;
+    for (const t of declared) kinds.add(t === 'string' ? 'text' : /^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`);
+  }
+  return kinds.size ? [...kinds].join(' or ') : null;
+}
+
 /** Resolves a dotted path; on failure, says at which segment and what was known there. */
 export function resolve(schema: Schema, parts: string[], root: JSONSchema):
   | { ok: true; schema: Schema }

@@ -2,22 +2,22 @@
 import type { EventType } from '../domain/events.js';
 import { defineTrigger, type JSONSchema, type RunContext, type TriggerModule } from '../engine/contracts.js';
 import { sampleBooking } from '../engine/samples.js';
-import { bookingVars, contextVariables } from '../engine/variables.js';
+import { bookingVars, contextVariables, dateTime } from '../engine/variables.js';
 
 const s = (t: string | string[] = 'string'): JSONSchema => ({ type: t });
 export const entryVars: JSONSchema = {
   type: 'object',
   description: 'the waitlist entry as it is now',
   properties: {
-    id: s(), clubId: s(), resourceId: s(), memberId: s(), desiredStart: s(), desiredEnd: s(), seats: s('integer'),
-    priorityScore: s('integer'), status: s(), offeredAt: s(['string', 'null']), offerExpiresAt: s(['string', 'null']),
-    acceptedAt: s(['string', 'null']), cancelledAt: s(['string', 'null']), reservationId: s(['string', 'null']), createdAt: s(),
+    id: s(), clubId: s(), resourceId: s(), memberId: s(), desiredStart: dateTime(), desiredEnd: dateTime(), seats: s('integer'),
+    priorityScore: s('integer'), status: s(), offeredAt: dateTime(undefined, true), offerExpiresAt: dateTime(undefined, true),
+    acceptedAt: dateTime(undefined, true), cancelledAt: dateTime(undefined, true), reservationId: s(['string', 'null']), createdAt: dateTime(),
   },
 };
 export const offerVars: JSONSchema = {
   type: ['object', 'null'],
   description: 'while an offer is open: until when, and signed links to accept or decline it (no login needed)',
-  properties: { expiresAt: s(), acceptUrl: s(), declineUrl: s() },
+  properties: { expiresAt: dateTime(), acceptUrl: s(), declineUrl: s() },
 };
 
 export const sampleEntry = {
@@ -39,7 +39,7 @@ export function waitlistTrigger(type: EventType & `waitlist.${string}`, title: s
     variables: contextVariables(
       {
         entry: entryVars, memberId: s(), resourceId: s(), locationId: s(), bookingId: s(['string', 'null']), ...(opts.booking ? { booking: bookingVars } : {}),
-        offer: { type: 'object', properties: { expiresAt: s() } }, requeued: s('boolean'), reason: s(['string', 'null']), wasOffered: s('boolean'),
+        offer: { type: 'object', properties: { expiresAt: dateTime() } }, requeued: s('boolean'), reason: s(['string', 'null']), wasOffered: s('boolean'),
       },
       { entry: entryVars, offer: offerVars },
     ),

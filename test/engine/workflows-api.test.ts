@@ -132,6 +132,7 @@ describe('workflows API', () => {
       { config: { subject: 'Hi', html: '<p>{{customer.nmae}}</p>' }, pointer: '/actions/1/config/html', words: ['customer.nmae', 'customer.name'] },
       { config: { subject: 'Hi {{shout customer.name}}', html: 'x' }, pointer: '/actions/1/config/subject', words: ['unknown helper', 'shout'] },
       { config: { subject: 'Hi', html: 'x', variants: { nb: { subject: '{{booking.colour}}' } } }, pointer: '/actions/1/config/variants/nb/subject', words: ['booking.colour'] },
+      { config: { subject: 'Hi', html: 'See you {{formatDate customer.name}}' }, pointer: '/actions/1/config/html', words: ['formatDate', 'customer.name is text'] },
     ];
     for (const t of cases) {
       const res = await c.post('/api/workflows', {

@@ -9,7 +9,7 @@ const variables: JSONSchema = {
     booking: {
       type: ['object', 'null'],
       properties: {
-        id: str, startTime: str, seats: { type: 'integer' },
+        id: str, startTime: { type: 'string', format: 'date-time' }, seats: { type: 'integer' },
         lines: { type: 'array', items: { type: 'object', properties: { name: str, price: { type: 'number' } } } },
       },
     },
@@ -103,6 +103,15 @@ describe('templates: checkTemplate rejects', () => {
     expect(messages('{{formatDate booking.startTime tz="Europe/Olso"}}')).to.deep.equal(['tz="Europe/Olso" is not a time zone; use an IANA name like "Europe/Oslo"']);
     expect(messages('{{each booking.lines}}')[0]).to.match(/^"each" is a block helper: write \{\{#each \.\.\.\}\}/);
     expect(messages('{{#eq booking.id "x"}}y{{/eq}}')).to.deep.equal(['"eq" is not a block helper; use it inside if, e.g. {{#if (eq a b)}}...{{/if}}']);
+  });
+
+  it('a date helper given something that is not a date, which would render as nothing', () => {
+    expect(messages('{{formatDate customer.name}}')).to.deep.equal([
+      '"formatDate" formats a date and time, and customer.name is text; e.g. {{formatDate booking.startTime}}']);
+    expect(messages('{{formatTime booking.seats}}')[0]).to.include('booking.seats is an integer');
+    expect(messages('{{formatDay booking}}')[0]).to.include('booking is an object');
+    // a date-time, and values of unknown type (an open schema, the from/to of a change), pass
+    expect(check('{{formatDay booking.startTime}} {{formatTime changes.startTime.to}} {{formatDate anything.x}} {{formatDate event.data.at}}')).to.deep.equal([]);
   });
 
   it('a syntax error, with its line and column', () => {
