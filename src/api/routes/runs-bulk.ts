@@ -11,7 +11,15 @@ export const runBulkRoutes: RouteSpec[] = [
     summary: 'Re-run the failed steps of every run that has one (oldest first, at most 1,000 per call; `more` says when there are more)',
     description: 'Optionally only runs created `since` a time, or of one `workflowId`. Messages already sent are not sent again.',
     body: S.object({ since: S.dateTime, workflowId: S.id }),
-    responses: { 200: { description: '{ retried, more }' } },
+    responses: {
+      200: {
+        description: 'how many runs were retried',
+        schema: S.object({
+          retried: { type: 'integer', description: 'runs whose failed steps were queued again' },
+          more: { type: 'boolean', description: 'more runs have failed steps: call again' },
+        }, ['retried', 'more']),
+      },
+    },
     handler: async ({ deps, tenantId, body }) => {
       const workflowId = body.workflowId as string | undefined;
       // A workflow this tenant does not have is a 404, as everywhere, not "nothing to retry".

@@ -16,6 +16,7 @@ import {
 import { getBooking } from '../../domain/bookings.js';
 import { defineRoute, type RouteSpec } from '../route.js';
 import * as S from '../schemas.js';
+import { actionCatalog, defaultsList, dryRunResult, run, triggerCatalog, workflow } from '../workflow-answers.js';
 
 const W = workflowSchemas();
 /**
@@ -37,26 +38,6 @@ async function checkWebhookUrls(steps: WorkflowInput['actions'], allowPrivate: b
 
 /** A workflow whose templates do not fit its trigger (a syntax error, a variable it does not offer). */
 const TEMPLATE_INVALID_RESPONSE = { description: 'TEMPLATE_INVALID: a template does not fit the trigger; errors[] names the action, field and variable' };
-
-const workflow = S.object({
-  id: S.id, name: { type: 'string' }, description: { type: ['string', 'null'] }, enabled: { type: 'boolean' },
-  trigger: { type: 'object' }, filters: { type: 'object' }, actions: { type: 'array' },
-  builtin: { type: ['string', 'null'], description: 'set on default workflows (restorable)' },
-  version: { type: 'integer' }, summary: { type: 'string', description: 'the trigger in words' },
-  actionSummaries: { type: 'array', items: { type: 'string' }, description: 'each action in words' },
-  lastRun: { type: ['object', 'null'], description: 'in lists: the newest run (id, decision, reason, status, createdAt)' },
-  secrets: { type: 'object', description: 'signing secrets generated for new webhook steps, by step id; shown once' },
-  createdAt: { type: 'string' }, updatedAt: { type: 'string' },
-}, ['id', 'name', 'enabled', 'trigger', 'filters', 'actions']);
-
-const run = S.object({
-  id: S.id, workflowId: S.id, workflowName: { type: 'string' }, triggerType: { type: 'string' }, eventId: { type: ['string', 'null'] },
-  bookingId: { type: ['string', 'null'] }, scheduledFor: { type: ['string', 'null'] }, decision: { type: 'string', enum: ['ran', 'skipped'] },
-  reason: { type: ['string', 'null'], description: 'why it was skipped: filter:status, late:skip, stale:rescheduled, trigger:no_match, loop:depth, ...' },
-  status: { type: 'string' }, steps: { type: 'array' }, createdAt: { type: 'string' }, finishedAt: { type: ['string', 'null'] },
-  workflowVersion: { type: 'integer', description: 'the version of the workflow the run used' },
-  depth: { type: 'integer', description: 'how many runs caused this one (a chain stops at 3: loop:depth)' },
-}, ['id', 'workflowId', 'decision', 'status']);
 
 const dryRunBody = S.object({
   bookingId: S.id,
@@ -93,7 +74,7 @@ export const workflowRoutes: RouteSpec[] = [
   defineRoute({
     method: 'get', path: '/catalog/triggers', tag: 'Catalog', access: 'tenant',
     summary: 'Every trigger: title, description, config schema, and the variables its templates can use',
-    responses: { 200: { description: 'the triggers' } },
+    responses: { 200: { description: 'the triggers and the template helpers', schema: triggerCatalog } },
     handler: async () => ({
       body: {
         items: [...triggers.values()].map(({ module: t }) => ({
@@ -107,7 +88,7 @@ export const workflowRoutes: RouteSpec[] = [
   defineRoute({
     method: 'get', path: '/catalog/actions', tag: 'Catalog', access: 'tenant',
     summary: 'Every action: title, description, config schema, and which fields are templates',
-    responses: { 200: { description: 'the actions' } },
+    responses: { 200: { description: 'the actions', schema: actionCatalog } },
     handler: async () => ({
       body: {
         items: [...actions.values()].map(({ module: a }) => ({
@@ -145,7 +126,7 @@ export const workflowRoutes: RouteSpec[] = [
   defineRoute({
     method: 'get', path: '/workflows/defaults', tag: 'Workflows', access: 'admin',
     summary: 'The default (built-in) workflows, whether each exists in this tenant and whether it was modified',
-    responses: { 200: { description: 'the defaults' } },
+    responses: { 200: { description: 'the defaults', schema: defaultsList } },
     handler: async ({ deps, tenantId }) => ({ body: { items: await defaultsStatus(deps.ds, tenantId) } }),
   }),
   defineRoute({
@@ -207,7 +188,7 @@ export const workflowRoutes: RouteSpec[] = [
     method: 'post', path: '/workflows/:id/test', tag: 'Workflows', access: 'admin',
     summary: 'Dry run: what this workflow would do for a booking (or the trigger\'s sample), without sending or changing anything',
     params: S.idParam, body: dryRunBody,
-    responses: { 200: { description: 'the decision and every rendered message or request' } },
+    responses: { 200: { description: 'the decision and every rendered message or request', schema: dryRunResult } },
     handler: async ({ deps, tenantId, params, body }) => {
       const w = await getWorkflow(deps.ds, tenantId, params.id);
       if (body.bookingId) await getBooking(deps.ds, tenantId, body.bookingId);
@@ -218,7 +199,7 @@ export const workflowRoutes: RouteSpec[] = [
     method: 'post', path: '/workflows/test', tag: 'Workflows', access: 'admin',
     summary: 'Dry run of an unsaved workflow (the builder\'s live preview); validates it like a save',
     body: S.object({ workflow: W.unsaved, bookingId: S.id, language: S.language }, ['workflow']),
-    responses: { 200: { description: 'the decision and every rendered message or request' } },
+    responses: { 200: { description: 'the decision and every rendered message or request', schema: dryRunResult } },
     handler: async ({ deps, tenantId, body }) => {
       const input = body.workflow as WorkflowInput;
       let doc;
