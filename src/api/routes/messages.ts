@@ -7,6 +7,21 @@ import { problemOf, sendProblem } from '../problem.js';
 import { defineRoute, type ApiDeps, type RouteSpec } from '../route.js';
 import * as S from '../schemas.js';
 
+const nstr = S.nullable({ type: 'string' });
+const message = S.object({
+  id: S.id, runId: nstr, stepIdx: { type: ['integer', 'null'], description: 'the step of the run that made it' }, bookingId: nstr,
+  channel: { type: 'string', enum: ['email', 'sms', 'webhook'] },
+  recipient: { type: 'string', description: 'an email address, a phone number or a URL' }, subject: nstr,
+  body: { type: 'string', description: 'the text (emails: the plain-text part; webhooks: the JSON body sent)' }, html: nstr,
+  payload: { type: ['object', 'null'], description: 'webhooks: the method and headers of the request; null for email and SMS' },
+  status: { type: 'string', enum: ['pending', 'sending', 'sent', 'captured', 'failed', 'delivered', 'undelivered'], description: 'captured: kept, not sent (no provider configured)' },
+  providerId: nstr, providerStatus: { ...nstr, description: 'the provider\'s last delivery report (SMS)' },
+  response: { type: ['string', 'object', 'null'], description: 'what the provider answered: the SMTP reply, the SMS provider\'s status, a webhook\'s status, body and duration' },
+  attempts: { type: 'integer' }, lastError: nstr, createdAt: S.dateTime, sentAt: S.nullable(S.dateTime), updatedAt: S.dateTime,
+  claimedUntil: { ...S.nullable(S.dateTime), description: 'internal: until when an attempt that is sending it holds it' },
+}, ['id', 'runId', 'stepIdx', 'bookingId', 'channel', 'recipient', 'subject', 'body', 'html', 'payload', 'status', 'providerId', 'providerStatus',
+  'response', 'attempts', 'lastError', 'createdAt', 'sentAt', 'updatedAt', 'claimedUntil']);
+
 export const messageRoutes: RouteSpec[] = [
   defineRoute({
     method: 'get', path: '/messages', tag: 'Outbox', access: 'admin',
@@ -15,13 +30,13 @@ export const messageRoutes: RouteSpec[] = [
       ...S.pageQuery, channel: { type: 'string', enum: ['email', 'sms', 'webhook'] },
       status: { type: 'string', enum: ['pending', 'sent', 'captured', 'failed', 'delivered', 'undelivered'] }, bookingId: S.id, runId: S.id,
     }),
-    responses: { 200: { description: 'a page of messages' } },
+    responses: { 200: { description: 'a page of messages', schema: S.page(message) } },
     handler: async ({ deps, tenantId, query }) => ({ body: await listMessages(deps.ds, tenantId, query as never) }),
   }),
   defineRoute({
     method: 'get', path: '/messages/:id', tag: 'Outbox', access: 'admin',
     summary: 'One outgoing message', params: S.idParam,
-    responses: { 200: { description: 'the message' } },
+    responses: { 200: { description: 'the message', schema: message } },
     handler: async ({ deps, tenantId, params }) => ({ body: await getMessage(deps.ds, tenantId, params.id) }),
   }),
 ];
