@@ -19,6 +19,11 @@ export function object(properties: Record<string, JSONSchema>, required: string[
   return { type: 'object', properties, required, additionalProperties: false, ...extra };
 }
 
+/** `base` with more fields, still closed: an answer that is an entity plus what the route adds to it. */
+export const extend = (base: JSONSchema, properties: Record<string, JSONSchema>, required: string[] = []): JSONSchema => ({
+  ...base, properties: { ...(base.properties as object), ...properties }, required: [...((base.required as string[] | undefined) ?? []), ...required],
+});
+
 export const idParam = object({ id }, ['id']);
 
 export const pageQuery = {
@@ -105,7 +110,7 @@ export const paymentPatch = object({ status: paymentStatus }, ['status']);
 
 export const event = object({
   id: { type: 'string' }, tenantId: { type: 'string' }, type: { type: 'string' }, subjectType: { type: 'string' }, subjectId: { type: 'string' },
-  data: { type: 'object' }, depth: { type: 'integer' }, causedByRun: { type: ['string', 'null'] },
+  data: { type: 'object', description: 'the event\'s own fields, which depend on its type' }, depth: { type: 'integer' }, causedByRun: { type: ['string', 'null'] },
   occurredAt: ts, dispatchedAt: { type: ['string', 'null'], format: 'date-time' },
 }, ['id', 'type', 'subjectType', 'subjectId', 'data', 'occurredAt']);
 

@@ -12,7 +12,24 @@ const DRY_RUN = {
 /** What a dryRun answers: the booking as it would be, whether it frees seats, and who on the waiting list gets them. */
 const DRY_RUN_ANSWER = S.object({
   dryRun: { type: 'boolean', const: true }, booking: { oneOf: [S.booking, { type: 'null' }] }, freesSeats: { type: 'boolean' },
-  waitlist: { type: 'object', description: 'willFill, allocations[] (who, until when), skipped[] (who was passed over and why), note' },
+  waitlist: S.object({
+    willFill: { type: 'boolean', description: 'someone on the waiting list gets the freed seats' },
+    allocations: {
+      type: 'array', description: 'who gets the seats, and until when an offer holds',
+      items: S.object({
+        entryId: S.id, memberId: S.id, customerName: S.nullable({ type: 'string' }), seats: { type: 'integer' },
+        result: { type: 'string', enum: ['offered', 'assigned'] }, offerExpiresAt: S.nullable(S.dateTime), bookingId: S.nullable(S.id),
+      }, ['entryId', 'memberId', 'customerName', 'seats', 'result', 'offerExpiresAt', 'bookingId']),
+    },
+    skipped: {
+      type: 'array', description: 'who was passed over, and why',
+      items: S.object({
+        entryId: S.id, memberId: S.id, seats: { type: 'integer' }, reason: { type: ['string', 'null'] },
+        freeSeats: { type: 'integer', description: 'NO_ROOM: the seats still free when their turn came' },
+      }, ['entryId', 'memberId', 'seats', 'reason']),
+    },
+    note: S.nullable({ type: 'string' }),
+  }, ['willFill', 'allocations', 'skipped', 'note']),
 }, ['dryRun', 'booking', 'freesSeats', 'waitlist']);
 
 const nstr = S.nullable({ type: 'string' });

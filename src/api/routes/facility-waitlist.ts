@@ -8,9 +8,12 @@ import { getWaitlistSettings, patchWaitlistSettings, settingsPatchSchema, settin
 import { defineRoute, type RouteSpec } from '../route.js';
 import * as S from '../schemas.js';
 
+/** The parts of a priority score by name (the rules are replaceable: base, tierBonus, earlyBird by default). */
+const scoreComponents = { type: 'object', additionalProperties: { type: 'number' }, description: 'the parts of priorityScore by name, e.g. base, tierBonus, earlyBird' };
+
 export const entrySchema = S.object({
   id: S.id, tenantId: S.id, clubId: S.id, resourceId: S.id, memberId: S.id, desiredStart: S.dateTime, desiredEnd: S.dateTime,
-  seats: { type: 'integer' }, priorityScore: { type: 'integer', description: 'higher = offered first' }, scoreComponents: { type: 'object' },
+  seats: { type: 'integer' }, priorityScore: { type: 'integer', description: 'higher = offered first' }, scoreComponents,
   status: { type: 'string', enum: [...STATUSES] }, offeredAt: S.nullable(S.dateTime), offerExpiresAt: S.nullable(S.dateTime),
   acceptedAt: S.nullable(S.dateTime), cancelledAt: S.nullable(S.dateTime), cancelReason: { type: ['string', 'null'] },
   reservationId: { type: ['string', 'null'] }, createdAt: S.dateTime, updatedAt: S.dateTime,
@@ -35,6 +38,37 @@ export const listFilters = {
 };
 
 const clubQuery = S.object({ clubId: S.id });
+
+/** One entry considered by an allocation decision, and what became of it. */
+const candidate = S.object({
+  entryId: S.id, memberId: S.id, desiredStart: S.dateTime, desiredEnd: S.dateTime, seats: { type: 'integer' },
+  priorityScore: { type: 'integer' }, scoreComponents, joinedAt: S.dateTime,
+  result: { type: 'string', enum: ['offered', 'assigned', 'skipped'] },
+  reason: { type: ['string', 'null'], enum: ['CONFLICT', 'NO_ROOM', 'ALREADY_DECLINED', 'TOO_LATE', null], description: 'why it was skipped' },
+  offerExpiresAt: S.dateTime, bookingId: { ...S.id, description: 'assigned: the booking made' },
+  freeSeats: { type: 'integer', description: 'NO_ROOM: the seats still free when its turn came' },
+}, ['entryId', 'memberId', 'desiredStart', 'desiredEnd', 'seats', 'priorityScore', 'scoreComponents', 'joinedAt', 'result', 'reason']);
+
+const decision = S.object({
+  id: S.id, resourceId: S.id, occurrence: { type: 'string', description: 'what freed the seats, e.g. event:<id>' },
+  trigger: { type: 'string', description: 'what made the decision, e.g. slot.freed, reconcile' },
+  slot: S.object({
+    resourceId: S.id, startTime: S.dateTime, endTime: { ...S.nullable(S.dateTime), description: 'null: open-ended (capacity increased from now on)' },
+    seats: { type: 'integer' }, reason: { type: 'string' }, occurrence: { type: 'string' },
+  }, ['resourceId', 'startTime', 'endTime', 'seats', 'reason', 'occurrence']),
+  mode: (settingsSchema.properties as Record<string, S.JSONSchema>).mode,
+  candidates: { type: 'array', items: candidate, description: 'in the order they were considered' },
+  outcome: S.object({ offered: { type: 'integer' }, assigned: { type: 'integer' }, note: S.nullable({ type: 'string' }) }, ['offered', 'assigned', 'note']),
+  createdAt: S.dateTime,
+}, ['id', 'resourceId', 'occurrence', 'trigger', 'slot', 'mode', 'candidates', 'outcome', 'createdAt']);
+
+const entryExplained = S.extend(entrySchema, {
+  position: { type: ['integer', 'null'], description: 'place among the entries waiting for the slot (1 = next); null unless ACTIVE' },
+  explanation: {
+    ...S.nullable(S.extend(decision, { thisEntry: { ...S.nullable(candidate), description: 'this entry among the candidates' } }, ['thisEntry'])),
+    description: 'the last allocation decision about this entry; null when none was made',
+  },
+}, ['position', 'explanation']);
 const accepted = S.object({ waitlistEntry: entrySchema, reservation: reservationSchema }, ['waitlistEntry', 'reservation']);
 
 export const waitlistRoutes: RouteSpec[] = [
@@ -57,7 +91,7 @@ export const waitlistRoutes: RouteSpec[] = [
     method: 'get', path: '/facility-waitlist/:id', tag: 'Facility waitlist', access: 'tenant',
     summary: 'One entry, with its position among those waiting for the slot and the last allocation decision about it',
     params: S.idParam, query: clubQuery,
-    responses: { 200: { description: 'the entry with `position` and `explanation`' } },
+    responses: { 200: { description: 'the entry with `position` and `explanation`', schema: entryExplained } },
     handler: async ({ deps, tenantId, params, query }) => {
       const row = await getEntryRow(deps.ds, tenantId, params.id, query.clubId);
       const decision = await getDecision(deps.ds, tenantId, row.last_decision_id);
@@ -124,7 +158,7 @@ export const waitlistRoutes: RouteSpec[] = [
     method: 'get', path: '/waitlist/decisions/:id', tag: 'Facility waitlist', access: 'admin',
     summary: 'One allocation decision: the candidates, their scores and components, and why any were skipped',
     params: S.idParam,
-    responses: { 200: { description: 'the decision' } },
+    responses: { 200: { description: 'the decision', schema: decision } },
     handler: async ({ deps, tenantId, params }) => {
       const d = await getDecision(deps.ds, tenantId, params.id);
       if (!d) throw notFound('decision', params.id);
