@@ -117,8 +117,10 @@ export interface MessageView {
 }
 
 const toView = (r: Record<string, unknown>): MessageView => {
-  const v = toApi<MessageView & { idempotencyKey?: string; response?: unknown; updatedAt?: string }>(r);
+  const v = toApi<MessageView & { idempotencyKey?: string; claimedUntil?: string; response?: unknown; updatedAt?: string }>(r);
+  // Internal: the key (of the outbox's de-duplication) and the hold of the attempt sending it.
   delete v.idempotencyKey;
+  delete v.claimedUntil;
   return v;
 };
 

@@ -139,6 +139,9 @@ describe('OpenAPI response schemas', () => {
     await settled(w.app);
     check('/api/messages', 'get', '200', await c.get(`/api/messages?bookingId=${b.id}`));
     for (const m of messages.body.items) check('/api/messages/{id}', 'get', '200', await c.get(`/api/messages/${m.id}`));
+    // every status a message can have is one the list can be filtered by
+    const statuses = doc.paths['/api/messages'].get.responses['200'].content['application/json'].schema.properties.items.items.properties.status.enum;
+    for (const status of statuses) expect((await c.get(`/api/messages?status=${status}`)).status, status).to.equal(200);
     const scheduled = await c.get('/api/scheduled');
     check('/api/scheduled', 'get', '200', scheduled);
     expect(scheduled.body.items.map((x: { bookingId: string }) => x.bookingId)).to.include(b.id);

@@ -46,5 +46,8 @@ describe('scheduled reminders', () => {
     const bad = await c.get(`/api/scheduled?from=${encodeURIComponent(inHours(10))}&to=${encodeURIComponent(inHours(5))}`);
     expect(bad.status).to.equal(400);
     expect(bad.body.errors[0].pointer).to.equal('/to');
+    // names the tenant's workflows, which an app key (a booking site) does not see
+    const appKey = (await c.post('/api/keys', { role: 'app' })).body.secret;
+    expect((await app.client(appKey).get('/api/scheduled')).status).to.equal(403);
   });
 });

@@ -18,9 +18,8 @@ const message = S.object({
   providerId: nstr, providerStatus: { ...nstr, description: 'the provider\'s last delivery report (SMS)' },
   response: { type: ['string', 'object', 'null'], description: 'what the provider answered: the SMTP reply, the SMS provider\'s status, a webhook\'s status, body and duration' },
   attempts: { type: 'integer' }, lastError: nstr, createdAt: S.dateTime, sentAt: S.nullable(S.dateTime), updatedAt: S.dateTime,
-  claimedUntil: { ...S.nullable(S.dateTime), description: 'internal: until when an attempt that is sending it holds it' },
 }, ['id', 'runId', 'stepIdx', 'bookingId', 'channel', 'recipient', 'subject', 'body', 'html', 'payload', 'status', 'providerId', 'providerStatus',
-  'response', 'attempts', 'lastError', 'createdAt', 'sentAt', 'updatedAt', 'claimedUntil']);
+  'response', 'attempts', 'lastError', 'createdAt', 'sentAt', 'updatedAt']);
 
 export const messageRoutes: RouteSpec[] = [
   defineRoute({
@@ -28,7 +27,7 @@ export const messageRoutes: RouteSpec[] = [
     summary: 'The outbox: every outgoing email, SMS and webhook call, newest first',
     query: S.object({
       ...S.pageQuery, channel: { type: 'string', enum: ['email', 'sms', 'webhook'] },
-      status: { type: 'string', enum: ['pending', 'sent', 'captured', 'failed', 'delivered', 'undelivered'] }, bookingId: S.id, runId: S.id,
+      status: { type: 'string', enum: ['pending', 'sending', 'sent', 'captured', 'failed', 'delivered', 'undelivered'] }, bookingId: S.id, runId: S.id,
     }),
     responses: { 200: { description: 'a page of messages', schema: S.page(message) } },
     handler: async ({ deps, tenantId, query }) => ({ body: await listMessages(deps.ds, tenantId, query as never) }),

@@ -20,7 +20,7 @@ const reminders = S.object({
 
 export const scheduledRoutes: RouteSpec[] = [
   defineRoute({
-    method: 'get', path: '/scheduled', tag: 'Runs', access: 'tenant',
+    method: 'get', path: '/scheduled', tag: 'Runs', access: 'admin',
     summary: 'Reminders waiting for their moment (time-offset workflows), soonest first: which workflow, which booking, when',
     description: '`from` (default now) and `to` (default 7 days later) bound when they run; at most `limit` (default 100, max 500), `truncated` says when there were more.',
     query: S.object({ from: S.dateTime, to: S.dateTime, limit: { type: 'integer', minimum: 1, maximum: SCHEDULED_LIMIT_MAX, default: 100 } }),
