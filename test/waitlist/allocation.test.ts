@@ -181,6 +181,40 @@ describe('waitlist: allocation rules and settings', () => {
     expect(invalid.status).to.equal(409);
   });
 
+  it('warns before a move or fewer seats frees a seat, as before a cancellation, with nothing changed', async () => {
+    const slot = nextSlot();
+    const b = await book(c, { customerId: 'm-1', resourceId: 'r-1', ...slot });
+    const e = await join(c, 'n-1', slot);
+    const lastFreed = async () => (await c.get('/api/events?type=slot.freed&limit=1')).body.items[0]?.id ?? null;
+    const freedBefore = await lastFreed();
+    const later = { startTime: inHours(24 * 40), endTime: inHours(24 * 40 + 1) };
+    const move = await c.patch(`/api/bookings/${b.id}`, { ...later, dryRun: true });
+    expect(move.status, JSON.stringify(move.body)).to.equal(200);
+    expect(move.body).to.include({ dryRun: true, freesSeats: true });
+    expect(move.body.booking).to.include({ id: b.id, startTime: later.startTime });
+    expect(move.body.waitlist.allocations[0]).to.include({ entryId: e.id, memberId: 'n-1', seats: 1, result: 'offered' });
+    expect((await c.patch(`/api/bookings/${b.id}`, { notes: 'window seat', dryRun: true })).body).to.include({ freesSeats: false });
+    // a move onto a full slot is refused as the real one would be
+    const other = nextSlot();
+    await book(c, { customerId: 'm-2', resourceId: 'r-1', ...other });
+    expect((await c.patch(`/api/bookings/${b.id}`, { ...other, dryRun: true })).body.code).to.equal('SLOT_FULL');
+
+    // two seats of three, and someone waiting for one: one seat fewer frees it
+    const yoga = nextSlot();
+    const group = await book(c, { customerId: 'm-1', resourceId: 'r-3', seats: 3, ...yoga });
+    const solo = await join(c, 'n-2', yoga, { resourceId: 'r-3' });
+    const fewer = await c.patch(`/api/bookings/${group.id}`, { seats: 2, dryRun: true });
+    expect(fewer.body).to.include({ freesSeats: true });
+    expect(fewer.body.waitlist.allocations[0]).to.include({ entryId: solo.id, seats: 1, result: 'offered' });
+
+    // nothing changed
+    expect((await c.get(`/api/bookings/${b.id}`)).body).to.include({ startTime: slot.startTime, notes: null });
+    expect((await c.get(`/api/bookings/${group.id}`)).body.seats).to.equal(3);
+    expect((await entry(c, e.id)).status).to.equal('ACTIVE');
+    expect((await entry(c, solo.id)).status).to.equal('ACTIVE');
+    expect(await lastFreed(), 'no slot.freed recorded').to.equal(freedBefore);
+  });
+
   it('turning the waitlist off refuses joins but keeps entries and honours held offers', async () => {
     const slot = nextSlot();
     const b = await book(c, { customerId: 'm-1', resourceId: 'r-1', ...slot });

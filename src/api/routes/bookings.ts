@@ -1,7 +1,7 @@
 import { createBooking, deleteBooking, getBooking, listBookings, setBookingStatus, updateBooking } from '../../domain/bookings.js';
 import { invalid } from '../../domain/errors.js';
 import { bookingWorkflows } from '../../engine/booking-workflows.js';
-import { previewDelete, previewStatusChange } from '../../waitlist/preview.js';
+import { previewDelete, previewStatusChange, previewUpdate } from '../../waitlist/preview.js';
 import { defineRoute, type RouteSpec } from '../route.js';
 import * as S from '../schemas.js';
 
@@ -93,11 +93,14 @@ export const bookingRoutes: RouteSpec[] = [
     summary: 'Change a booking\'s time, resource, service, seats, language or notes',
     description: 'A move or more seats is checked against capacity (409 `SLOT_FULL`). A final booking (declined, cancelled, '
       + 'not_taken, completed) keeps its time, resource and seats (409 `BOOKING_FINAL`); its notes, language and service can change.',
-    params: S.idParam, body: S.bookingPatch,
-    responses: { 200: { description: 'the booking as it now is', schema: S.booking } },
+    params: S.idParam,
+    body: { ...S.bookingPatch, properties: { ...(S.bookingPatch.properties as object), dryRun: DRY_RUN } },
+    responses: { 200: { description: 'the booking as it now is; with dryRun, what would happen (a move frees the old slot, fewer seats free some)', schema: { oneOf: [S.booking, DRY_RUN_ANSWER] } } },
     handler: async ({ deps, origin, params, body }) => {
-      if (body.startTime && body.endTime) checkInterval(body.startTime, body.endTime);
-      return { body: await updateBooking(deps.ds, origin, params.id, body) };
+      const { dryRun, ...patch } = body;
+      if (patch.startTime && patch.endTime) checkInterval(patch.startTime, patch.endTime);
+      if (dryRun) return { body: { dryRun: true, ...(await previewUpdate(deps.ds, origin, params.id, patch)) } };
+      return { body: await updateBooking(deps.ds, origin, params.id, patch) };
     },
   }),
   defineRoute({
