@@ -12,7 +12,7 @@ export const DATE_STYLES = {
   long: { dateStyle: 'full', timeStyle: 'short' },
   /** long plus the zone's short name (CET, CEST, EST): for recipients who may be elsewhere. dateStyle cannot be
    *  combined with timeZoneName, hence the spelled-out components. */
-  full: { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' },
+  full: { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' },
 } as const satisfies Record<string, Intl.DateTimeFormatOptions>;
 export type DateStyle = keyof typeof DATE_STYLES;
 export const DEFAULT_DATE_STYLE: DateStyle = 'long';

@@ -44,6 +44,8 @@ describe('templates: date helpers', () => {
     expect(render('{{formatTime t}}', { t: '2026-03-08T06:30:00Z' }, ny)).to.equal('01:30');
     expect(render('{{formatTime t}}', { t: '2026-03-08T07:30:00Z' }, ny)).to.equal('03:30');
     expect(render('{{formatDate t "full"}}', { t: '2026-03-08T07:30:00Z' }, { ...ny, language: 'en' })).to.include('EDT');
+    // the full style writes the hour as the others do ("3:30 AM", not "03:30 AM")
+    expect(render('{{formatDate t "full"}}', { t: '2026-03-08T07:30:00Z' }, { ...ny, language: 'en-US' })).to.equal('Sunday, March 8, 2026 at 3:30 AM EDT');
   });
 
   it('lets tz= override the location zone', () => {
