@@ -21,6 +21,8 @@ export const bookingStatusChanged = defineTrigger<Config>({
     const { from, to } = event.data as { from: string; to: string };
     return (!config.from?.length || config.from.includes(from)) && (!config.to?.length || config.to.includes(to));
   },
+  // The filters read the booking as it is when the run is decided: just moved to one of "to" (or on since).
+  statusesWhenRun: (config) => (config.to?.length ? config.to : null),
   variables: contextVariables({ from: { type: 'string' }, to: { type: 'string' }, reason: { type: ['string', 'null'] } }),
   sampleEvent: {
     id: '0', type: 'booking.status_changed', subjectType: 'booking', subjectId: sampleBooking.id,

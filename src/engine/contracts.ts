@@ -47,6 +47,11 @@ export interface TriggerModule<Config = Record<string, unknown>> {
   lateDeadline?(booking: Booking, config: Config): Date | null;
   /** Booking statuses the workflow applies to when its status filter is empty (default: all). */
   defaultStatuses?: string[];
+  /**
+   * The statuses the booking can have when a run of this config is decided (status_changed: its "to"), or null when
+   * any. A status filter that names none of them is refused on save: the workflow could never run.
+   */
+  statusesWhenRun?(config: Config): readonly string[] | null;
   /** What templates and filters can see (a JSON Schema of the run context). */
   variables: JSONSchema;
   /** For previews, dry runs and the contract test. */

@@ -105,6 +105,13 @@ export function validateWorkflow(doc: WorkflowDoc): void {
       errors.push({ pointer: `/actions/${i}/type`, in: 'body', message: `${step.type} works only with the trigger(s) ${act.module.triggers.join(', ')}` });
     }
   });
+  const reachable = errors.length ? null : trig.module.statusesWhenRun?.(doc.trigger.config);
+  if (reachable && doc.filters.statuses.length && !doc.filters.statuses.some((s) => reachable.includes(s))) {
+    errors.push({
+      pointer: '/filters/statuses', in: 'body',
+      message: `the booking's status is ${reachable.join(' or ')} when this trigger runs, and the filter allows only ${doc.filters.statuses.join(', ')}: the workflow would never run`,
+    });
+  }
   if (errors.length) throw new DomainError(400, 'VALIDATION_FAILED', 'the workflow is invalid', errors);
 
   const templateErrors: FieldError[] = [];

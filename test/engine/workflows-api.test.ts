@@ -123,6 +123,17 @@ describe('workflows API', () => {
     ]);
     expect((await c.patch(`/api/workflows/${wf.id}`, { filters: { serviceIds: ['nope'] } })).body.errors[0].pointer).to.equal('/filters/serviceIds/0');
     expect(await state(c)).to.deep.equal(mid);
+
+    // so would a status filter that allows none of the statuses a status change moves to
+    const never = await c.post('/api/workflows', { name: 'never', trigger: { type: 'booking.status_changed', config: { to: ['cancelled'] } }, filters: { statuses: ['confirmed'] } });
+    expect(never.status).to.equal(400);
+    expect(never.body.errors).to.have.length(1);
+    expect(never.body.errors[0].pointer).to.equal('/filters/statuses');
+    expect(never.body.errors[0].message).to.include('cancelled').and.include('never run');
+    expect(await state(c)).to.deep.equal(mid);
+    const some = await c.post('/api/workflows', { name: 'some', enabled: false, trigger: { type: 'booking.status_changed', config: { to: ['cancelled', 'confirmed'] } }, filters: { statuses: ['confirmed'] } });
+    expect(some.status, JSON.stringify(some.body)).to.equal(201);
+    await c.delete(`/api/workflows/${some.body.id}`);
   });
 
   it('answers 422 TEMPLATE_INVALID naming the action, the field and the variable, for syntax, variables and helpers', async () => {
