@@ -1,6 +1,6 @@
-// The staff warning: before a status change, move, seat reduction or delete that frees a seat, what will the waitlist do? The change and
-// the allocation run for real in a transaction that is then rolled back, so the preview cannot drift from what
-// actually happens.
+// The staff warning: before a status change, move, seat reduction or delete that frees a seat, what will the
+// waitlist do? The change and the allocation run for real in a transaction that is then rolled back, so the preview
+// cannot drift from what actually happens.
 import type { DataSource, EntityManager } from 'typeorm';
 import { one, rows } from '../db/sql.js';
 import { deleteBookingIn, FREEING_REASON, getBooking, holdsCapacity, setBookingStatusIn, updateBookingIn, type Booking, type BookingPatch, type BookingStatus } from '../domain/bookings.js';
