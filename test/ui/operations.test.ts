@@ -165,6 +165,9 @@ describe('Daily operations (admin UI, headless Chromium)', function () {
     // the one behind her wants one seat, as many as were freed: passed over because Anna was ahead
     expect(await warning.innerText()).to.include('Passed over: Ola Nilsen (the freed seats went to those ahead in line)');
     await screenshot(page, '09-free-a-seat-warning', { fullPage: false });
+    // next to "Yes, mark cancelled", a button named "Cancel" reads as cancelling the booking: it says it keeps it
+    expect(await dialog.getByRole('button', { name: 'Cancel', exact: true }).count(), 'a close button named "Cancel"').to.equal(0);
+    expect(await dialog.getByRole('button', { name: 'Keep as it is' }).isVisible()).to.equal(true);
     expect((await c.get(`/api/bookings/${held.body.id}`)).body.status, 'nothing changed yet').to.equal('confirmed');
     await dialog.getByRole('button', { name: /Yes, mark cancelled/ }).click();
     await page.getByText('Booking is now cancelled').waitFor();
@@ -172,6 +175,10 @@ describe('Daily operations (admin UI, headless Chromium)', function () {
     // the booking says when and why it was cancelled
     await page.goto(`${app.url}/#/bookings/${held.body.id}`);
     await page.getByRole('region', { name: 'Booking details' }).getByText('reason: “Court closed for repairs”').waitFor();
+    await page.getByRole('button', { name: 'Delete' }).click();
+    const del = page.getByRole('dialog', { name: 'Delete this booking?' });
+    await del.getByRole('button', { name: 'Keep the booking' }).click();
+    await del.waitFor({ state: 'hidden' });
   });
 
   it('adds a booking by hand at the location\'s local time (winter and summer), and shows why a full slot is refused', async () => {

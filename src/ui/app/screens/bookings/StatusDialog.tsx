@@ -101,7 +101,8 @@ export function StatusDialog({ booking, mode, onClose, onDone }: {
     <Dialog open title={mode === 'delete' ? 'Delete this booking?' : 'Change the booking\'s status'} onClose={onClose}
       footer={(
         <>
-          <Button onClick={onClose}>Cancel</Button>
+          {/* Not "Cancel": next to "Cancelled" and "Yes, mark cancelled" it reads as cancelling the booking. */}
+          <Button onClick={onClose}>{mode === 'delete' ? 'Keep the booking' : next.length ? 'Keep as it is' : 'Close'}</Button>
           {mode === 'delete' || next.length ? (
             <Button variant={mode === 'delete' || freeing ? 'danger' : 'primary'} busy={busy} onClick={proceed}>
               {stage === 'confirm' && mode === 'delete' ? 'Yes, delete it' : verb}
