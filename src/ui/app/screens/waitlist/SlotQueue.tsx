@@ -5,6 +5,7 @@ import { useTenant } from '../../lib/tenant';
 import { Countdown } from '../../components/Countdown';
 import { Badge, Button } from '../../components/ui';
 import { EntryAction, ExplainDialog } from './EntryDialogs';
+import { useFreeSeats } from './free-seats';
 import type { Entry, Slot } from './model';
 
 const TONE: Record<string, ReturnType<typeof statusTone>> = {
@@ -20,6 +21,12 @@ export function SlotQueue({ slot, offerWindowMinutes, onChanged }: { slot: Slot;
   const waiting = slot.entries.filter((e) => e.status === 'ACTIVE').length;
   const offered = slot.entries.filter((e) => e.status === 'OFFERED').length;
   const headingId = `slot-${slot.key.replace(/[^A-Za-z0-9_-]/g, '-')}`;
+  const free = useFreeSeats(slot, waiting > 0);
+  // Why a manual offer cannot work now (the server would answer NO_CAPACITY), or null when it may.
+  const noRoom = (e: Entry): string | null => {
+    if (free === undefined || free >= e.seats) return null;
+    return free <= 0 ? 'No free seat: every seat is booked or held by an offer' : `Only ${free} seat${free === 1 ? '' : 's'} free; ${e.seats} needed`;
+  };
 
   return (
     <section className="card slot" aria-labelledby={headingId} data-slot={slot.key}>
@@ -28,6 +35,7 @@ export function SlotQueue({ slot, offerWindowMinutes, onChanged }: { slot: Slot;
           <h2 id={headingId}>{tenant.name('resource', slot.resourceId)} · {formatRange(slot.start, slot.end, tz)}</h2>
           <p className="muted small">
             {resource ? `${tenant.name('location', resource.locationId)} · capacity ${resource.capacity}` : null}
+            {free !== undefined ? ` · ${free <= 0 ? 'no free seat' : `${free} free`}` : null}
           </p>
         </div>
         <div className="slot-counts">
@@ -69,7 +77,10 @@ export function SlotQueue({ slot, offerWindowMinutes, onChanged }: { slot: Slot;
                   </td>
                   <td className="small muted" title={formatDateTime(e.createdAt, tz)}>{timeAgo(e.createdAt)}</td>
                   <td className="cell-actions">
-                    {e.status === 'ACTIVE' ? <Button size="sm" onClick={() => setAction({ entry: e, kind: 'offer' })} aria-label={`Offer the slot to ${name}`}>Offer</Button> : null}
+                    {e.status === 'ACTIVE' ? (
+                      <Button size="sm" onClick={() => setAction({ entry: e, kind: 'offer' })} aria-label={`Offer the slot to ${name}`}
+                        disabled={Boolean(noRoom(e))} title={noRoom(e) ?? undefined} aria-description={noRoom(e) ?? undefined}>Offer</Button>
+                    ) : null}
                     {e.status === 'OFFERED' ? <Button size="sm" onClick={() => setAction({ entry: e, kind: 'expire' })} aria-label={`Expire the offer to ${name}`}>Expire</Button> : null}
                     {e.status === 'ACTIVE' || e.status === 'OFFERED'
                       ? <Button size="sm" variant="ghost" className="danger-text" onClick={() => setAction({ entry: e, kind: 'cancel' })} aria-label={`Cancel the entry of ${name}`}>Cancel</Button> : null}
