@@ -30,6 +30,8 @@ describe('Workflow export and import (admin UI, headless Chromium)', function ()
     const secrets = page.getByRole('dialog', { name: 'Copy your webhook signing secret' });
     expect(await secrets.locator('.secret-value').innerText()).to.match(/^whsec_/);
     expect(await secrets.innerText()).to.include('Imported hook');
+    await secrets.getByRole('button', { name: /^Copy the signing secret/ }).click();
+    await secrets.getByRole('status').getByText('Copied').waitFor();
     await secrets.getByRole('button', { name: 'I have copied it' }).click();
     const row = page.locator('.wf-row', { hasText: 'Imported hook' });
     await row.waitFor();

@@ -24,7 +24,13 @@ describe('Webhooks (admin UI, headless Chromium)', function () {
     await form.getByLabel('Description (optional)').fill('CRM sync');
     await form.getByRole('button', { name: 'Create webhook' }).click();
     const secret = page.getByRole('dialog', { name: 'Copy the signing secret' });
-    expect(await secret.locator('.secret-value').innerText()).to.match(/^whsec_/);
+    const shown = await secret.locator('.secret-value').innerText();
+    expect(shown).to.match(/^whsec_/);
+    // shown once: one click copies it, and the dialog says it did
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.url });
+    await secret.getByRole('button', { name: 'Copy the signing secret' }).click();
+    await secret.getByRole('status').getByText('Copied').waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).to.equal(shown);
     await secret.getByRole('button', { name: 'I have copied it' }).click();
     const hooks = (await c.get('/api/webhooks')).body.items;
     expect(hooks.map((h: { url: string; eventTypes: string[] }) => [h.url, h.eventTypes])).to.deep.include(['https://crm.invalid/bookflow', ['booking.created']]);

@@ -6,6 +6,7 @@ import { formatDateTime, timeAgo } from '../../lib/format';
 import { href } from '../../lib/router';
 import { useTenant } from '../../lib/tenant';
 import { useLoad } from '../../lib/use-api';
+import { CopyButton } from '../../components/CopyButton';
 import { Dialog } from '../../components/Dialog';
 import { Badge, Button, Empty, ErrorBanner, LinkButton, Loading, Notice, PageHeader, Switch } from '../../components/ui';
 import { useToast } from '../../components/Toasts';
@@ -90,7 +91,10 @@ export function WebhookList() {
       ) : null}
       <Dialog open={Boolean(secret)} title="Copy the signing secret" onClose={() => setSecret(null)} footer={<Button variant="primary" onClick={() => setSecret(null)}>I have copied it</Button>}>
         <Notice tone="warning">Shown once. {secret?.url} uses it to verify that requests come from Bookflow (webhook-signature header).</Notice>
-        <code className="secret-value" tabIndex={0}>{secret?.secret}</code>
+        <div className="secret">
+          <code className="secret-value" tabIndex={0}>{secret?.secret}</code>
+          {secret ? <CopyButton text={secret.secret} label="Copy the signing secret" /> : null}
+        </div>
       </Dialog>
       <Dialog open={Boolean(deleting)} title="Delete this webhook?" onClose={() => setDeleting(null)}
         footer={<><Button onClick={() => setDeleting(null)}>Cancel</Button><Button variant="danger" onClick={() => { const s = deleting!; setDeleting(null); void act(() => api.del(path(s)), 'Webhook deleted'); }}>Delete</Button></>}>

@@ -1,4 +1,5 @@
 // Webhook steps get a signing secret when saved; the API shows it once. So does this dialog.
+import { CopyButton } from '../../components/CopyButton';
 import { Dialog } from '../../components/Dialog';
 import { Button, Notice } from '../../components/ui';
 
@@ -12,6 +13,7 @@ export function SecretsDialog({ secrets, onClose }: { secrets: Record<string, Re
         <div key={`${e.step}-${e.name}`} className="secret">
           <div className="muted small">Step {e.step} · {e.name}</div>
           <code className="secret-value" tabIndex={0}>{e.value}</code>
+          <CopyButton text={e.value} label={`Copy the signing secret of step ${e.step}`} />
         </div>
       ))}
     </Dialog>
