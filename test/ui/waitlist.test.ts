@@ -19,7 +19,12 @@ describe('The waiting list (admin UI, headless Chromium)', function () {
       expect(r.status, JSON.stringify(r.body)).to.equal(201);
     }
     await signIn(page, app.url, c.key!);
-    await page.getByRole('link', { name: 'Waitlist' }).click();
+    const link = page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Waiting list', exact: true });
+    await link.click();
+    await page.getByRole('heading', { level: 1, name: 'Waiting list' }).waitFor();
+    // one name for the page: in the nav, the heading and the tab's title
+    expect(await link.innerText()).to.equal('Waiting list');
+    expect(await page.title()).to.match(/^Waiting list · /);
     await page.locator('.slot', { hasText: 'Court 2' }).filter({ hasText: 'Anna Berg' }).waitFor();
     // The slot's card, found again by its key once Anna's closed entry is no longer listed.
     const key = await page.locator('.slot', { hasText: 'Court 2' }).filter({ hasText: 'Anna Berg' }).getAttribute('data-slot');

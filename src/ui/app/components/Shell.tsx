@@ -15,7 +15,7 @@ export function Shell({ section, children }: { section: string; children: ReactN
     { section: 'workflows', label: 'Workflows', icon: 'workflow' },
     { section: 'bookings', label: 'Bookings', icon: 'bookings' },
     { section: 'customers', label: 'Customers', icon: 'users' },
-    ...(tenant.features.waitlist ? [{ section: 'waitlist', label: 'Waitlist', icon: 'waitlist' }] : []),
+    ...(tenant.features.waitlist ? [{ section: 'waitlist', label: 'Waiting list', icon: 'waitlist' }] : []),
     { section: 'outbox', label: 'Outbox', icon: 'outbox' },
     { section: 'runs', label: 'Runs', icon: 'runs' },
     ...(tenant.features.webhooks ? [{ section: 'webhooks', label: 'Webhooks', icon: 'webhook' }] : []),

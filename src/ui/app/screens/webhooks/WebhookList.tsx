@@ -36,7 +36,7 @@ export function WebhookList() {
 
   return (
     <>
-      <PageHeader title="Webhooks" description="Send every event (a booking created, a status changed, a waitlist offer…) to your own systems, signed and retried."
+      <PageHeader title="Webhooks" description="Send every event (a booking created, a status changed, a waiting-list offer…) to your own systems, signed and retried."
         actions={<Button variant="primary" icon="plus" onClick={() => setEditing('new')}>New webhook</Button>} />
       <ErrorBanner error={error} />
       {list.loading && !list.data ? <Loading label="Loading webhooks…" /> : null}
