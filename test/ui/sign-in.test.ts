@@ -53,14 +53,37 @@ describe('Sign-in and layout (admin UI, headless Chromium)', function () {
     expect((await c.post('/api/bookings', { customerId: 'per', resourceId: 'court-1', startTime: start, endTime: plusHour(start) })).status).to.equal(201);
     await page.setViewportSize({ width: 390, height: 844 });
     await signIn(page, app.url, c.key!);
+    const heights: number[] = [];
     for (const [route, heading] of [['customers', 'Customers'], ['bookings', 'Bookings']]) {
       await page.goto(`${app.url}/#/${route}`);
       await page.getByRole('heading', { level: 1, name: heading }).waitFor();
       await page.locator('table').first().waitFor();
       // A table may scroll inside its own box; the page itself must not (a header's hidden "Actions" text did that).
       expect(await page.evaluate(() => document.documentElement.scrollWidth), route).to.be.at.most(390);
-      expect((await page.locator('.sidebar').boundingBox())!.height, `${route}: top bar height`).to.be.below(80);
+      heights.push((await page.locator('.sidebar').boundingBox())!.height);
     }
+    // the top bar is as tall on a short page (Customers) as on a long one: it did stretch to fill the screen
+    expect(heights[0], 'top bar height on a short page').to.equal(heights[1]);
+    expect(heights[0], 'top bar height').to.be.below(145);
     await screenshot(page, '24-phone-bookings', { fullPage: false });
+
+    // Every nav item shows its name under its icon, inside its own box, and the bar does not scroll sideways.
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    const links = nav.getByRole('link');
+    expect(await links.count()).to.equal(8);
+    for (let i = 0; i < 8; i++) {
+      const label = links.nth(i).locator('span');
+      const [box, icon, text] = [await links.nth(i).boundingBox(), await links.nth(i).locator('svg').boundingBox(), await label.boundingBox()];
+      const name = await label.innerText();
+      expect(name, `nav item ${i}: visible name`).to.match(/\w/);
+      expect(text!.width, `${name}: its text is drawn`).to.be.above(10);
+      expect(text!.y, `${name}: under its icon`).to.be.at.least(icon!.y + icon!.height - 1);
+      expect(text!.x, `${name}: inside its item`).to.be.at.least(box!.x - 0.5);
+      expect(text!.x + text!.width, `${name}: inside its item`).to.be.at.most(box!.x + box!.width + 0.5);
+      expect(box!.x + box!.width, `${name}: on the screen`).to.be.at.most(390);
+      expect(await label.evaluate((el) => el.scrollWidth <= el.clientWidth), `${name}: not cut off`).to.equal(true);
+    }
+    expect(await page.locator('.sidebar').evaluate((el) => el.scrollWidth <= el.clientWidth), 'the bar does not scroll sideways').to.equal(true);
+    await screenshot(page, '25-phone-nav', { fullPage: false });
   });
 });
