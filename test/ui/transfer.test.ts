@@ -19,7 +19,10 @@ describe('Workflow export and import (admin UI, headless Chromium)', function ()
 
     const file = page.getByLabel('Workflows file to import');
     await file.setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{ not json') });
-    await page.getByText('broken.json is not a JSON file').waitFor();
+    const refused = page.getByRole('alert').filter({ hasText: 'The workflows were not imported' });
+    await refused.waitFor();
+    // not "not a JSON file": it is one, with an error at a place the message names
+    expect(await refused.innerText()).to.include('broken.json is not valid JSON: ').and.match(/position 2|line 1 column 3/);
 
     const incoming = {
       format: 'bookflow.workflows/1',

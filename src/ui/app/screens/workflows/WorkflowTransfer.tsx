@@ -37,8 +37,9 @@ export function WorkflowTransfer({ tenantId, onImported }: { tenantId: string; o
       let body: unknown;
       try {
         body = JSON.parse(await f.text());
-      } catch {
-        throw new Error(`${f.name} is not a JSON file`);
+      } catch (err) {
+        // The file may well be JSON with a typo in it: say it does not parse, and where (the browser's message).
+        throw new Error(`${f.name} is not valid JSON: ${(err as Error).message}`);
       }
       const added = await api.post<{ items: Workflow[] }>('/workflows/import', body);
       toast(`Imported ${added.items.length} workflow${added.items.length === 1 ? '' : 's'}, switched off`);
