@@ -1,0 +1,30 @@
+// Layout papercuts, measured: controls that belong on one line are on one line, centred on each other.
+import { expect } from 'chai';
+import type { Locator } from 'playwright-core';
+import { signIn } from './browser.js';
+import { uiSuite } from './setup.js';
+
+type Box = { x: number; y: number; width: number; height: number };
+const box = async (l: Locator): Promise<Box> => {
+  const b = await l.boundingBox();
+  if (!b) throw new Error(`${l} is not on the page`);
+  return b;
+};
+const middle = (b: Box) => b.y + b.height / 2;
+
+describe('Layout (admin UI, headless Chromium)', function () {
+  const t = uiSuite();
+
+  it('trigger status pills: each checkbox sits centred beside its name', async () => {
+    const { app, c, page } = t;
+    await signIn(page, app.url, c.key!);
+    await page.goto(`${app.url}/#/workflows/new`);
+    await page.getByLabel('Trigger', { exact: true }).selectOption('booking.status_changed');
+    const check = page.getByRole('checkbox', { name: 'Cancelled' }).first(); // "From status", rjsf's checkboxes
+    await check.waitFor();
+    const [cb, text, pill] = [await box(check), await box(check.locator('xpath=following-sibling::span[1]')), await box(check.locator('xpath=ancestor::label[1]'))];
+    expect(Math.abs(middle(cb) - middle(text)), 'checkbox and name centred on one line').to.be.at.most(2);
+    expect(text.x - (cb.x + cb.width), 'a gap between checkbox and name').to.be.at.least(4);
+    expect(cb.x - pill.x, 'the checkbox is inside the pill, not on its edge').to.be.at.least(6);
+  });
+});
