@@ -27,4 +27,21 @@ describe('Layout (admin UI, headless Chromium)', function () {
     expect(text.x - (cb.x + cb.width), 'a gap between checkbox and name').to.be.at.least(4);
     expect(cb.x - pill.x, 'the checkbox is inside the pill, not on its edge').to.be.at.least(6);
   });
+
+  it('workflow cards: the trigger icon stays beside a long trigger text, on a phone too', async () => {
+    const { app, c, page } = t;
+    expect((await c.post('/api/workflows', {
+      name: 'Cancellation notice', trigger: { type: 'booking.status_changed', config: { from: ['pending', 'confirmed'], to: ['cancelled', 'declined'] } },
+      filters: { locationIds: ['oslo', 'bergen'] }, actions: [],
+    })).status).to.equal(201);
+    await signIn(page, app.url, c.key!);
+    for (const width of [1366, 390]) {
+      await page.setViewportSize({ width, height: 844 });
+      const when = page.locator('.wf-row', { hasText: 'Cancellation notice' }).locator('.wf-when');
+      await when.waitFor();
+      const [icon, text] = [await box(when.locator('svg')), await box(when.locator('> span'))];
+      expect(icon.x + icon.width, `${width} px: the icon is left of the text, not above it`).to.be.at.most(text.x);
+      expect(icon.y, `${width} px: level with the first line`).to.be.within(text.y, text.y + 10);
+    }
+  });
 });
