@@ -44,4 +44,16 @@ describe('Layout (admin UI, headless Chromium)', function () {
       expect(icon.y, `${width} px: level with the first line`).to.be.within(text.y, text.y + 10);
     }
   });
+
+  it('waiting-list settings: the on/off pill is on one line, its help text under it', async () => {
+    const { app, c, page } = t;
+    await signIn(page, app.url, c.key!);
+    await page.goto(`${app.url}/#/settings`);
+    const on = page.getByRole('region', { name: 'Waiting list' }).getByRole('checkbox').first();
+    await on.waitFor();
+    const pill = await box(on.locator('xpath=ancestor::label[1]'));
+    const help = await box(on.locator('xpath=ancestor::div[contains(@class, "checkbox")][1]').locator('.field-description'));
+    expect(pill.height, 'the pill is one line high').to.be.below(40);
+    expect(help.y, 'the help text comes after the control').to.be.at.least(pill.y + pill.height - 1);
+  });
 });
