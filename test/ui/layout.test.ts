@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import type { Locator } from 'playwright-core';
 import { signIn } from './browser.js';
-import { uiSuite } from './setup.js';
+import { inDays, plusHour, uiSuite } from './setup.js';
 
 type Box = { x: number; y: number; width: number; height: number };
 const box = async (l: Locator): Promise<Box> => {
@@ -55,5 +55,29 @@ describe('Layout (admin UI, headless Chromium)', function () {
     const help = await box(on.locator('xpath=ancestor::div[contains(@class, "checkbox")][1]').locator('.field-description'));
     expect(pill.height, 'the pill is one line high').to.be.below(40);
     expect(help.y, 'the help text comes after the control').to.be.at.least(pill.y + pill.height - 1);
+  });
+
+  it('waiting-list rows: Offer/Expire, Cancel and Why? line up down the queue', async () => {
+    const { app, c, page } = t;
+    const start = inDays(9, 12);
+    const held = await c.post('/api/bookings', { customerId: 'per', resourceId: 'court-2', startTime: start, endTime: plusHour(start) });
+    for (const memberId of ['anna', 'ola']) {
+      const r = await c.post('/api/facility-waitlist', { clubId: 'bergen', resourceId: 'court-2', memberId, desiredStart: start, desiredEnd: plusHour(start) });
+      expect(r.status, JSON.stringify(r.body)).to.equal(201);
+    }
+    expect((await c.post(`/api/bookings/${held.body.id}/status`, { status: 'cancelled' })).status).to.equal(200);
+    await signIn(page, app.url, c.key!);
+    await page.goto(`${app.url}/#/waitlist`);
+    const slot = page.locator('.slot', { hasText: 'Ola Nilsen' });
+    await slot.getByRole('button', { name: 'Expire the offer to Anna Berg' }).waitFor({ timeout: 20_000 }); // Anna got the freed seat
+    const first = [await box(slot.getByRole('button', { name: /^Expire the offer to Anna/ })), await box(slot.getByRole('button', { name: /^Offer the slot to Ola/ }))];
+    const cancel = [await box(slot.getByRole('button', { name: /^Cancel the entry of Anna/ })), await box(slot.getByRole('button', { name: /^Cancel the entry of Ola/ }))];
+    const why = [await box(slot.getByRole('button', { name: /^Why is Anna/ })), await box(slot.getByRole('button', { name: /^Why is Ola/ }))];
+    expect(first[0].x, 'Expire and Offer start at one x').to.be.closeTo(first[1].x, 0.5);
+    expect(first[0].width, 'Expire and Offer are as wide').to.be.closeTo(first[1].width, 0.5);
+    expect(cancel[0].x, 'the Cancel buttons line up').to.be.closeTo(cancel[1].x, 0.5);
+    expect(why[0].x, 'the Why? buttons line up').to.be.closeTo(why[1].x, 0.5);
+    const card = await box(slot);
+    expect(card.x + card.width - (why[0].x + why[0].width), 'Why? keeps off the card\'s edge').to.be.at.least(10);
   });
 });

@@ -77,14 +77,23 @@ export function SlotQueue({ slot, offerWindowMinutes, onChanged }: { slot: Slot;
                   </td>
                   <td className="small muted" title={formatDateTime(e.createdAt, tz)}>{timeAgo(e.createdAt)}</td>
                   <td className="cell-actions">
-                    {e.status === 'ACTIVE' ? (
-                      <Button size="sm" onClick={() => setAction({ entry: e, kind: 'offer' })} aria-label={`Offer the slot to ${name}`}
-                        disabled={Boolean(noRoom(e))} title={noRoom(e) ?? undefined} aria-description={noRoom(e) ?? undefined}>Offer</Button>
-                    ) : null}
-                    {e.status === 'OFFERED' ? <Button size="sm" onClick={() => setAction({ entry: e, kind: 'expire' })} aria-label={`Expire the offer to ${name}`}>Expire</Button> : null}
-                    {e.status === 'ACTIVE' || e.status === 'OFFERED'
-                      ? <Button size="sm" variant="ghost" className="danger-text" onClick={() => setAction({ entry: e, kind: 'cancel' })} aria-label={`Cancel the entry of ${name}`}>Cancel</Button> : null}
-                    <Button size="sm" variant="ghost" onClick={() => setExplain(e)} aria-label={`Why is ${name} here? The last allocation decision`}>Why?</Button>
+                    {/* three fixed columns, each button in its own whatever the row's status, so they line up down the queue */}
+                    <div className="entry-actions">
+                      <span>
+                        {e.status === 'ACTIVE' ? (
+                          <Button size="sm" onClick={() => setAction({ entry: e, kind: 'offer' })} aria-label={`Offer the slot to ${name}`}
+                            disabled={Boolean(noRoom(e))} title={noRoom(e) ?? undefined} aria-description={noRoom(e) ?? undefined}>Offer</Button>
+                        ) : null}
+                        {e.status === 'OFFERED' ? <Button size="sm" onClick={() => setAction({ entry: e, kind: 'expire' })} aria-label={`Expire the offer to ${name}`}>Expire</Button> : null}
+                      </span>
+                      <span>
+                        {e.status === 'ACTIVE' || e.status === 'OFFERED'
+                          ? <Button size="sm" variant="ghost" className="danger-text" onClick={() => setAction({ entry: e, kind: 'cancel' })} aria-label={`Cancel the entry of ${name}`}>Cancel</Button> : null}
+                      </span>
+                      <span>
+                        <Button size="sm" variant="ghost" onClick={() => setExplain(e)} aria-label={`Why is ${name} here? The last allocation decision`}>Why?</Button>
+                      </span>
+                    </div>
                   </td>
                 </tr>
               );
