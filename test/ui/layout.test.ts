@@ -80,4 +80,20 @@ describe('Layout (admin UI, headless Chromium)', function () {
     const card = await box(slot);
     expect(card.x + card.width - (why[0].x + why[0].width), 'Why? keeps off the card\'s edge').to.be.at.least(10);
   });
+
+  it('webhook cards: the five buttons on one line, and the switch says On or Off', async () => {
+    const { app, c, page } = t;
+    const hook = await c.post('/api/webhooks', { url: 'https://crm.invalid/layout', eventTypes: ['booking.created'] });
+    expect(hook.status, JSON.stringify(hook.body)).to.equal(201);
+    await signIn(page, app.url, c.key!);
+    await page.goto(`${app.url}/#/webhooks`);
+    const card = page.locator('.wh-row', { hasText: 'https://crm.invalid/layout' });
+    await card.waitFor();
+    const buttons = card.locator('.wf-tools').locator('a, button');
+    expect(await buttons.count()).to.equal(5);
+    const rows = new Set<number>();
+    for (let i = 0; i < 5; i++) rows.add(Math.round(middle(await box(buttons.nth(i)))));
+    expect([...rows], 'Deliveries, Test, Edit, New secret and Delete on one line').to.have.length(1);
+    expect(await card.locator('.wf-toggle').innerText()).to.equal('On');
+  });
 });

@@ -61,6 +61,7 @@ export function WebhookList() {
             <div className="wf-toggle">
               <Switch checked={s.enabled} label={`${s.url} enabled`} hideLabel
                 onChange={(on) => act(() => api.patch(path(s), { enabled: on }), `Webhook ${on ? 'enabled' : 'disabled'}`)} />
+              <span className="small muted" aria-hidden="true">{s.enabled ? 'On' : 'Off'}</span>
             </div>
             <div className="wf-tools">
               <LinkButton href={href('webhooks', s.id)} size="sm" icon="runs" aria-label={`Deliveries to ${s.url}`}>Deliveries</LinkButton>
