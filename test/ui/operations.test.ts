@@ -67,6 +67,12 @@ describe('Daily operations (admin UI, headless Chromium)', function () {
     await page.getByRole('region', { name: 'Runs about this booking' }).locator('table a', { hasText: /./ }).first().click();
     await page.getByRole('heading', { name: 'Steps' }).waitFor();
     await page.locator('.banner', { hasText: 'Kept, not sent' }).getByText('No mail server (SMTP_URL) is configured', { exact: false }).waitFor();
+    // the Runs list names the booking as a person knows it (customer · resource, local time), not by its id
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Runs' }).click();
+    const runRow = page.getByRole('row', { name: /Booking confirmation/ }).first();
+    await runRow.getByRole('link', { name: 'Anna Berg · Court 1' }).waitFor();
+    const local = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Oslo' }).format(new Date(start));
+    expect(await runRow.innerText()).to.include(local).and.not.include(bk.body.id);
     await c.post(`/api/workflows/${bergen.body.id}/disable`);
   });
 

@@ -2,10 +2,11 @@
 // why, how its steps went. Each opens the run with its steps.
 import { useEffect, useRef, useState } from 'react';
 import { api, type Page } from '../../lib/api';
+import { useBookingsById } from '../../lib/bookings-by-id';
 import { formatDateTime, humanize, reasonText, statusTone, timeAgo } from '../../lib/format';
 import { href } from '../../lib/router';
 import { useTenant } from '../../lib/tenant';
-import type { Run } from '../../lib/types';
+import type { Booking, Run } from '../../lib/types';
 import { useLoad } from '../../lib/use-api';
 import { Badge, Button, Empty, ErrorBanner, Loading } from '../../components/ui';
 
@@ -45,9 +46,11 @@ export function RunTable({ path, showWorkflow = true, showBooking = true, emptyT
     }
   }
 
+  const runs = [...(first.data ?? []), ...pages];
+  const bookings = useBookingsById(showBooking ? runs.flatMap((r) => (r.bookingId ? [r.bookingId] : [])) : []);
+
   if (first.loading && !first.data) return <Loading label="Loading runs…" />;
   if (first.error) return <ErrorBanner error={first.error} title="Runs could not be loaded" onRetry={() => first.reload()} />;
-  const runs = [...(first.data ?? []), ...pages];
   if (!runs.length) return <Empty icon="runs" title="No runs yet">{emptyText}</Empty>;
   const tz = tenant.settings.timezone;
   return (
@@ -73,7 +76,7 @@ export function RunTable({ path, showWorkflow = true, showBooking = true, emptyT
                   <div className="muted small">{humanize(r.triggerType)}</div>
                 </td>
                 {showWorkflow ? <td><a href={href('workflows', r.workflowId)}>{r.workflowName}</a></td> : null}
-                {showBooking ? <td>{r.bookingId ? <a href={href('bookings', r.bookingId)} className="mono-ish small">{r.bookingId}</a> : <span className="muted">—</span>}</td> : null}
+                {showBooking ? <td>{r.bookingId ? <BookingCell id={r.bookingId} booking={bookings[r.bookingId]} /> : <span className="muted">—</span>}</td> : null}
                 <td>
                   <Badge tone={o.tone}>{o.label}</Badge>
                   {r.decision === 'skipped' ? <div className="small muted">{reasonText(r.reason)}</div> : null}
@@ -93,5 +96,24 @@ export function RunTable({ path, showWorkflow = true, showBooking = true, emptyT
       </table>
       {cursor ? <div className="table-more"><Button busy={more} onClick={loadMore}>Load more</Button></div> : null}
     </div>
+  );
+}
+
+/** The booking as a person knows it (customer · resource, then its local time); its id until known, or once deleted. */
+function BookingCell({ id, booking }: { id: string; booking: Booking | null | undefined }) {
+  const tenant = useTenant();
+  if (!booking) {
+    return (
+      <>
+        <a href={href('bookings', id)} className="mono-ish small">{id}</a>
+        {booking === null ? <div className="muted small">deleted</div> : null}
+      </>
+    );
+  }
+  return (
+    <>
+      <a href={href('bookings', id)} title={id}>{tenant.name('customer', booking.customerId)} · {tenant.name('resource', booking.resourceId)}</a>
+      <div className="muted small">{formatDateTime(booking.startTime, tenant.zoneOf(booking.resourceId))}</div>
+    </>
   );
 }
