@@ -262,6 +262,34 @@ describe('Daily operations (admin UI, headless Chromium)', function () {
     await c.post(`/api/workflows/${wf.body.id}/disable`);
   });
 
+  it('a cancelled booking: a confirmation that was sent "no longer applies", and says how it ran', async () => {
+    const { app, c, page } = t;
+    const wf = await c.post('/api/workflows', {
+      name: 'Confirmation while open', trigger: { type: 'booking.created' }, filters: { statuses: ['pending', 'confirmed'] },
+      actions: [{ type: 'email', config: { to: 'customer', subject: 'Booked', html: 'x' } }],
+    });
+    expect(wf.status, JSON.stringify(wf.body)).to.equal(201);
+    const start = inDays(14);
+    const bk = await c.post('/api/bookings', { customerId: 'per', resourceId: 'court-2', startTime: start, endTime: plusHour(start) });
+    expect(bk.status).to.equal(201);
+    let sent = false;
+    for (let i = 0; i < 100 && !sent; i++) { // the worker runs it
+      const runs = (await c.get(`/api/bookings/${bk.body.id}/runs`)).body.items;
+      sent = runs.some((r: { workflowId: string; status: string }) => r.workflowId === wf.body.id && r.status === 'succeeded');
+      if (!sent) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(sent, 'the confirmation ran').to.equal(true);
+    expect((await c.post(`/api/bookings/${bk.body.id}/status`, { status: 'cancelled' })).status).to.equal(200);
+
+    await signIn(page, app.url, c.key!);
+    await page.goto(`${app.url}/#/bookings/${bk.body.id}`);
+    const row = page.getByRole('table', { name: 'Workflows for this booking' }).getByRole('row', { name: /Confirmation while open/ });
+    await row.getByText('Last run for this booking: Succeeded').waitFor();
+    // judged as the booking is now (cancelled), next to what it did while it was confirmed: no "Does not apply" above a sent message
+    expect(await row.innerText()).to.include('No longer applies').and.include('status is not one this workflow runs for').and.not.include('Does not apply');
+    await c.post(`/api/workflows/${wf.body.id}/disable`);
+  });
+
   it('checks delivery from Settings: with no mail server configured it says which settings are missing', async () => {
     const { app, c, page } = t;
     await c.patch('/api/settings', { adminEmail: 'boss@club.test' });

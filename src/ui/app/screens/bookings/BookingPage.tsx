@@ -73,7 +73,7 @@ export function BookingPage({ id }: { id: string }) {
       </section>
       <section className="section" aria-labelledby="booking-workflows">
         <h2 id="booking-workflows" className="section-title">Workflows for this booking</h2>
-        <p className="muted small">Which workflows would act on the booking as it is now. What already ran is under Runs below.</p>
+        <p className="muted small">Whether each workflow would act on the booking as it is now, and how it last ran for it. Every run is under Runs below.</p>
         <BookingWorkflows key={customerVersion} bookingId={b.id} status={b.status} tz={tz} />
       </section>
       <section className="section" aria-labelledby="booking-runs">
