@@ -60,6 +60,18 @@ export async function freeSeats(tx: EntityManager, q: UsageQuery & { capacity: n
   return q.capacity - (await peakUsage(tx, q));
 }
 
+/**
+ * A resource's seats over [start, end) as a booking there would find them: its capacity, the most in use at any
+ * instant (bookings that hold capacity and open offers) and what is left. A read: no lock, so only a hint by the time
+ * it is answered; booking and offering check again under the lock.
+ */
+export async function seatsOver(db: EntityManager, q: { tenantId: string; resourceId: string; start: string; end: string }): Promise<{ capacity: number; used: number; free: number }> {
+  const r = await one<{ capacity: number }>(db, 'SELECT capacity FROM resources WHERE tenant_id = $1 AND id = $2', [q.tenantId, q.resourceId]);
+  if (!r) throw notFound('resource', q.resourceId);
+  const used = await peakUsage(db, q);
+  return { capacity: r.capacity, used, free: Math.max(0, r.capacity - used) };
+}
+
 export async function futurePeak(tx: EntityManager, tenantId: string, resourceId: string): Promise<number> {
   return peakUsage(tx, { tenantId, resourceId, start: new Date(), end: 'infinity' });
 }

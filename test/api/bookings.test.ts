@@ -129,6 +129,24 @@ describe('bookings and capacity', () => {
     expect(noted.body.notes).to.equal('called to say sorry');
   });
 
+  it('tells the free seats of a resource over a time, counting bookings that hold seats at the busiest instant', async () => {
+    const [a, b] = [inHours(800), inHours(801)];
+    const group = (await c.post('/api/bookings', booking({ resourceId: 'r-3', seats: 2, startTime: a, endTime: b }))).body;
+    await c.post('/api/bookings', booking({ resourceId: 'r-3', customerId: 'm-2', startTime: inHours(800.5), endTime: inHours(801.5) }));
+    const seats = async (from: string, to: string, key = c) => key.get(`/api/resources/r-3/seats?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`);
+    expect((await seats(a, b)).body).to.deep.equal({ capacity: 3, used: 3, free: 0 });
+    expect((await seats(a, inHours(800.5))).body).to.deep.equal({ capacity: 3, used: 2, free: 1 });
+    await c.post(`/api/bookings/${group.id}/status`, { status: 'cancelled' });
+    expect((await seats(a, b)).body, 'a cancelled booking holds none').to.deep.equal({ capacity: 3, used: 1, free: 2 });
+    const backwards = await seats(b, a);
+    expect(backwards.status).to.equal(400);
+    expect(backwards.body.errors[0].pointer).to.equal('/to');
+    expect((await c.get(`/api/resources/r-3/seats?from=${encodeURIComponent(a)}`)).status, 'to is required').to.equal(400);
+    expect((await c.get(`/api/resources/nope/seats?from=${encodeURIComponent(a)}&to=${encodeURIComponent(b)}`)).status).to.equal(404);
+    const other = await app.tenant('t-seats-other');
+    expect((await seats(a, b, other)).status, 'another tenant\'s resource').to.equal(404);
+  });
+
   it('deletes a booking with 204, then answers 404 for it', async () => {
     const b = (await c.post('/api/bookings', booking({ startTime: inHours(700), endTime: inHours(701) }))).body;
     expect((await c.delete(`/api/bookings/${b.id}`)).status).to.equal(204);

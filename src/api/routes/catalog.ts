@@ -1,5 +1,7 @@
-// Locations, services and resources: plain CRUD, tenant-scoped (any tenant key may read; admin keys write).
+// Locations, services and resources: CRUD, tenant-scoped (any tenant key may read; admin keys write), and a resource's free seats.
+import { seatsOver } from '../../domain/capacity.js';
 import { locations, resources, services } from '../../domain/catalog.js';
+import { invalid } from '../../domain/errors.js';
 import { defineRoute, type RouteSpec } from '../route.js';
 import * as S from '../schemas.js';
 import type { JSONSchema } from '../schemas.js';
@@ -63,5 +65,18 @@ export const catalogRoutes: RouteSpec[] = [
     listFilters: { locationId: S.id },
     // Capacity changes serialize on the resource and may free seats.
     update: async ({ deps, origin, params, body }) => ({ body: await resources.update(deps.ds, origin, params.id, body) }),
+  }),
+  defineRoute({
+    method: 'get', path: '/resources/:id/seats', tag: 'Resources', access: 'tenant',
+    summary: 'Free seats of a resource over a time: what a booking (or a waitlist offer) there would find',
+    description: 'The resource\'s capacity, the most seats in use at any instant of [from, to) (bookings that hold capacity and open '
+      + 'waitlist offers) and how many are free. A hint: a booking made afterwards is checked again.',
+    params: S.idParam,
+    query: S.object({ from: S.dateTime, to: S.dateTime }, ['from', 'to']),
+    responses: { 200: { description: 'the seats', schema: S.object({ capacity: { type: 'integer' }, used: { type: 'integer' }, free: { type: 'integer' } }, ['capacity', 'used', 'free']) } },
+    handler: async ({ deps, tenantId, params, query }) => {
+      if (Date.parse(query.to) <= Date.parse(query.from)) throw invalid('to must be after from', [{ pointer: '/to', in: 'query', message: 'must be after from' }]);
+      return { body: await seatsOver(deps.ds.manager, { tenantId, resourceId: params.id, start: query.from, end: query.to }) };
+    },
   }),
 ];
