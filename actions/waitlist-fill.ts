@@ -5,7 +5,7 @@ import { defineAction, PermanentActionError } from '../src/engine/contracts.js';
 // workflow to change when the waitlist fills seats by itself.
 export const waitlistFill = defineAction<Record<string, never>>({
   type: 'waitlist.fill',
-  title: 'Offer the freed slot to the waitlist',
+  title: 'Offer the freed slot to the waiting list',
   description: 'Offers (or, in auto-assign mode, books) the freed capacity for the waiting entries that fit, in priority order. '
     + 'Use with the "A slot frees up" trigger. Each decision is stored with its explanation.',
   configSchema: { type: 'object', properties: {}, additionalProperties: false },

@@ -33,7 +33,7 @@ export const DEFAULT_SETTINGS: WaitlistSettings = {
 };
 
 const props: Record<string, JSONSchema> = {
-  enabled: { type: 'boolean', title: 'Waitlist on', description: 'Off: joins are refused; entries and offers already made stay.' },
+  enabled: { type: 'boolean', title: 'Waiting list on', description: 'Off: joins are refused; entries and offers already made stay.' },
   mode: {
     type: 'string', enum: ['offer', 'auto_assign'], title: 'When a seat frees up',
     'x-enum-titles': { offer: 'Offer it to the first in line', auto_assign: 'Book it for the first in line' },

@@ -136,8 +136,11 @@ describe('Daily operations (admin UI, headless Chromium)', function () {
     await page.goto(`${app.url}/#/workflows/${wf.body.id}/runs`);
     await page.getByRole('link', { name: 'Run history' }).waitFor();
     await page.locator('table').getByText('Failed').first().waitFor();
+    // the trigger in words, as the builder names it, not its code
+    await page.locator('table').getByText('A booking is added').first().waitFor();
     await page.locator('table a').first().click();
     await page.getByRole('heading', { name: 'Steps' }).waitFor();
+    await page.getByText('A booking is added').first().waitFor();
     expect(await page.locator('.run-step').innerText()).to.match(/Call a webhook/).and.match(/Attempts/);
     await page.locator('.run-step .step-error').waitFor();
     await screenshot(page, '08-run-failed');

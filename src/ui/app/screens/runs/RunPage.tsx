@@ -66,7 +66,7 @@ export function RunPage({ id }: { id: string }) {
         </div>
         <KeyValues items={[
           ['Workflow', <a href={href('workflows', r.workflowId)}>{r.workflowName}{r.workflowVersion ? ` (version ${r.workflowVersion})` : ''}</a>],
-          ['Trigger', humanize(r.triggerType)],
+          ['Trigger', tenant.trigger(r.triggerType)?.title ?? humanize(r.triggerType)],
           ['Booking', r.bookingId ? <a href={href('bookings', r.bookingId)}>{r.bookingId}</a> : '—'],
           ...(r.scheduledFor ? [['Scheduled for', formatDateTime(r.scheduledFor, tz)] as [string, string]] : []),
           ['Finished', r.finishedAt ? formatDateTime(r.finishedAt, tz) : 'Not yet'],

@@ -73,7 +73,7 @@ export function RunTable({ path, showWorkflow = true, showBooking = true, emptyT
               <tr key={r.id}>
                 <td>
                   <a href={href('runs', r.id)} className="strong-link" title={formatDateTime(r.createdAt, tz)}>{timeAgo(r.createdAt)}</a>
-                  <div className="muted small">{humanize(r.triggerType)}</div>
+                  <div className="muted small">{tenant.trigger(r.triggerType)?.title ?? humanize(r.triggerType)}</div>
                 </td>
                 {showWorkflow ? <td><a href={href('workflows', r.workflowId)}>{r.workflowName}</a></td> : null}
                 {showBooking ? <td>{r.bookingId ? <BookingCell id={r.bookingId} booking={bookings[r.bookingId]} /> : <span className="muted">—</span>}</td> : null}
