@@ -18,6 +18,12 @@ async function secretOf(db: Queryable, tenantId: string): Promise<string | null>
   return (await one<{ link_secret: string }>(db, 'SELECT link_secret FROM tenants WHERE id = $1', [tenantId]))?.link_secret ?? null;
 }
 
+/**
+ * Signs the links of a tenant that does not exist: its links are checked like any other (same work, same 403), so an
+ * answer never tells which tenant ids exist.
+ */
+const NO_TENANT_SECRET = crypto.randomBytes(32).toString('hex');
+
 const sign = (secret: string, parts: string[]): string => crypto.createHmac('sha256', secret).update(parts.join('|')).digest('base64url');
 
 export function offerLink(opts: { publicUrl: string; secret: string; tenantId: string; entryId: string; action: Action; expiresAt: string }): string {
@@ -105,8 +111,11 @@ async function verify(ds: DataSource, req: Request): Promise<Verified> {
   const exp = String(req.query.exp ?? '');
   const sig = String(req.query.sig ?? '');
   const secret = await secretOf(ds, tenantId);
-  const expected = secret ? sign(secret, [tenantId, entryId, action, exp]) : '';
-  const valid = Boolean(secret) && sig.length === expected.length && crypto.timingSafeEqual(Buffer.from(sig), Buffer.from(expected));
+  // Compared as bytes: a signature of non-ASCII characters has as many characters as a real one but more bytes, and
+  // timingSafeEqual throws on buffers of different lengths (it was a 500, for existing tenants only).
+  const expected = Buffer.from(sign(secret ?? NO_TENANT_SECRET, [tenantId, entryId, action, exp]));
+  const given = Buffer.from(sig);
+  const valid = secret !== null && given.length === expected.length && crypto.timingSafeEqual(given, expected);
   const row = valid ? (await one<EntryRow>(ds, 'SELECT * FROM waitlist_entries WHERE tenant_id = $1 AND id = $2', [tenantId, entryId])) ?? null : null;
   return { tenantId, entryId, action, row, valid };
 }

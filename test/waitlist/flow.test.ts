@@ -79,6 +79,13 @@ describe('waitlist: joining, offers and answers', () => {
     expect((await entry(c, e.id)).status, 'GET only shows the page').to.equal('OFFERED');
     const tampered = await fetch(accept.replace('/accept?', '/decline?'), { method: 'POST' });
     expect(tampered.status, 'a link is single-purpose').to.equal(403);
+    // a forged signature as long as a real one, in characters not bytes, is refused alike for every tenant id
+    const forged = new URL(accept);
+    forged.searchParams.set('sig', 'é'.repeat(forged.searchParams.get('sig')!.length));
+    for (const tenant of ['t-wl', 'no-such-tenant']) {
+      const res = await fetch(forged.toString().replace('/t-wl/', `/${tenant}/`));
+      expect(res.status, tenant).to.equal(403);
+    }
     const done = await fetch(accept, { method: 'POST' });
     expect(done.status).to.equal(200);
     const accepted = await entry(c, e.id);
