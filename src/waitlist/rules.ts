@@ -27,7 +27,9 @@ export const defaultRules: PriorityRules = {
   name: 'base+tier+early-bird',
   score({ joinedAt, desiredStart, tier }, settings) {
     const base = 100;
-    const tierBonus = tier ? Math.min(50, Math.max(0, settings.tierBonus[tier] ?? 0)) : 0;
+    // Own keys only: a tier named "constructor" or "__proto__" read Object.prototype's (and scored NaN, a 500).
+    const bonus = tier && Object.hasOwn(settings.tierBonus, tier) ? Number(settings.tierBonus[tier]) : 0;
+    const tierBonus = Number.isFinite(bonus) ? Math.min(50, Math.max(0, bonus)) : 0;
     const days = Math.floor((desiredStart.getTime() - joinedAt.getTime()) / DAY_MS);
     const earlyBird = Math.max(0, Math.min(settings.earlyBirdCap, days));
     return { score: base + tierBonus + earlyBird, components: { base, tierBonus, earlyBird } };

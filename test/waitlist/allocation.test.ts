@@ -48,6 +48,12 @@ describe('waitlist: allocation rules and settings', () => {
     expect(plain.priorityScore).to.equal(100 + 0 + 5);
     await c.patch('/api/customers/n-1', { tier: 'silver' });
     expect((await entry(c, plain.id)).priorityScore).to.equal(100 + 10 + 5);
+    // a tier no bonus names scores 0, whatever its name (these once read Object.prototype and answered 500)
+    for (const tier of ['constructor', '__proto__', 'toString']) {
+      const res = await c.patch('/api/customers/n-1', { tier });
+      expect(res.status, tier).to.equal(200);
+      expect((await entry(c, plain.id)).priorityScore, tier).to.equal(100 + 0 + 5);
+    }
     await c.patch('/api/customers/n-1', { tier: null });
     const far = { startTime: inHours(24 * 40), endTime: inHours(24 * 40 + 1) };
     await book(c, { customerId: 'm-1', ...onScore, ...far });
