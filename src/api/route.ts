@@ -11,7 +11,7 @@ import type { Origin } from '../domain/events.js';
 import type { Principal } from '../domain/keys.js';
 import { authenticateRequest } from './auth.js';
 import type { JSONSchema } from './schemas.js';
-import { bodyAjv, fieldErrors, queryAjv } from './validate.js';
+import { bodyAjv, fieldErrors, nulErrors, queryAjv } from './validate.js';
 
 export interface ApiDeps {
   ds: DataSource;
@@ -103,6 +103,8 @@ export function register(router: Router, spec: RouteSpec, deps: ApiDeps): void {
       }
     }
 
+    const nul = [...nulErrors(req.query, 'query'), ...nulErrors(req.body, 'body')];
+    if (nul.length) throw new DomainError(400, 'VALIDATION_FAILED', 'text in the request holds a NUL character', nul);
     const params = { ...req.params } as Record<string, unknown>;
     if (paramsV && !paramsV(params)) throw new DomainError(404, 'NOT_FOUND', 'no such resource: the id in the path is not valid', fieldErrors(paramsV.errors, 'path'));
     const query = { ...(req.query as Record<string, unknown>) };

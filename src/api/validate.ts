@@ -49,6 +49,23 @@ export const bodyAjv = configure(new Ajv2020({ allErrors: true, strict: false, u
 /** Query strings and path parameters arrive as strings: coerce them to the schema's types. */
 export const queryAjv = configure(new Ajv2020({ allErrors: true, strict: false, useDefaults: true, coerceTypes: 'array', verbose: true }));
 
+/**
+ * Every string (value or key) holding U+0000, which Postgres text cannot store (it was a 500 from the database on
+ * any route): one FieldError each, so the request is refused as bad input, naming where.
+ */
+export function nulErrors(value: unknown, where: FieldError['in'], pointer = ''): FieldError[] {
+  const message = 'must not contain the NUL character (\\u0000)';
+  if (typeof value === 'string') return value.includes('\0') ? [{ pointer: pointer || '/', in: where, message }] : [];
+  if (!value || typeof value !== 'object') return [];
+  const out: FieldError[] = [];
+  for (const [k, v] of Object.entries(value)) {
+    const at = `${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    if (k.includes('\0')) out.push({ pointer: at, in: where, message: `the name ${message}` });
+    out.push(...nulErrors(v, where, at));
+  }
+  return out;
+}
+
 /** ajv errors -> one FieldError per invalid field, each with a JSON pointer to it. */
 export function fieldErrors(errors: ErrorObject[] | null | undefined, where: FieldError['in']): FieldError[] {
   const out: FieldError[] = [];

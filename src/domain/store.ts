@@ -39,13 +39,29 @@ export interface Page<T> {
 
 export const encodeCursor = (parts: unknown[]): string => Buffer.from(JSON.stringify(parts)).toString('base64url');
 
+const badCursor = (): DomainError =>
+  new DomainError(400, 'VALIDATION_FAILED', 'cursor is not one this API returned', [{ pointer: '/cursor', in: 'query', message: 'invalid cursor' }]);
+
 export function decodeCursor(cursor: string | undefined): unknown[] | null {
   if (!cursor) return null;
   try {
     const parts = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (Array.isArray(parts) && parts.length === 2 && parts.every((p) => typeof p === 'string' || typeof p === 'number')) return parts;
   } catch { /* fall through */ }
-  throw new DomainError(400, 'VALIDATION_FAILED', 'cursor is not one this API returned', [{ pointer: '/cursor', in: 'query', message: 'invalid cursor' }]);
+  throw badCursor();
+}
+
+/**
+ * Runs a page's query. A cursor that decodes but holds what its column cannot take (a forged one: "notadate" for a
+ * time, a NUL) makes Postgres raise a data exception (class 22): that is the client's cursor, a 400, not a 500.
+ */
+export async function pageQuery<T>(cursor: unknown[] | null, query: () => Promise<T>): Promise<T> {
+  try {
+    return await query();
+  } catch (err) {
+    if (cursor && String(pgCode(err) ?? '').startsWith('22')) throw badCursor();
+    throw err;
+  }
 }
 
 /** Maps constraint violations to client errors: duplicates 409, dangling references 404, references in use 409. */
@@ -137,7 +153,7 @@ export async function listRows(db: Queryable, table: string, tenantId: string, o
   const dir = opts.descending ? ' DESC' : '';
   // The sort value goes into the cursor as Postgres prints it: a JS Date would drop the microseconds and
   // make the next page repeat the last row.
-  const rs = await rows(db, `SELECT *, ${ident(order)}::text AS cursor_sort FROM ${table} WHERE ${where.join(' AND ')} ORDER BY ${ident(order)}${dir}, id${dir} LIMIT $${params.length}`, params);
+  const rs = await pageQuery(after, () => rows(db, `SELECT *, ${ident(order)}::text AS cursor_sort FROM ${table} WHERE ${where.join(' AND ')} ORDER BY ${ident(order)}${dir}, id${dir} LIMIT $${params.length}`, params));
   const more = rs.length > opts.limit;
   const items = more ? rs.slice(0, opts.limit) : rs;
   const last = items[items.length - 1];

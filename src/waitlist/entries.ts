@@ -7,7 +7,7 @@ import { freeSeats, lockResource } from '../domain/capacity.js';
 import { conflict, DomainError, invalid, notFound } from '../domain/errors.js';
 import { record, type Origin } from '../domain/events.js';
 import { newId } from '../domain/ids.js';
-import { decodeCursor, encodeCursor, type Page } from '../domain/store.js';
+import { decodeCursor, encodeCursor, pageQuery, type Page } from '../domain/store.js';
 import { priorityRules } from './rules.js';
 import { getWaitlistSettings } from './settings.js';
 
@@ -148,7 +148,7 @@ export interface EntryFilter {
  */
 export async function listEntries(db: Queryable, tenantId: string, f: EntryFilter): Promise<Page<Entry>> {
   const after = decodeCursor(f.cursor);
-  const rs = await rows<EntryRow & { cursor_start: string }>(db, `
+  const rs = await pageQuery(after, () => rows<EntryRow & { cursor_start: string }>(db, `
     SELECT *, desired_start::text AS cursor_start FROM waitlist_entries
     WHERE tenant_id = $1
       AND ($2::text IS NULL OR location_id = $2) AND ($3::text IS NULL OR resource_id = $3) AND ($4::text IS NULL OR customer_id = $4)
@@ -156,7 +156,7 @@ export async function listEntries(db: Queryable, tenantId: string, f: EntryFilte
       AND ($8::text IS NULL OR (desired_start, id) > ($8::timestamptz, $9))
     ORDER BY desired_start, id LIMIT $10`,
   [tenantId, f.clubId ?? null, f.resourceId ?? null, f.memberId ?? null, f.status ?? null, f.desiredFrom ?? null, f.desiredTo ?? null,
-    after?.[0] ?? null, after?.[1] ?? null, f.limit + 1]);
+    after?.[0] ?? null, after?.[1] ?? null, f.limit + 1]));
   const more = rs.length > f.limit;
   const items = more ? rs.slice(0, f.limit) : rs;
   const last = items[items.length - 1];

@@ -4,6 +4,9 @@ import { startTestApp, type TestApp } from '../helpers/app.js';
 import type { Client } from '../helpers/client.js';
 import { booking, inHours, seedCatalog } from '../helpers/fixtures.js';
 
+/** A cursor as the API writes them (base64url JSON), holding whatever a client forged. */
+const forged = (parts: unknown[]): string => Buffer.from(JSON.stringify(parts)).toString('base64url');
+
 describe('bad input', () => {
   let app: TestApp;
   let c: Client;
@@ -55,6 +58,13 @@ describe('bad input', () => {
     ['query date in year 0000', 'GET', '/api/events?to=0000-01-01T00:00:00Z', undefined, '/to'],
     ['unknown query parameter', 'GET', '/api/customers?colour=red', undefined, '/colour'],
     ['forged cursor', 'GET', '/api/bookings?cursor=bm9wZQ', undefined, '/cursor'],
+    // Postgres cannot take these: they were 500s from the database
+    ['a cursor holding what its column cannot', 'GET', `/api/bookings?cursor=${forged(['notadate', 'x'])}`, undefined, '/cursor'],
+    ['a waitlist cursor holding what its column cannot', 'GET', `/api/facility-waitlist?cursor=${forged(['notadate', 'x'])}`, undefined, '/cursor'],
+    ['a cursor holding a NUL', 'GET', `/api/customers?cursor=${forged(['2026-01-01T00:00:00Z', 'a\u0000'])}`, undefined, '/cursor'],
+    ['a NUL in a text', 'POST', '/api/customers', { name: 'a\u0000b' }, '/name'],
+    ['a NUL in a name of a map', 'PATCH', '/api/settings/waitlist', { tierBonus: { 'gold\u0000': 1 } }, '/tierBonus/gold\u0000'],
+    ['a NUL in the query', 'GET', '/api/customers?q=%00', undefined, '/q'],
   ];
 
   for (const [what, method, path, body, pointer] of cases) {

@@ -1,7 +1,7 @@
 // Platform routes (the platform key): tenants. Tenant admin routes: API keys and settings.
 import { createKey, listKeys, revokeKey } from '../../domain/keys.js';
 import { createTenant, getTenant, listTenants, updateSettings } from '../../domain/tenants.js';
-import { decodeCursor, encodeCursor } from '../../domain/store.js';
+import { decodeCursor, encodeCursor, pageQuery } from '../../domain/store.js';
 import { defineRoute, type RouteSpec } from '../route.js';
 import * as S from '../schemas.js';
 
@@ -19,8 +19,8 @@ export const tenantRoutes: RouteSpec[] = [
     query: S.object(S.pageQuery),
     responses: { 200: { description: 'a page of tenants', schema: S.page(S.tenant) } },
     handler: async ({ deps, query }) => {
-      const after = decodeCursor(query.cursor)?.[1] as string | undefined;
-      const items = await listTenants(deps.ds, { after, limit: query.limit + 1 });
+      const cursor = decodeCursor(query.cursor);
+      const items = await pageQuery(cursor, () => listTenants(deps.ds, { after: cursor?.[1] as string | undefined, limit: query.limit + 1 }));
       const more = items.length > query.limit;
       const page = more ? items.slice(0, query.limit) : items;
       return { body: { items: page, nextCursor: more ? encodeCursor(['tenant', page[page.length - 1].id]) : null } };
