@@ -102,6 +102,22 @@ describe('waitlist over GraphQL', () => {
     expect(from0.body.errors![0].extensions!.code).to.equal('VALIDATION_FAILED');
     expect((await c.get(`/api/facility-waitlist/${e}`)).body).to.include({ status: 'ACTIVE', cancelReason: null });
 
+    const nul = await gql('mutation($r: String) { cancelFacilityWaitlistEntry(id: "' + e + '", reason: $r) { id } }', { r: 'a\u0000b' });
+    expect(nul.body.errors![0].extensions).to.deep.include({ code: 'VALIDATION_FAILED' });
+    expect((nul.body.errors![0].extensions as { errors: { pointer: string }[] }).errors[0].pointer).to.equal('/reason');
+
+    // one field repeated under many aliases would be as many lookups in one request: at most 20 at the root
+    const aliased = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: facilityWaitlistEntry(id: "${e}") { id }`).join(' ')} }`;
+    const twenty = await gql(aliased(20));
+    expect(twenty.status).to.equal(200);
+    expect(Object.keys(twenty.body.data)).to.have.length(20);
+    const more = await gql(aliased(21));
+    expect(more.status).to.equal(400);
+    expect(more.body.data).to.equal(undefined);
+    expect(more.body.errors![0].message).to.include('21 fields at its root').and.include('at most 20');
+    const viaFragments = await gql(`{ ...a ...b } fragment a on Query { ${aliased(11).slice(1, -1)} } fragment b on Query { ${aliased(11).slice(1, -1).replaceAll(' a', ' b')} }`);
+    expect(viaFragments.status, 'fragments count too').to.equal(400);
+
     const huge = await fetch(`${w.app.url}/graphql`, {
       method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${c.key}` },
       body: JSON.stringify({ query: 'mutation($r: String) { cancelFacilityWaitlistEntry(id: "' + e + '", reason: $r) { id } }', variables: { r: 'y'.repeat(1_100_000) } }),
