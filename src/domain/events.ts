@@ -135,6 +135,8 @@ export interface EventFilter {
   to?: string;
   /** Events with an id below this one (newest first pagination). */
   before?: string;
+  /** Leave these event types out. */
+  withoutTypes?: readonly string[];
   limit: number;
 }
 
@@ -149,6 +151,7 @@ export async function listEvents(db: Queryable, tenantId: string, f: EventFilter
   if (f.from) add('occurred_at >= ?', f.from);
   if (f.to) add('occurred_at < ?', f.to);
   if (f.before) add('id < ?', f.before);
+  if (f.withoutTypes?.length) add('type <> ALL(?)', f.withoutTypes);
   params.push(f.limit);
   const rs = await rows<EventRow>(db, `SELECT * FROM events WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT $${params.length}`, params);
   return rs.map(toEvent);

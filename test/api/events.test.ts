@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { insertBooking } from '../../src/domain/bookings.js';
+import { record } from '../../src/domain/events.js';
 import { one, rows } from '../../src/db/sql.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import type { Client } from '../helpers/client.js';
@@ -174,5 +175,23 @@ describe('the event log', () => {
     const one1 = await c.get(`/api/events/${bySubject[0].id}`);
     expect(one1.status).to.equal(200);
     expect(one1.body.type).to.equal('booking.status_changed');
+  });
+
+  it('keeps events that name where messages and webhooks go (with their credentials) from app keys', async () => {
+    const url = 'https://crm.example.com/hook?api_key=SECRET';
+    const ids = await app.ds.transaction(async (tx) => [
+      await record(tx, { tenantId: 't-ev' }, { type: 'message.failed', subject: { type: 'run', id: 'run_x' }, data: { channel: 'webhook', recipient: url } }),
+      await record(tx, { tenantId: 't-ev' }, { type: 'webhook.endpoint_disabled', subject: { type: 'webhook', id: 'wh_x' }, data: { webhook: { url } } }),
+    ]);
+    const appKey = app.client((await c.post('/api/keys', { role: 'app' })).body.secret);
+    const seen = async (k: Client, q = '') => ((await k.get(`/api/events?limit=50${q}`)).body.items as Ev[]).map((e) => e.id);
+    expect(await seen(c)).to.include.members(ids);
+    expect(await seen(appKey)).to.not.include.members([ids[0]]).and.not.include.members([ids[1]]);
+    expect(await seen(appKey, '&type=message.failed')).to.deep.equal([]);
+    expect((await appKey.get('/api/events?limit=50')).body.items.length, 'the others still').to.be.above(0);
+    for (const id of ids) {
+      expect((await appKey.get(`/api/events/${id}`)).status).to.equal(404);
+      expect((await c.get(`/api/events/${id}`)).status).to.equal(200);
+    }
   });
 });
