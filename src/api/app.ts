@@ -47,6 +47,14 @@ export function createApp(deps: ApiDeps, opts: AppOptions = {}): express.Express
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  // Nothing served here is meant to be framed (clickjacking the admin UI, GraphiQL or an offer's accept button) or
+  // sniffed, and some URLs are capabilities (offer links): no Referer carries them to another site.
+  app.use((_req, res, next) => {
+    res.setHeader('X-Frame-Options', 'DENY');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    next();
+  });
 
   app.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
   app.get('/readyz', async (_req, res) => {

@@ -93,7 +93,11 @@ async function readerOf(db: Queryable, row: EntryRow | null, tenantId: string): 
 const when = (reader: Reader, at: Date, style: 'long' | 'time' = 'long') =>
   formatDateValue({ value: at, style, timeZone: reader.timeZone, fallbackTimeZone: 'UTC', language: reader.lang });
 
+/** The offer pages run no script and load nothing: their own style, and a form that posts to the same link. */
+const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
 function page(res: Response, status: number, title: string, body: string, lang = 'en'): void {
+  res.setHeader('Content-Security-Policy', PAGE_CSP);
   res.status(status).type('html').send(`<!doctype html><html lang="${esc(lang)}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(title)}</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;color:#1f2937}

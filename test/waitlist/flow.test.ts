@@ -67,6 +67,10 @@ describe('waitlist: joining, offers and answers', () => {
     expect(accept.startsWith(w.app.url)).to.equal(true);
     const page = await fetch(accept);
     expect(page.status).to.equal(200);
+    // a capability URL in a page that cannot be framed, runs no script and sends no Referer
+    expect(page.headers.get('x-frame-options')).to.equal('DENY');
+    expect(page.headers.get('referrer-policy')).to.equal('no-referrer');
+    expect(page.headers.get('content-security-policy')).to.include("default-src 'none'").and.include("frame-ancestors 'none'");
     const html = await page.text();
     expect(html).to.include('<form method="post">');
     // the place and its time as the member reads them: at the location's local time, in the member's language

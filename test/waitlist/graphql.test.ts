@@ -27,6 +27,7 @@ describe('waitlist over GraphQL', () => {
   it('serves GraphiQL to a browser without a key, and refuses operations without one', async () => {
     const page = await fetch(`${w.app.url}/graphql`, { headers: { accept: 'text/html' } });
     expect(page.status).to.equal(200);
+    expect(page.headers.get('x-frame-options'), 'GraphiQL cannot be framed').to.equal('DENY');
     const html = await page.text();
     expect(html).to.match(/ruru/i);
     const asset = /href="(\/graphql\/ruru\/[^"]+\.js)"/.exec(html);
