@@ -1,6 +1,6 @@
 import { defineTrigger } from '../src/engine/contracts.js';
 import { sampleBooking } from '../src/engine/samples.js';
-import { describeOffset, latePolicySchema, offsetSchema, shiftBy, type LatePolicy, type Offset } from '../src/engine/timing.js';
+import { describeOffset, latePolicySchema, offsetMs, offsetSchema, shiftBy, type LatePolicy, type Offset } from '../src/engine/timing.js';
 import { contextVariables } from '../src/engine/variables.js';
 
 interface Config { offset: Offset; when?: 'after' | 'before'; latePolicy?: LatePolicy }
@@ -26,6 +26,8 @@ export const bookingAfterEnd = defineTrigger<Config>({
   matches: () => false,
   schedule: (booking, config, timeZone) => shiftBy(new Date(booking.endTime), config.offset, config.when === 'before' ? -1 : 1, timeZone),
   anchor: (booking) => booking.endTime,
+  // A day more than the offset: offsets in days count wall-clock days, an hour longer across a DST change.
+  reachBackMs: (config) => (config.when === 'before' ? 0 : offsetMs(config.offset) + 86_400_000),
   variables: contextVariables(),
   sampleEvent: { id: '0', type: 'booking.created', subjectType: 'booking', subjectId: sampleBooking.id, data: { booking: sampleBooking }, depth: 0, causedByRun: null, occurredAt: sampleBooking.createdAt, dispatchedAt: null },
   describe: (c) => `${describeOffset(c.offset)} ${c.when === 'before' ? 'before' : 'after'} the end`,

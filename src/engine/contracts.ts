@@ -43,6 +43,12 @@ export interface TriggerModule<Config = Record<string, unknown>> {
    * while a booking that moves gets its reminder anew. Without it, the moment itself is the anchor.
    */
   anchor?(booking: Booking): string;
+  /**
+   * Time-offset triggers: how long after a booking's end its moment can come (ms; default 0). Reconciles look at
+   * bookings that ended up to this long ago (at least 31 days): a "60 days after" follow-up of a booking that ended 40
+   * days ago is still ahead.
+   */
+  reachBackMs?(config: Config): number;
   /** Time-offset triggers: a late `send_now` is not sent at or after this time (before_start: the booking's start). */
   lateDeadline?(booking: Booking, config: Config): Date | null;
   /** Booking statuses the workflow applies to when its status filter is empty (default: all). */

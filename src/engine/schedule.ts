@@ -61,12 +61,26 @@ function anchorOf(wf: Pick<WorkflowRow, 'trigger_type'>, booking: Booking, momen
 /** What filters see of a booking, and the time zone its offsets in days count in (its location's, else the tenant's). */
 export type Where = Scope & { timeZone: string };
 
+/**
+ * The last moment a reminder can be for: date-times are accepted to the end of 9999, and a follow-up of a booking at
+ * the very end of it would fall in year 10000, which Postgres cannot store (the booking was refused with a 500).
+ */
+const LAST_MOMENT = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/** Reconciles look at bookings that ended up to this long ago, or longer for a trigger that reaches back further. */
+const MIN_REACH_BACK_MS = 31 * 86_400_000;
+
+/** How long ago a booking may have ended and still have a moment of one of these workflows ahead (TriggerModule.reachBackMs). */
+function reachBackMs(wfs: Pick<WorkflowRow, 'trigger_type' | 'trigger_config'>[]): number {
+  return Math.max(MIN_REACH_BACK_MS, ...wfs.map((wf) => triggers.get(wf.trigger_type)?.module.reachBackMs?.(wf.trigger_config) ?? 0));
+}
+
 function plan(wf: WorkflowRow, booking: Booking, scope: Where, now: number): Plan {
   const trigger = triggers.get(wf.trigger_type)?.module;
   if (!trigger?.schedule || !wf.enabled) return { kind: 'none' };
   if (filterReason(wf.filters, scope, trigger.defaultStatuses)) return { kind: 'none' };
   const moment = trigger.schedule(booking, wf.trigger_config, scope.timeZone);
-  if (!moment) return { kind: 'none' };
+  if (!moment || !(moment.getTime() <= LAST_MOMENT)) return { kind: 'none' };
   return { kind: moment.getTime() > now ? 'future' : 'past', moment, anchor: anchorOf(wf, booking, moment) };
 }
 
@@ -163,7 +177,8 @@ const timingChanged = (a: Booking, b: Booking) => TIMING_FIELDS.some((f) => Stri
  * (or moved) inside a workflow's window follows the workflow's late policy (planLate). A workflow that already ran
  * for the booking at its current time is not scheduled again.
  */
-export async function reconcileBooking(tx: EntityManager, tenantId: string, before: Booking | null, after: Booking | null, opts: { force?: boolean } = {}): Promise<void> {
+export async function reconcileBooking(tx: EntityManager, tenantId: string, before: Booking | null, after: Booking | null,
+  opts: { force?: boolean; lateOnlyIfWaiting?: boolean } = {}): Promise<void> {
   if (before && after && !opts.force && !timingChanged(before, after)) return;
   // In a booking change's hooks, the version its event's statement just read; else a read of our own.
   const cache = cacheFor(tx.dataSource);
@@ -189,6 +204,7 @@ export async function reconcileBooking(tx: EntityManager, tenantId: string, befo
     if (p.kind === 'none' || ran.has(ranKey(wf.id, after.id, p.anchor))) out.remove.push(timedJobKey(tenantId, wf.id, after.id));
     else if (p.kind === 'future') out.add.push(job(tenantId, wf, after.id, p.moment, p.moment));
     // a moment just past whose job has not fired yet (a confirmation at the reminder's minute) is not late: it fires
+    else if (opts.lateOnlyIfWaiting && !jobs.has(timedJobKey(tenantId, wf.id, after.id))) continue;
     else if (!firesAnyway(jobs.get(timedJobKey(tenantId, wf.id, after.id)), p.moment)) await planLate(tx, tenantId, wf, after, p, now, out);
   }
   await addJobs(tx, out.add);
@@ -240,9 +256,9 @@ export async function reconcileWorkflow(ds: DataSource, payload: unknown): Promi
         LEFT JOIN resources res ON res.tenant_id = b.tenant_id AND res.id = b.resource_id
         LEFT JOIN locations l ON l.tenant_id = b.tenant_id AND l.id = res.location_id
         LEFT JOIN customers c ON c.tenant_id = b.tenant_id AND c.id = b.customer_id
-        WHERE b.tenant_id = $1 AND b.end_time > now() - interval '31 days' AND b.id > $2
+        WHERE b.tenant_id = $1 AND b.end_time > now() - make_interval(secs => $4) AND b.id > $2
         ORDER BY b.id LIMIT $3
-        FOR KEY SHARE OF b`, [tenantId, cursor, BATCH]);
+        FOR KEY SHARE OF b`, [tenantId, cursor, BATCH, reachBackMs(wf ? [wf] : []) / 1000]);
       const now = Date.now();
       const out = { add: [] as JobSpec[], remove: [] as string[] };
       const plans = batch.map((r) => {
@@ -314,16 +330,22 @@ export async function fireTimed(ds: DataSource, payload: unknown, opts: { graceM
 
 /**
  * A customer's language is part of a reminder's filters (a booking without its own language speaks the customer's):
- * when it changes, reconcile the customer's current bookings in the same transaction.
+ * when it changes, reconcile the customer's bookings that may still have a moment ahead, in the same transaction:
+ * those to come, and those that ended as long ago as a follow-up can reach back (a "thank you" the day after, for a
+ * booking that has ended or is completed).
  */
 export async function reconcileCustomerBookings(tx: EntityManager, tenantId: string, customerId: string): Promise<void> {
   await shareWorkflowsLock(tx, tenantId); // before the workflows are read (src/domain/workflows-lock.ts)
+  const timed = await rows<Pick<WorkflowRow, 'trigger_type' | 'trigger_config'>>(tx,
+    'SELECT trigger_type, trigger_config FROM workflows WHERE tenant_id = $1 AND enabled AND trigger_type = ANY($2)', [tenantId, timedTriggerTypes]);
+  if (!timed.length) return;
   // Share-locked, as in reconcileWorkflow: a booking changed meanwhile waits, then reconciles its own job after ours.
   const bookings = await rows<Record<string, unknown>>(tx, `
-    SELECT * FROM bookings WHERE tenant_id = $1 AND customer_id = $2 AND language IS NULL AND end_time > now()
-      AND status IN ('pending', 'confirmed') ORDER BY id LIMIT 1000 FOR KEY SHARE`, [tenantId, customerId]);
+    SELECT * FROM bookings WHERE tenant_id = $1 AND customer_id = $2 AND language IS NULL AND end_time > now() - make_interval(secs => $3)
+      ORDER BY id LIMIT 1000 FOR KEY SHARE`, [tenantId, customerId, reachBackMs(timed) / 1000]);
   for (const r of bookings) {
     const b = toApi<Booking>(r);
-    await reconcileBooking(tx, tenantId, b, b, { force: true });
+    // Not made or moved now: a moment already past is late only for a reminder still waiting for it.
+    await reconcileBooking(tx, tenantId, b, b, { force: true, lateOnlyIfWaiting: true });
   }
 }

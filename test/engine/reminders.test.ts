@@ -311,4 +311,29 @@ describe('reminders (time-offset triggers)', () => {
     await c.post(`/api/bookings/${gone.id}/status`, { status: 'not_taken' });
     expect(await jobsOf(c).then((js) => js.filter((j) => j.key.endsWith(gone.id)))).to.deep.equal([]);
   });
+
+  it('booking.after_end: schedules a follow-up still ahead for a booking that ended long ago, or whose customer changes language after it', async () => {
+    const c = await seededTenant(w.app);
+    const ended = (await c.post('/api/bookings', booking({ customerId: 'm-2', ...at(-24 * 40) }))).body; // 40 days ago; m-2 speaks en
+    const winBack = await createWorkflow(c, { trigger: { type: 'booking.after_end', config: { offset: { amount: 60, unit: 'days' } } }, actions: [sms] });
+    const thanks = await createWorkflow(c, { trigger: { type: 'booking.after_end', config: { offset: { amount: 41, unit: 'days' } } }, filters: { languages: ['nb'] }, actions: [sms] });
+    await settled(w.app);
+    const job = await jobOf(c, winBack.id, ended.id);
+    expect(job, 'its moment is 20 days ahead').to.not.equal(undefined);
+    expect(Math.abs(job!.runAt.getTime() - (ms(ended.endTime) + 60 * 24 * HOUR))).to.be.at.most(HOUR); // days count at the wall clock
+    expect(await jobOf(c, thanks.id, ended.id), 'not in Norwegian').to.equal(undefined);
+    expect((await c.patch('/api/customers/m-2', { language: 'nb' })).status).to.equal(200);
+    expect(await jobOf(c, thanks.id, ended.id), 'now in Norwegian, and its moment still ahead').to.not.equal(undefined);
+    expect((await c.get(`/api/bookings/${ended.id}/runs`)).body.items, 'nothing recorded as late for the past').to.deep.equal([]);
+    await c.patch('/api/customers/m-2', { language: 'en' });
+  });
+
+  it('makes a booking at the very end of 9999 whose follow-up would fall in year 10000, with no job for it', async () => {
+    const c = await seededTenant(w.app);
+    const wf = await createWorkflow(c, { trigger: { type: 'booking.after_end', config: { offset: { amount: 2, unit: 'days' } } }, actions: [sms] });
+    await settled(w.app);
+    const res = await c.post('/api/bookings', booking({ startTime: '9999-12-30T10:00:00Z', endTime: '9999-12-30T11:00:00Z' }));
+    expect(res.status, JSON.stringify(res.body)).to.equal(201);
+    expect(await jobOf(c, wf.id, res.body.id)).to.equal(undefined);
+  });
 });
