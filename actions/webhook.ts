@@ -1,6 +1,6 @@
 import { signatureHeaders } from '../src/delivery/signing.js';
 import { DeliveryError } from '../src/delivery/types.js';
-import { defineAction, type JSONSchema } from '../src/engine/contracts.js';
+import { defineAction, PermanentActionError, type JSONSchema } from '../src/engine/contracts.js';
 import { deliverOnce } from '../src/engine/deliver.js';
 
 interface Config {
@@ -78,6 +78,12 @@ export const webhook = defineAction<Config>({
   validate: (c) => Object.keys(c.headers ?? {}).filter((h) => RESERVED_HEADERS.test(h))
     .map((h) => ({ pointer: `/headers/${h}`, message: `${h} is set by Bookflow and cannot be overridden` })),
   async run(input, deps) {
+    // A run keeps the steps it started with; the workflow keeps secrets for the steps it has now. A step replaced since
+    // (its actions saved without their ids, as from an exported file) took its secret with it, and the receiver was
+    // given the new step's: this run cannot sign, and no retry changes that.
+    if (!input.secrets.signing) {
+      throw new PermanentActionError('SECRET_GONE', 'this webhook step was replaced in the workflow since the run started, and its signing secret with it; the workflow\'s new runs sign with the new secret');
+    }
     const url = input.renderString(input.config.url);
     // A header value rendered from customer data could carry line breaks: they become spaces, so data can never
     // end a header and start another one, and the request still goes out.

@@ -184,6 +184,24 @@ describe('actions end to end', () => {
     await settled(w.app);
   });
 
+  it('fails a webhook retry for good, saying why, when its step was replaced since (its signing secret went with it)', async () => {
+    const step = { type: 'webhook', config: { url: `${w.hooks.url}/replaced` } };
+    const wf = await workflow({ trigger: { type: 'booking.created' }, actions: [step] });
+    w.hooks.respondWith(503, 'down', { times: 1 });
+    const b = (await c.post('/api/bookings', booking(slot()))).body;
+    await w.hooks.waitFor((r) => r.path === '/replaced' && (r.body as { data?: { booking?: { id?: string } } })?.data?.booking?.id === b.id);
+    await eventually(async () => (await c.get(`/api/bookings/${b.id}/runs`)).body.items.find((r: { workflowId: string; steps: { errorCode: string }[] }) => r.workflowId === wf.id && r.steps[0]?.errorCode));
+    // saved again without step ids (as from an exported file): a new step, with a new secret
+    expect((await c.patch(`/api/workflows/${wf.id}`, { actions: [step] })).status).to.equal(200);
+    await retryStepsNow(w.app);
+    const failed = await eventually(async () => (await c.get(`/api/bookings/${b.id}/runs`)).body.items.find((r: { workflowId: string; status: string }) => r.workflowId === wf.id && r.status === 'failed'));
+    expect(failed.steps[0]).to.include({ status: 'failed', errorCode: 'SECRET_GONE', attempts: 2 });
+    expect(failed.steps[0].errorMessage).to.include('replaced');
+    expect(w.hooks.requests.filter((r) => r.path === '/replaced'), 'nothing unsigned went out').to.have.length(1);
+    await off(wf.id);
+    await settled(w.app);
+  });
+
   it('retries a temporary SMTP failure and records a permanent one without retrying', async () => {
     const wf = await workflow({ trigger: { type: 'booking.created' }, actions: [{ type: 'email', config: { to: 'customer', subject: 'retry {{booking.id}}', html: 'x' } }] });
     w.smtp.failNext(1, 451, 'try again later');
