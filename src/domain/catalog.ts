@@ -1,7 +1,7 @@
 // Locations, services and resources: the things a tenant's bookings refer to.
 import type { DataSource } from 'typeorm';
 import type { Queryable } from '../db/data-source.js';
-import { rows, transaction } from '../db/sql.js';
+import { one, rows, transaction } from '../db/sql.js';
 import { futurePeak, lockResource } from './capacity.js';
 import { conflict, invalid, notFound, type FieldError } from './errors.js';
 import { record, type Origin } from './events.js';
@@ -41,10 +41,34 @@ function collection<T>(table: string, what: string, idPrefix: string) {
   };
 }
 
+/**
+ * Deletes a location, service or resource, unless a workflow's or a webhook subscription's filters name it: they would
+ * never match again, without a word (the state that checkCatalogIds refuses on save), and would start matching
+ * whatever is created later under the same id. 409 IN_USE names them. Its bookings and resources are guarded by
+ * foreign keys as before.
+ */
+function removeUnlessFiltered(plain: { remove(db: Queryable, tenantId: string, id: string): Promise<void> }, field: keyof CatalogFilters, table: string, what: string) {
+  return (ds: DataSource, tenantId: string, id: string): Promise<void> => transaction(ds, async (tx) => {
+    // Locked first: a filter being saved that names it (checkCatalogIds reads it FOR KEY SHARE) has committed by then.
+    if (!(await one(tx, `SELECT 1 FROM ${table} WHERE tenant_id = $1 AND id = $2 FOR UPDATE`, [tenantId, id]))) throw notFound(what, id);
+    const users = await rows<{ kind: string; id: string; name: string }>(tx, `
+      SELECT 'workflow' AS kind, id, name FROM workflows WHERE tenant_id = $1 AND filters->$2 ? $3
+      UNION ALL
+      SELECT 'webhook subscription', id, coalesce(description, url) FROM webhook_subscriptions WHERE tenant_id = $1 AND filters->$2 ? $3
+      ORDER BY 1, 2 LIMIT 6`, [tenantId, field, id]);
+    if (users.length) {
+      const named = users.slice(0, 5).map((u) => `${u.kind} ${JSON.stringify(u.name)} (${u.id})`).join(', ');
+      throw conflict('IN_USE', `this ${what} is named in the filters of ${named}${users.length > 5 ? ' and more' : ''}; take it out of those filters first`);
+    }
+    await plain.remove(tx, tenantId, id);
+  });
+}
+
 const plainLocations = collection<Location>('locations', 'location', 'loc');
 
 export const locations = {
   ...plainLocations,
+  remove: removeUnlessFiltered(plainLocations, 'locationIds', 'locations', 'location'),
   /** A new time zone moves reminders whose offset is in days (calendar days at the location's wall clock). */
   async update(ds: DataSource, tenantId: string, id: string, patch: Record<string, unknown>): Promise<Location> {
     return transaction(ds, async (tx) => {
@@ -55,12 +79,14 @@ export const locations = {
     });
   },
 };
-export const services = collection<Service>('services', 'service', 'svc');
+const plainServices = collection<Service>('services', 'service', 'svc');
+export const services = { ...plainServices, remove: removeUnlessFiltered(plainServices, 'serviceIds', 'services', 'service') };
 
 const plainResources = collection<Resource>('resources', 'resource', 'res');
 
 export const resources = {
   ...plainResources,
+  remove: removeUnlessFiltered(plainResources, 'resourceIds', 'resources', 'resource'),
   /**
    * Changing capacity serializes on the resource. Raising it frees seats (`slot.freed`, reason
    * capacity_increased, from now on); lowering it below what future bookings already use is refused.
@@ -108,7 +134,8 @@ export async function checkCatalogIds(db: Queryable, tenantId: string, filters: 
     const ids = filters[field] ?? [];
     const asked = ids.filter((id) => !kept?.[field]?.includes(id));
     if (!asked.length) continue;
-    const known = new Set((await rows<{ id: string }>(db, `SELECT id FROM ${table} WHERE tenant_id = $1 AND id = ANY($2)`, [tenantId, asked])).map((r) => r.id));
+    // FOR KEY SHARE: a delete of one of them waits for this save to commit, then sees the filter (removeUnlessFiltered).
+    const known = new Set((await rows<{ id: string }>(db, `SELECT id FROM ${table} WHERE tenant_id = $1 AND id = ANY($2) FOR KEY SHARE`, [tenantId, asked])).map((r) => r.id));
     ids.forEach((id, i) => {
       if (asked.includes(id) && !known.has(id)) errors.push({ pointer: `/filters/${field}/${i}`, in: 'body', message: `no ${what} with the id ${JSON.stringify(id)}` });
     });

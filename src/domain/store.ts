@@ -71,7 +71,8 @@ export function translateConstraint(err: unknown, what: string): never {
   if (code === '23505') throw conflict('ALREADY_EXISTS', `a ${what} with this id already exists`);
   if (code === '23503') {
     const referenced = /is still referenced from table "(\w+)"/.exec(detail);
-    if (referenced) throw conflict('IN_USE', `this ${what} is still used by ${referenced[1]}; remove those first`);
+    // the table in words ("waitlist entries", not "waitlist_entries")
+    if (referenced) throw conflict('IN_USE', `this ${what} is still used by ${referenced[1].replaceAll('_', ' ')}; remove those first`);
     const missing = /Key \(tenant_id, (\w+)\)=\([^,]*, ([^)]*)\) is not present in table "(\w+)"/.exec(detail);
     if (missing) {
       const field = camel(missing[1]);

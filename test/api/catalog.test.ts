@@ -67,6 +67,24 @@ describe('locations, services, resources, customers and payments', () => {
     expect(missing.body.errors[0].pointer).to.equal('/locationId');
   });
 
+  it('refuses to delete a location, service or resource that filters name (409 IN_USE naming them), and deletes it once they do not', async () => {
+    await c.post('/api/locations', { id: 'loc-f', name: 'Filtered', timezone: 'Europe/Oslo' });
+    await c.post('/api/services', { id: 'svc-f', name: 'Filtered', durationMinutes: 30 });
+    await c.post('/api/resources', { id: 'res-f', name: 'Filtered', locationId: 'c-1' });
+    const wf = (await c.post('/api/workflows', { name: 'Only there', enabled: false, trigger: { type: 'booking.created' }, filters: { locationIds: ['loc-f'], resourceIds: ['res-f'] } })).body;
+    const hook = (await c.post('/api/webhooks', { url: 'https://crm.example.com/hook', eventTypes: ['*'], description: 'CRM', filters: { serviceIds: ['svc-f'] } })).body;
+    for (const [path, names] of [['/api/locations/loc-f', 'Only there'], ['/api/resources/res-f', 'Only there'], ['/api/services/svc-f', 'CRM']] as const) {
+      const res = await c.delete(path);
+      expect(res.status, path).to.equal(409);
+      expect(res.body.code).to.equal('IN_USE');
+      expect(res.body.detail).to.include(names);
+      expect((await c.get(path)).status, 'still there').to.equal(200);
+    }
+    await c.patch(`/api/workflows/${wf.id}`, { filters: { locationIds: [], resourceIds: [] } });
+    await c.delete(`/api/webhooks/${hook.id}`);
+    for (const path of ['/api/locations/loc-f', '/api/resources/res-f', '/api/services/svc-f']) expect((await c.delete(path)).status, path).to.equal(204);
+  });
+
   it('refuses a duplicate client-chosen id in one tenant, and allows it in another', async () => {
     const dup = await c.post('/api/customers', { id: 'm-1', name: 'again' });
     expect(dup.status).to.equal(409);
