@@ -102,8 +102,13 @@ export const resources = {
         }
       }
       const updated = await plainResources.update(tx, tenantId, id, patch);
-      // Its bookings are now at another location: reminders filtered by location follow them.
-      if (updated.locationId !== before.location_id) await bookingScopeChanged(tx, tenantId);
+      // Its bookings are now at another location: reminders filtered by location follow them, and so do its waiting-list
+      // entries (their clubId is the resource's location: they vanished from the new location's list).
+      if (updated.locationId !== before.location_id) {
+        await rows(tx, 'UPDATE waitlist_entries SET location_id = $3, updated_at = now() WHERE tenant_id = $1 AND resource_id = $2',
+          [tenantId, id, updated.locationId]);
+        await bookingScopeChanged(tx, tenantId);
+      }
       if (patch.capacity !== undefined && patch.capacity > before.capacity) {
         await record(tx, origin, {
           type: 'slot.freed',

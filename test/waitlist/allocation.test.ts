@@ -221,6 +221,19 @@ describe('waitlist: allocation rules and settings', () => {
     expect(await lastFreed(), 'no slot.freed recorded').to.equal(freedBefore);
   });
 
+  it('moves a resource\'s waiting-list entries with it to another location', async () => {
+    await c.post('/api/locations', { id: 'loc-old', name: 'Old hall', timezone: 'Europe/Oslo' });
+    await c.post('/api/locations', { id: 'loc-new', name: 'New hall', timezone: 'Europe/Oslo' });
+    await c.post('/api/resources', { id: 'r-mv', name: 'Movable', locationId: 'loc-old' });
+    const slot = nextSlot();
+    await book(c, { customerId: 'm-1', resourceId: 'r-mv', ...slot });
+    const e = await join(c, 'n-1', slot, { resourceId: 'r-mv', clubId: 'loc-old' });
+    expect((await c.patch('/api/resources/r-mv', { locationId: 'loc-new' })).status).to.equal(200);
+    expect((await entry(c, e.id)).clubId).to.equal('loc-new');
+    expect((await c.get('/api/facility-waitlist?clubId=loc-new')).body.items.map((x: { id: string }) => x.id)).to.deep.equal([e.id]);
+    expect((await c.delete('/api/locations/loc-old')).status, 'nothing is left there').to.equal(204);
+  });
+
   it('turning the waitlist off refuses joins but keeps entries and honours held offers', async () => {
     const slot = nextSlot();
     const b = await book(c, { customerId: 'm-1', resourceId: 'r-1', ...slot });
