@@ -4,8 +4,15 @@ import type { ActionModule, Recipient, RunContext } from './contracts.js';
 import { languageOf } from './context.js';
 
 /**
+ * Languages whose readers read each other's text better than the tenant's default: Norwegian's two written standards
+ * and the generic `no` (CLDR gives nb and nn the parent `no`). An `nn` reader of a tenant that wrote `nb` and English
+ * gets the `nb` text, as the waiting list's offer pages already treat them as one.
+ */
+const CLOSE_LANGUAGES: Record<string, string[]> = { nn: ['nb', 'no'], no: ['nb', 'nn'], nb: ['no', 'nn'] };
+
+/**
  * The text of `field` for a language, and the language it is in. The variant is chosen as a whole (exact tag, then
- * its primary subtag, then the tenant default language), so a message never mixes languages: a field missing from
+ * its primary subtag, then a close language (CLOSE_LANGUAGES), then the tenant default language), so a message never mixes languages: a field missing from
  * the chosen variant comes from the base fields, not from another language's variant. The base fields are taken to
  * be in the tenant's default language. Dates and money are formatted in the language of the text chosen (in the
  * recipient's own tag when that is the same language: en-US dates for an en-US reader of English text).
@@ -13,8 +20,9 @@ import { languageOf } from './context.js';
 export function pickVariant(config: Record<string, unknown>, field: string, language: string, tenantDefault: string): { source: string; language: string } {
   const variants = (config.variants ?? {}) as Record<string, Record<string, string | undefined>>;
   const primary = (tag: string) => tag.split('-')[0].toLowerCase();
-  const key = [language, primary(language), tenantDefault].find((k) => variants[k] !== undefined);
-  const textLanguage = key === undefined || key === tenantDefault ? tenantDefault : language;
+  const close = CLOSE_LANGUAGES[primary(language)] ?? [];
+  const key = [language, primary(language), ...close, tenantDefault].find((k) => variants[k] !== undefined);
+  const textLanguage = key === undefined || key === tenantDefault ? tenantDefault : close.includes(key) ? key : language;
   return {
     source: (key === undefined ? undefined : variants[key][field]) ?? String(config[field] ?? ''),
     language: primary(textLanguage) === primary(language) ? language : textLanguage,

@@ -78,7 +78,7 @@ describe('templates in real sends', () => {
 
   it('formats dates and money in the language of the text chosen, never another (no mixed-language messages)', async () => {
     const c = await seededTenant(w.app, { defaultLanguage: 'en', adminEmail: 'boss@club.example' });
-    for (const [id, language] of [['m-de2', 'de'], ['m-us', 'en-US']] as const) {
+    for (const [id, language] of [['m-de2', 'de'], ['m-us', 'en-US'], ['m-nn', 'nn'], ['m-no', 'no']] as const) {
       expect((await c.post('/api/customers', { id, name: id, email: `${id}@example.com`, language })).status).to.equal(201);
     }
     const text = '{{booking.id}} {{formatDate booking.startTime "full"}} {{formatMoney 1234.5 "EUR"}}';
@@ -89,9 +89,14 @@ describe('templates in real sends', () => {
     const start = '2027-06-07T10:00:00Z'; // a Monday
     const subjectFor = async (customerId: string) => {
       const b = (await c.post('/api/bookings', booking({ customerId, startTime: start, endTime: '2027-06-07T11:00:00Z', resourceId: 'r-3' }))).body;
-      return (await w.smtp.waitFor((m) => (m.subject ?? '').includes(` ${b.id} `))).subject!.replace(` ${b.id} `, ' ');
+      const subject = (await w.smtp.waitFor((m) => (m.subject ?? '').includes(` ${b.id} `))).subject!.replace(` ${b.id} `, ' ');
+      await c.delete(`/api/bookings/${b.id}`); // the seat, for the next reader at the same time
+      return subject;
     };
     expect(await subjectFor('m-1')).to.match(/^Hei mandag 7\. juni 2027 kl\. 12:00 CEST 1\s234,50\s€$/); // the nb variant, in nb
+    // Nynorsk and plain "no" readers get the Bokmål text (in Bokmål), not the English base
+    expect(await subjectFor('m-nn')).to.match(/^Hei mandag 7\. juni 2027 kl\. 12:00 CEST 1\s234,50\s€$/);
+    expect(await subjectFor('m-no')).to.match(/^Hei mandag 7\. juni 2027 kl\. 12:00 CEST 1\s234,50\s€$/);
     // no de variant: the base text, in the tenant's language (en), not English words around German dates
     expect(await subjectFor('m-de2')).to.match(/^Base Monday, June 7, 2027 at 12:00\sPM GMT\+2 €1,234\.50$/);
     expect(await subjectFor('m-us')).to.match(/^Base Monday, June 7, 2027 at 12:00\sPM GMT\+2 €1,234\.50$/);
