@@ -35,18 +35,34 @@ export async function exportWorkflows(ds: DataSource, tenantId: string): Promise
  * invalid one answers as a save would (400, or 422 for templates), its pointers under `/workflows/<index>`.
  */
 export async function importWorkflows(ds: DataSource, tenantId: string, list: WorkflowInput[]): Promise<{ workflow: Workflow; secrets: NewSecrets }[]> {
-  const docs = list.map((w, i) => {
-    try {
-      return normalize({ ...w, enabled: false });
-    } catch (err) {
-      if (!(err instanceof DomainError)) throw err;
-      throw new DomainError(err.status, err.code, `workflow ${i} ("${w.name}"): ${err.message}`,
-        err.errors?.map((e) => ({ ...e, pointer: `/workflows/${i}${e.pointer}` })), err.extra);
-    }
-  });
+  const docs = list.map((w, i) => about(i, w.name, () => normalize({ ...w, enabled: false })));
   return transaction(ds, async (tx) => {
     const out = [];
-    for (const doc of docs) out.push(await insertWorkflow(tx, tenantId, doc));
+    // Saving checks more (filters naming what this tenant does not have): its errors point into the list too.
+    for (const [i, doc] of docs.entries()) out.push(await aboutAsync(i, doc.name, () => insertWorkflow(tx, tenantId, doc)));
     return out;
   });
+}
+
+/** A DomainError about workflow `i` of the list: says which, and points under `/workflows/<i>`. */
+function inList(err: unknown, i: number, name: string): unknown {
+  if (!(err instanceof DomainError)) return err;
+  return new DomainError(err.status, err.code, `workflow ${i} ("${name}"): ${err.message}`,
+    err.errors?.map((e) => ({ ...e, pointer: `/workflows/${i}${e.pointer}` })), err.extra);
+}
+
+function about<T>(i: number, name: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    throw inList(err, i, name);
+  }
+}
+
+async function aboutAsync<T>(i: number, name: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw inList(err, i, name);
+  }
 }

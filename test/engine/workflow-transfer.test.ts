@@ -61,6 +61,18 @@ describe('exporting and importing workflows', () => {
     expect(res.body.errors[0].pointer).to.equal('/workflows/1/actions/0/config/subject');
     expect(await ownWorkflows(b), 'nothing added').to.have.length(before);
 
+    // a filter naming a location this tenant does not have (another tenant's): which workflow, and where in it
+    const elsewhere = await b.post('/api/workflows/import', {
+      workflows: [
+        { name: 'Fine', trigger: { type: 'booking.created' } },
+        { name: 'From the other club', trigger: { type: 'booking.created' }, filters: { locationIds: ['their-hall'] } },
+      ],
+    });
+    expect(elsewhere.status).to.equal(400);
+    expect(elsewhere.body.detail).to.include('workflow 1 ("From the other club")');
+    expect(elsewhere.body.errors[0].pointer).to.equal('/workflows/1/filters/locationIds/0');
+    expect(await ownWorkflows(b), 'nothing added').to.have.length(before);
+
     const wrong = await b.post('/api/workflows/import', { format: 'zapier/2', workflows: [] });
     expect(wrong.status).to.equal(400);
     expect(wrong.body.errors.map((e: { pointer: string }) => e.pointer)).to.include.members(['/format', '/workflows']);
