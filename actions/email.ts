@@ -42,7 +42,7 @@ export const email = defineAction<Config>({
     return deliverOnce(input, {
       key: `${input.idempotencyKey}:${r.address}`, channel: 'email', recipient: r.address, subject, body: text, html,
       configured: deps.mailer.configured,
-      output: { to: r.address, language: r.language, subject, text, html },
+      output: { to: r.address, language: input.textLanguage(r), ...(r.language ? { recipientLanguage: r.language } : {}), subject, text, html },
       send: async (msg) => {
         const res = await deps.mailer.send({ to: r.address!, subject, text, html, messageId: `<${msg.id}@bookflow>` });
         return { providerId: res.providerId, response: res.response };

@@ -40,7 +40,7 @@ export const sms = defineAction<Config>({
       return await deliverOnce(input, {
         key: `${input.idempotencyKey}:${r.address}`, channel: 'sms', recipient: r.address, body,
         configured: deps.sms.configured,
-        output: { to: r.address, language: r.language, body },
+        output: { to: r.address, language: input.textLanguage(r), ...(r.language ? { recipientLanguage: r.language } : {}), body },
         send: async (msg) => {
           // Delivery is not fire-and-forget: the provider reports back to this URL (verified with its signature).
           const statusCallback = `${deps.publicUrl}/api/hooks/twilio/${encodeURIComponent(input.tenantId)}/${msg.id}`;

@@ -124,6 +124,8 @@ export interface ActionInput<Config> {
   render(field: string, recipient: Recipient | null): string;
   /** Renders any template string as plain text (webhook URLs, headers and body leaves). */
   renderString(source: string): string;
+  /** The language of the text `render` gives this recipient (its variant's, else the tenant default's). */
+  textLanguage(recipient: Recipient | null): string;
   /** Resolves `to` for a channel. */
   recipient(to: string, channel: 'email' | 'sms'): Recipient;
   /** Stores an outgoing message in the outbox before sending; returns the stored one (may already be sent). */

@@ -10,7 +10,7 @@ import { enrichContext, loadContext, loadTenant, scopeOf } from './context.js';
 import { filterReason } from './filters.js';
 import { memoryOutbox } from './outbox.js';
 import { actions, triggers } from './registry.js';
-import { renderField, renderPlain, resolveRecipient } from './render.js';
+import { renderField, renderPlain, resolveRecipient, textLanguageFor } from './render.js';
 import { sampleContext } from './samples.js';
 import type { WorkflowDoc } from './workflow-schema.js';
 import { previewFill } from '../waitlist/service.js';
@@ -90,6 +90,7 @@ export async function dryRun(ds: DataSource, opts: { tenantId: string; workflow:
       origin: { tenantId: tenant.id, depth: 1, causedByRun: null },
       render: (field, recipient) => renderField({ module, config, field, recipient, context, publicUrl: opts.publicUrl }),
       renderString: (source) => renderPlain(source, context, opts.publicUrl),
+      textLanguage: (recipient) => textLanguageFor(config, recipient, context),
       recipient: (to, channel) => resolveRecipient(context, config, to, channel),
       outbox: memoryOutbox(),
       secrets: Object.fromEntries((module.secrets ?? []).map((s) => [s, generateSecret()])),

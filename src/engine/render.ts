@@ -29,6 +29,11 @@ export function pickVariant(config: Record<string, unknown>, field: string, lang
   };
 }
 
+/** The language of the text a recipient gets from a step (the variant chosen, see pickVariant): what its output reports. */
+export function textLanguageFor(config: Record<string, unknown>, recipient: Recipient | null, context: RunContext): string {
+  return pickVariant(config, '', recipient?.language ?? languageOf(context), context.tenant.defaultLanguage).language;
+}
+
 /** What templates see: the context without engine internals. */
 export function templateData(ctx: RunContext): Record<string, unknown> {
   return ctx;

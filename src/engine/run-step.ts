@@ -14,7 +14,7 @@ import { enrichContext, loadContext, toTenantInfo, type TenantInfo, type TenantR
 import { recordMessageFailed } from './failures.js';
 import { dbOutbox } from './outbox.js';
 import { actions, triggers } from './registry.js';
-import { renderField, renderPlain, resolveRecipient } from './render.js';
+import { renderField, renderPlain, resolveRecipient, textLanguageFor } from './render.js';
 import { completeStep, stepJob, TASKS, type StepUpdate } from './runs.js';
 import { momentGone } from './schedule.js';
 import type { ActionStep } from './workflow-schema.js';
@@ -170,6 +170,7 @@ export async function runStep(ds: DataSource, actionDeps: ActionDeps, payload: u
       origin: { tenantId: p.tenantId, depth: run.depth + 1, causedByRun: p.runId },
       render: (field, recipient) => renderField({ module, config, field, recipient, context, publicUrl: actionDeps.publicUrl }),
       renderString: (source) => renderPlain(source, context, actionDeps.publicUrl),
+      textLanguage: (recipient) => textLanguageFor(config, recipient, context),
       recipient: (to, channel) => resolveRecipient(context, config, to, channel),
       outbox: dbOutbox(ds, { tenantId: p.tenantId, runId: p.runId, stepIdx: p.step, bookingId: context.booking?.id ?? null }),
       secrets: secrets?.[step.id] ?? {},

@@ -121,6 +121,8 @@ describe('dry runs', () => {
     expect(en.body.steps[0].output).to.include({ subject: `Booked (en) ${b.id}`, language: 'en-GB' });
     const de = await c.post(`/api/workflows/${wf.id}/test`, { bookingId: b.id, language: 'de' });
     expect(de.body.steps[0].output.subject).to.equal(`Bestilt ${b.id}`); // no de variant: the tenant default (nb)
+    // the output says which language the text is in, and what the reader asked for
+    expect(de.body.steps[0].output).to.include({ language: 'nb', recipientLanguage: 'de' });
     await nothingSent();
   });
 
