@@ -56,15 +56,19 @@ export const RECIPES: Recipe[] = [
       name: 'Cancellation notice',
       description: 'Emails the customer when their booking is cancelled or declined, with the reason when one was given.',
       trigger: { type: 'booking.status_changed', config: { from: [], to: ['cancelled', 'declined'] } },
+      // A declined request was never a booking the customer had: it is not told it was cancelled.
       actions: [email(
-        'Cancelled: {{resource.name}}, {{formatDay booking.startTime}}',
-        '<p>Hi {{customer.name}},</p><p>your booking of {{resource.name}} on {{formatDay booking.startTime}} at '
-          + '{{formatTime booking.startTime}} is {{event.data.to}}.{{#if event.data.reason}} Reason: {{event.data.reason}}.{{/if}}</p>'
+        '{{#if (eq event.data.to "declined")}}Not possible{{else}}Cancelled{{/if}}: {{resource.name}}, {{formatDay booking.startTime}}',
+        '<p>Hi {{customer.name}},</p><p>{{#if (eq event.data.to "declined")}}we cannot take your booking request for{{else}}your booking of{{/if}} '
+          + '{{resource.name}} on {{formatDay booking.startTime}} at {{formatTime booking.startTime}}'
+          + '{{#if (eq event.data.to "declined")}}.{{else}} is cancelled.{{/if}}{{#if event.data.reason}} Reason: {{event.data.reason}}.{{/if}}</p>'
           + '<p>{{tenant.name}}</p>',
         {
-          subject: 'Avlyst: {{resource.name}}, {{formatDay booking.startTime}}',
-          html: '<p>Hei {{customer.name}},</p><p>bestillingen din av {{resource.name}} {{formatDay booking.startTime}} klokken '
-            + '{{formatTime booking.startTime}} er avlyst.{{#if event.data.reason}} Grunn: {{event.data.reason}}.{{/if}}</p><p>{{tenant.name}}</p>',
+          subject: '{{#if (eq event.data.to "declined")}}Ikke mulig{{else}}Avlyst{{/if}}: {{resource.name}}, {{formatDay booking.startTime}}',
+          html: '<p>Hei {{customer.name}},</p><p>{{#if (eq event.data.to "declined")}}vi kan dessverre ikke ta imot bestillingen din av'
+            + '{{else}}bestillingen din av{{/if}} {{resource.name}} {{formatDay booking.startTime}} klokken {{formatTime booking.startTime}}'
+            + '{{#if (eq event.data.to "declined")}}.{{else}} er avlyst.{{/if}}{{#if event.data.reason}} Grunn: {{event.data.reason}}.{{/if}}</p>'
+            + '<p>{{tenant.name}}</p>',
         },
       )],
     },

@@ -34,6 +34,18 @@ describe('workflow recipes', () => {
     }
     const nb = await c.post(`/api/workflows/${(await c.get('/api/workflows?limit=500')).body.items.find((w: { name: string }) => w.name === 'Booking confirmation').id}/test`, { bookingId: b.id, language: 'nb' });
     expect(nb.body.steps[0].output.subject).to.match(/^Bestilt: Court 1, /);
+    // the cancellation notice tells a declined request it could not be taken, not that it was cancelled
+    const notice = (await c.get('/api/workflows?limit=500')).body.items.find((w: { name: string }) => w.name === 'Cancellation notice').id;
+    const asked = (await c.post('/api/bookings', booking({ customerId: 'm-1', status: 'pending', startTime: inHours(60), endTime: inHours(61) }))).body;
+    await c.post(`/api/bookings/${asked.id}/status`, { status: 'declined' });
+    for (const [bookingId, language, subject, words] of [
+      [asked.id, 'en', /^Not possible: Court 1, /, 'we cannot take your booking request'], [asked.id, 'nb', /^Ikke mulig: Court 1, /, 'ikke ta imot'],
+      [b.id, 'en', /^Cancelled: Court 1, /, 'is cancelled'], [b.id, 'nb', /^Avlyst: Court 1, /, 'er avlyst'],
+    ] as const) {
+      const out = (await c.post(`/api/workflows/${notice}/test`, { bookingId, language })).body.steps[0].output;
+      expect(out.subject, `${bookingId} ${language}`).to.match(subject);
+      expect(out.html).to.include(words);
+    }
     expect((await c.get('/api/runs')).body.items, 'adding and testing ran nothing').to.have.length(0);
   });
 
