@@ -9,7 +9,7 @@ import { ruruHTML } from 'ruru/server';
 import { serveStatic } from 'ruru/static';
 import { DomainError } from '../domain/errors.js';
 import type { Principal } from '../domain/keys.js';
-import { getEntryRow, joinWaitlist, listEntries, positionOf, toEntry } from '../waitlist/entries.js';
+import { getEntryRow, joinWaitlist, listEntries, positionOf, positionsOf, toEntry } from '../waitlist/entries.js';
 import { acceptOffer, cancelEntry, declineOffer, expireOffer, manualOffer } from '../waitlist/offers.js';
 import { authenticateRequest } from './auth.js';
 import { toProblem } from './problem.js';
@@ -129,7 +129,9 @@ const root = {
     const f = Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== null));
     if (!validateFilters(f)) throw new DomainError(400, 'VALIDATION_FAILED', 'the filters are invalid', fieldErrors(validateFilters.errors, 'query'));
     const page = await listEntries(ctx.deps.ds, ctx.principal.tenantId, { ...(f as object), limit: 500 });
-    return page.items;
+    // as facilityWaitlistEntry answers it (it was null in lists)
+    const positions = await positionsOf(ctx.deps.ds, ctx.principal.tenantId, page.items.map((e) => e.id));
+    return page.items.map((e) => ({ ...e, position: positions.get(e.id) ?? null }));
   }),
   facilityWaitlistEntry: resolver<{ id: string; tenantId?: string; clubId?: string }>(async (a, ctx) => {
     checkTenant(ctx, a.tenantId);

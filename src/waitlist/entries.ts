@@ -167,6 +167,20 @@ export async function listEntries(db: Queryable, tenantId: string, f: EntryFilte
 export const allocationOrder = (priority: 'score' | 'fifo'): string =>
   priority === 'fifo' ? 'created_at, id' : 'priority_score DESC, created_at, id';
 
+/** positionOf for a page of entries, in one query: entry id -> position (ACTIVE entries only). */
+export async function positionsOf(db: Queryable, tenantId: string, ids: string[]): Promise<Map<string, number>> {
+  if (!ids.length) return new Map();
+  const settings = await getWaitlistSettings(db, tenantId);
+  const found = await rows<{ id: string; position: number }>(db, `
+    SELECT id, position::int FROM (
+      SELECT id, row_number() OVER (PARTITION BY resource_id, desired_start, desired_end ORDER BY ${allocationOrder(settings.priority)}) AS position
+      FROM waitlist_entries
+      WHERE tenant_id = $1 AND status = 'ACTIVE' AND (resource_id, desired_start, desired_end) IN (
+        SELECT resource_id, desired_start, desired_end FROM waitlist_entries WHERE tenant_id = $1 AND id = ANY($2) AND status = 'ACTIVE')
+    ) q WHERE id = ANY($2)`, [tenantId, ids]);
+  return new Map(found.map((r) => [r.id, r.position]));
+}
+
 /** 1-based position among the waiting entries for the same slot (resource and desired interval), or null. */
 export async function positionOf(db: Queryable, row: EntryRow): Promise<number | null> {
   if (row.status !== 'ACTIVE') return null;

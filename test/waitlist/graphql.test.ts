@@ -50,8 +50,15 @@ describe('waitlist over GraphQL', () => {
     const second = await gql(`mutation { createFacilityWaitlistEntry(data: { clubId: "c-1", resourceId: "r-1", memberId: "m-3", desiredStart: "${slot.startTime}", desiredEnd: "${slot.endTime}" }) { id } }`);
     const secondId = second.body.data.createFacilityWaitlistEntry.id;
 
-    const list = await gql('query FacilityWaitlist { facilityWaitlist(filters: { tenantId: "t-1", resourceId: "r-1", status: ACTIVE }) { id memberId desiredStart desiredEnd priorityScore status createdAt } }');
+    const list = await gql('query FacilityWaitlist { facilityWaitlist(filters: { tenantId: "t-1", resourceId: "r-1", status: ACTIVE }) { id memberId desiredStart desiredEnd priorityScore status createdAt position } }');
     expect(list.body.data.facilityWaitlist.map((e: { id: string }) => e.id)).to.include.members([id, secondId]);
+    // each entry's place in its slot's queue, as one entry's query says it
+    const listed = new Map(list.body.data.facilityWaitlist.map((e: { id: string; position: number }) => [e.id, e.position]));
+    for (const x of [id, secondId]) {
+      const alone = (await gql(`{ facilityWaitlistEntry(id: "${x}") { position } }`)).body.data.facilityWaitlistEntry.position;
+      expect(listed.get(x), x).to.equal(alone);
+    }
+    expect([listed.get(id), listed.get(secondId)].sort()).to.deep.equal([1, 2]);
 
     await c.post(`/api/bookings/${b.id}/status`, { status: 'cancelled' });
     await eventually(async () => (await entry(c, id)).status === 'OFFERED');
