@@ -84,6 +84,13 @@ const SPECS: HelperSpec[] = [
     run: (params, options) => joinUrl(options.data?.publicUrl, params, options.ids),
   },
   {
+    name: 'encode',
+    description: 'The value URL-encoded, for a part of a URL (a query value, a path segment): a customer name with & or # cannot add a parameter or cut the URL short.',
+    example: 'https://crm.example.com/hook?name={{encode customer.name}}  ->  ?name=Kari%20%26%20Ola',
+    minParams: 1, maxParams: 1, hashKeys: [], block: false,
+    run: (params) => encodeURIComponent(text(params[0])),
+  },
+  {
     name: 'eq',
     description: 'True when both values are exactly equal (no type conversion). Use inside if/unless.',
     example: '{{#if (eq booking.status "confirmed")}}See you soon!{{/if}}',

@@ -110,6 +110,11 @@ describe('templates: url', () => {
 });
 
 describe('templates: value helpers', () => {
+  it('encode makes a value safe as a part of a URL, and tolerates missing values', () => {
+    expect(render('https://crm.example.com/h?name={{encode name}}&x=1', { name: 'Kari & Ola #1 /ø' })).to.equal('https://crm.example.com/h?name=Kari%20%26%20Ola%20%231%20%2F%C3%B8&x=1');
+    expect(render('[{{encode missing}}]', {})).to.equal('[]');
+  });
+
   it('eq compares strictly and works inside if', () => {
     expect(render('{{#if (eq status "confirmed")}}yes{{else}}no{{/if}}', { status: 'confirmed' })).to.equal('yes');
     expect(render('{{#if (eq seats "2")}}yes{{else}}no{{/if}}', { seats: 2 })).to.equal('no');
@@ -128,7 +133,7 @@ describe('templates: value helpers', () => {
 describe('templates: HELPERS', () => {
   it('documents every helper with an example, for the picker and the docs', () => {
     const names = HELPERS.map((h) => h.name);
-    expect(names).to.include.members(['formatDate', 'formatTime', 'formatDay', 'formatMoney', 'url', 'eq', 'default', 'upper', 'lower', 'if', 'each']);
+    expect(names).to.include.members(['formatDate', 'formatTime', 'formatDay', 'formatMoney', 'url', 'encode', 'eq', 'default', 'upper', 'lower', 'if', 'each']);
     for (const helper of HELPERS) {
       expect(helper.description, helper.name).to.not.equal('');
       expect(helper.example, helper.name).to.include(helper.name);
