@@ -100,7 +100,8 @@ describe('The workflow builder (admin UI, headless Chromium)', function () {
     await page.getByLabel('Language', { exact: true }).selectOption('en');
     await preview.getByText('Language: en').waitFor();
     await page.getByLabel('Language', { exact: true }).selectOption('nb');
-    await preview.getByText('Language: nb').waitFor();
+    // the language of the text shown, and that the reader's has none
+    await preview.getByText('Language: en (the reader\'s: nb; no text in it)').waitFor();
     const frame = page.frameLocator('.preview iframe.email-frame');
     // No nb variant: a Norwegian reader gets the base text, the tenant's language (en), with its dates in English too
     // (never English words around Norwegian dates).

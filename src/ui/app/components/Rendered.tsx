@@ -12,7 +12,7 @@ export function EmailFrame({ html, title }: { html: string; title: string }) {
 }
 
 // foundAtProvider and providerLookupError: the run page explains them in words (RunPage's ResendNote).
-const SHOWN = new Set(['to', 'subject', 'html', 'text', 'body', 'url', 'method', 'status', 'language', 'messageId', 'providerId', 'headers', 'response', 'durationMs', 'foundAtProvider', 'providerLookupError']);
+const SHOWN = new Set(['to', 'subject', 'html', 'text', 'body', 'url', 'method', 'status', 'language', 'recipientLanguage', 'messageId', 'providerId', 'headers', 'response', 'durationMs', 'foundAtProvider', 'providerLookupError']);
 
 function str(v: unknown): string | null {
   return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null;
@@ -33,7 +33,12 @@ export function RenderedOutput({ output, channel }: { output: Record<string, unk
       {to || output.language ? (
         <div className="rendered-meta">
           {to ? <span><span className="muted">To</span> <strong className="mono-ish">{to}</strong></span> : null}
-          {output.language ? <span className="muted">Language: {String(output.language)}</span> : null}
+          {output.language ? (
+            <span className="muted">
+              Language: {String(output.language)}
+              {output.recipientLanguage && output.recipientLanguage !== output.language ? ` (the reader's: ${String(output.recipientLanguage)}; no text in it)` : null}
+            </span>
+          ) : null}
         </div>
       ) : null}
       {url ? (
