@@ -176,6 +176,13 @@ describe('bookings and capacity', () => {
     expect((await t.get('/api/bookings?locationId=c-1&status=confirmed')).body.items).to.have.length(7);
     expect((await t.get(`/api/bookings?from=${encodeURIComponent(inHours(12.2))}&to=${encodeURIComponent(inHours(13.1))}`)).body.items).to.have.length(2);
     expect((await t.get('/api/bookings?status=bogus')).status).to.equal(400);
+    // by id, one or many, this tenant's only (a list of runs names its bookings in one call)
+    const [a, b] = seen;
+    expect((await t.get(`/api/bookings?ids=${a}&ids=${b}&ids=nope`)).body.items.map((x: { id: string }) => x.id).sort()).to.deep.equal([a, b].sort());
+    expect((await t.get(`/api/bookings?ids=${a}`)).body.items.map((x: { id: string }) => x.id)).to.deep.equal([a]);
+    expect((await c.get(`/api/bookings?ids=${a}`)).body.items, 'another tenant').to.deep.equal([]);
+    const many = Array.from({ length: 101 }, (_, i) => `ids=x${i}`).join('&');
+    expect((await t.get(`/api/bookings?${many}`)).status).to.equal(400);
   });
 
   it('answers 404 for references to things that do not exist, and writes nothing', async () => {

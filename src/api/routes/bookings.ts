@@ -68,6 +68,7 @@ export const bookingRoutes: RouteSpec[] = [
     summary: 'List bookings by start time; `from`/`to` select bookings overlapping that window',
     query: S.object({
       ...S.pageQuery, resourceId: S.id, customerId: S.id, locationId: S.id, status: S.bookingStatus, from: S.dateTime, to: S.dateTime,
+      ids: { type: 'array', items: S.id, maxItems: 100, description: 'only these bookings (repeat the parameter: ?ids=a&ids=b)' },
     }),
     responses: { 200: { description: 'a page of bookings', schema: S.page(S.booking) } },
     handler: async ({ deps, tenantId, query }) => ({ body: await listBookings(deps.ds, tenantId, query as never) }),
