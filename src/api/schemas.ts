@@ -92,6 +92,11 @@ export const bookingCreate = object({
 }, ['customerId', 'resourceId', 'startTime', 'endTime']);
 export const bookingPatch = object({
   startTime: dateTime, endTime: dateTime, resourceId: id, serviceId: nullable(id), seats, language: nullable(language), notes,
+}, [], {
+  'x-not-here': {
+    customerId: 'cannot change: a booking stays its customer\'s; cancel it and make one for the other customer',
+    status: 'changes through POST /api/bookings/{id}/status (which checks the move and frees the seat)',
+  },
 });
 export const bookingStatusChange = object({ status: bookingStatus, reason: { type: 'string', maxLength: 500 } }, ['status']);
 

@@ -41,6 +41,7 @@ function configure(ajv: Ajv2020): Ajv2020 {
   ajv.addKeyword({ keyword: 'x-order' });
   ajv.addKeyword({ keyword: 'x-enum-titles' });
   ajv.addKeyword({ keyword: 'x-shown-when' });
+  ajv.addKeyword({ keyword: 'x-not-here' });
   return ajv;
 }
 
@@ -77,8 +78,10 @@ export function fieldErrors(errors: ErrorObject[] | null | undefined, where: Fie
       pointer = `${e.instancePath}/${(e.params as { missingProperty: string }).missingProperty}`;
       message = 'is required';
     } else if (e.keyword === 'additionalProperties') {
-      pointer = `${e.instancePath}/${(e.params as { additionalProperty: string }).additionalProperty}`;
-      message = 'is not a known field';
+      const field = (e.params as { additionalProperty: string }).additionalProperty;
+      pointer = `${e.instancePath}/${field}`;
+      // A field the object has, but that cannot be sent here, says what to do instead (x-not-here: field -> message).
+      message = (e.parentSchema as { 'x-not-here'?: Record<string, string> } | undefined)?.['x-not-here']?.[field] ?? 'is not a known field';
     } else if (e.keyword === 'enum') {
       message = `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
     } else if (e.keyword === 'format' && (e.params as { format: string }).format === 'timezone') {

@@ -124,6 +124,12 @@ describe('bookings and capacity', () => {
     const stored = (await c.get(`/api/bookings/${b.id}`)).body;
     expect(stored).to.include({ startTime: b.startTime, resourceId: b.resourceId, seats: 1 });
     expect(await events(), 'nothing recorded').to.equal(0);
+    // what cannot be sent here says what to do instead
+    const other = await c.patch(`/api/bookings/${b.id}`, { customerId: 'm-2', status: 'confirmed' });
+    expect(other.status).to.equal(400);
+    expect(other.body.errors).to.deep.include({ pointer: '/customerId', in: 'body', message: 'cannot change: a booking stays its customer\'s; cancel it and make one for the other customer' });
+    expect(other.body.errors.find((e: { pointer: string }) => e.pointer === '/status').message).to.include('POST /api/bookings/{id}/status');
+    expect((await c.patch(`/api/bookings/${b.id}`, { colour: 'red' })).body.errors[0].message, 'others as before').to.equal('is not a known field');
     const noted = await c.patch(`/api/bookings/${b.id}`, { notes: 'called to say sorry' });
     expect(noted.status).to.equal(200);
     expect(noted.body.notes).to.equal('called to say sorry');
