@@ -157,7 +157,13 @@ export function itemsOf(schema: Schema, root: JSONSchema): Schema | undefined {
       if (isObject(v.items) || typeof v.items === 'boolean') return deref(v.items, root);
       if (types(v)?.includes('array')) return true; // tuple or unspecified items
     }
-    if (allows(v, 'object')) return isObject(v.additionalProperties) ? deref(v.additionalProperties, root) : true;
+    if (allows(v, 'object')) {
+      if (isObject(v.additionalProperties)) return deref(v.additionalProperties, root);
+      // A closed object's values are its properties' ({{#each booking}}{{bogus}}{{/each}} rendered nothing, unchecked).
+      const props = isObject(v.properties) ? Object.values(v.properties) : [];
+      const closed = v.additionalProperties === false || (props.length > 0 && !('additionalProperties' in v) && !('patternProperties' in v));
+      return closed && props.length ? { anyOf: props } : true;
+    }
   }
   return undefined;
 }

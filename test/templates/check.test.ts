@@ -85,6 +85,11 @@ describe('templates: checkTemplate rejects', () => {
     expect(messages('{{../booking.id}}')).to.deep.equal(['"../booking.id" goes above the top level; remove a "../"']);
   });
 
+  it('a name inside each over an object that its values do not have', () => {
+    expect(messages('{{#each booking}}{{bogus}}{{/each}}')[0]).to.include('"bogus"');
+    expect(check('{{#each booking}}{{@key}}={{this}}{{/each}} {{#each tags}}{{label}}{{/each}} {{#each anything}}{{x}}{{/each}}')).to.deep.equal([]);
+  });
+
   it('each over something that is not a list', () => {
     expect(messages('{{#each customer.name}}x{{/each}}')[0]).to.match(/^\{\{#each\}\} needs a list, but "customer.name" is not one/);
   });
