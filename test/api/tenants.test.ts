@@ -76,6 +76,27 @@ describe('tenants, API keys and settings', () => {
     expect(after.body.code).to.equal('UNAUTHENTICATED');
   });
 
+  it('lets the platform issue a tenant a new admin key (one that lost its own) and revoke a leaked one', async () => {
+    const leaked = await app.tenant('t-recover');
+    const [old] = (await app.platform.get('/api/tenants/t-recover/keys')).body.items;
+    expect(old).to.include({ role: 'admin', revokedAt: null }).and.not.have.property('secret');
+    const refused = await app.platform.post(`/api/tenants/t-recover/keys/${old.id}/revoke`);
+    expect(refused.status, 'its only admin key').to.equal(409);
+    expect(refused.body.code).to.equal('LAST_ADMIN_KEY');
+    const issued = await app.platform.post('/api/tenants/t-recover/keys', { role: 'admin', name: 'recovered' });
+    expect(issued.status).to.equal(201);
+    expect(issued.body.secret).to.match(/^bfk_/);
+    expect((await app.platform.post(`/api/tenants/t-recover/keys/${old.id}/revoke`)).status).to.equal(200);
+    expect((await leaked.get('/api/settings')).status, 'the leaked key stops working').to.equal(401);
+    expect((await app.client(issued.body.secret).get('/api/settings')).status).to.equal(200);
+    // platform only; a tenant that does not exist, or another tenant's key under this one, is not found
+    expect((await app.client(issued.body.secret).post('/api/tenants/t-recover/keys', { role: 'admin' })).status).to.equal(403);
+    expect((await app.platform.post('/api/tenants/nope/keys', { role: 'admin' })).status).to.equal(404);
+    const other = await app.tenant('t-recover-other');
+    const [theirs] = (await other.get('/api/keys')).body.items;
+    expect((await app.platform.post(`/api/tenants/t-recover/keys/${theirs.id}/revoke`)).status).to.equal(404);
+  });
+
   it('refuses to revoke the tenant\'s last admin key (nothing could issue another), also when two revocations race', async () => {
     const admin = await app.tenant('t-last-key');
     const first = (await admin.get('/api/keys')).body.items[0];

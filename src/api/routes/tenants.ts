@@ -33,6 +33,35 @@ export const tenantRoutes: RouteSpec[] = [
     responses: { 200: { description: 'the tenant', schema: S.tenant } },
     handler: async ({ deps, params }) => ({ body: await getTenant(deps.ds, params.id) }),
   }),
+  // The operator's way back in for a tenant that lost its admin key, or whose key leaked (issue a new one, then
+  // revoke the old): without these it took SQL.
+  defineRoute({
+    method: 'post', path: '/tenants/:id/keys', tag: 'Platform', access: 'platform',
+    summary: 'Issue an API key for a tenant (the secret is returned once): for a tenant that lost its admin key',
+    params: S.idParam, body: S.apiKeyCreate,
+    responses: { 201: { description: 'the key with its `secret`', schema: S.apiKeyCreated } },
+    handler: async ({ deps, params, body }) => {
+      await getTenant(deps.ds, params.id); // 404 for a tenant that does not exist
+      return { status: 201, body: await createKey(deps.ds, params.id, body as never) };
+    },
+  }),
+  defineRoute({
+    method: 'get', path: '/tenants/:id/keys', tag: 'Platform', access: 'platform',
+    summary: 'List a tenant\'s API keys (no secrets)',
+    params: S.idParam, query: S.object(S.pageQuery),
+    responses: { 200: { description: 'its keys', schema: S.page(S.apiKey) } },
+    handler: async ({ deps, params, query }) => {
+      await getTenant(deps.ds, params.id);
+      return { body: await listKeys(deps.ds, params.id, query as never) };
+    },
+  }),
+  defineRoute({
+    method: 'post', path: '/tenants/:id/keys/:keyId/revoke', tag: 'Platform', access: 'platform',
+    summary: 'Revoke one of a tenant\'s API keys (a leaked one); its last admin key stays (409 LAST_ADMIN_KEY: issue another first)',
+    params: S.object({ id: S.id, keyId: S.id }, ['id', 'keyId']),
+    responses: { 200: { description: 'the revoked key', schema: S.apiKey } },
+    handler: async ({ deps, params }) => ({ body: await revokeKey(deps.ds, params.id, params.keyId) }),
+  }),
 
   defineRoute({
     method: 'post', path: '/keys', tag: 'Keys', access: 'admin',
