@@ -66,7 +66,7 @@ export async function revokeKey(ds: DataSource, tenantId: string, id: string): P
       FROM api_keys k WHERE k.tenant_id = $1 AND k.id = $2`, [tenantId, id]);
     if (!key) throw notFound('API key', id);
     if (key.role === 'admin' && key.revoked_at === null && key.admins_left === 0) {
-      throw new DomainError(409, 'LAST_ADMIN_KEY', 'this is the tenant\'s last admin key: create another admin key (POST /api/keys) before revoking it');
+      throw new DomainError(409, 'LAST_ADMIN_KEY', 'this is the tenant\'s last admin key: create another admin key (POST /api/keys; the platform: POST /api/tenants/{id}/keys) before revoking it');
     }
     return (await one<KeyRow>(tx, `
       WITH r AS (
