@@ -1,6 +1,7 @@
 // The workflow document as the API accepts it, and its validation: the generic shape first (ajv), then each
 // module's own config schema, then the module's extra checks, then every template against the trigger's variables.
 // Schema problems are 400 VALIDATION_FAILED; templates that do not fit their trigger are 422 TEMPLATE_INVALID.
+import { isDeepStrictEqual } from 'node:util';
 import { id, language, object, bookingStatus, type JSONSchema } from '../api/schemas.js';
 import { DomainError, type FieldError } from '../domain/errors.js';
 import { fieldErrors } from '../api/validate.js';
@@ -86,16 +87,25 @@ export function templatesOf(module: ActionModule<any>, config: Record<string, un
 /**
  * Validates a complete workflow document in place (module defaults are filled in). Throws 400 for config that
  * does not fit a module's schema and 422 for templates that do not fit the trigger.
+ *
+ * `previous`: the workflow as stored, when this is a change of it. What the change leaves as it was is not checked
+ * again: a workflow saved before a check was added (a template the check now refuses) can still be switched off,
+ * renamed or have its other parts fixed, instead of answering 422 to every change, the off switch included.
  */
-export function validateWorkflow(doc: WorkflowDoc): void {
+export function validateWorkflow(doc: WorkflowDoc, previous?: Pick<WorkflowDoc, 'trigger' | 'filters' | 'actions'>): void {
   const trig = triggers.get(doc.trigger.type)!;
   const errors: FieldError[] = [];
-  if (!trig.validate(doc.trigger.config)) errors.push(...prefixed(fieldErrors(trig.validate.errors, 'body'), '/trigger/config'));
+  const triggerKept = previous !== undefined && isDeepStrictEqual(doc.trigger, previous.trigger);
+  const filtersKept = previous !== undefined && isDeepStrictEqual(doc.filters, previous.filters);
+  // a step is kept when it is as it was and so is the trigger (its templates are checked against the trigger's variables)
+  const stepKept = (step: ActionStep): boolean => triggerKept && previous!.actions.some((p) => isDeepStrictEqual(p, step));
+  if (!triggerKept && !trig.validate(doc.trigger.config)) errors.push(...prefixed(fieldErrors(trig.validate.errors, 'body'), '/trigger/config'));
   const seen = new Set<string>();
   doc.actions.forEach((step, i) => {
     const act = actions.get(step.type)!;
     if (seen.has(step.id)) errors.push({ pointer: `/actions/${i}/id`, in: 'body', message: `duplicate step id ${step.id}` });
     seen.add(step.id);
+    if (stepKept(step)) return;
     if (!act.validate(step.config)) {
       errors.push(...prefixed(fieldErrors(act.validate.errors, 'body'), `/actions/${i}/config`));
       return;
@@ -105,7 +115,7 @@ export function validateWorkflow(doc: WorkflowDoc): void {
       errors.push({ pointer: `/actions/${i}/type`, in: 'body', message: `${step.type} works only with the trigger(s) ${act.module.triggers.join(', ')}` });
     }
   });
-  const reachable = errors.length ? null : trig.module.statusesWhenRun?.(doc.trigger.config);
+  const reachable = errors.length || (triggerKept && filtersKept) ? null : trig.module.statusesWhenRun?.(doc.trigger.config);
   if (reachable && doc.filters.statuses.length && !doc.filters.statuses.some((s) => reachable.includes(s))) {
     errors.push({
       pointer: '/filters/statuses', in: 'body',
@@ -116,6 +126,7 @@ export function validateWorkflow(doc: WorkflowDoc): void {
 
   const templateErrors: FieldError[] = [];
   doc.actions.forEach((step, i) => {
+    if (stepKept(step)) return;
     const act = actions.get(step.type)!.module;
     for (const t of templatesOf(act, step.config)) {
       for (const p of checkTemplate(t.source, trig.module.variables)) {

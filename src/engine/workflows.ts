@@ -57,7 +57,8 @@ export interface WorkflowInput {
 }
 
 /** Fills defaults and step ids, then validates (400 for schema problems, 422 for templates). */
-export function normalize(input: WorkflowInput): WorkflowDoc {
+/** The document of a workflow to save, validated (see validateWorkflow for `previous`: the stored one, on a change). */
+export function normalize(input: WorkflowInput, previous?: Pick<WorkflowDoc, 'trigger' | 'filters' | 'actions'>): WorkflowDoc {
   const doc: WorkflowDoc = {
     name: input.name,
     description: input.description ?? null,
@@ -66,7 +67,7 @@ export function normalize(input: WorkflowInput): WorkflowDoc {
     filters: { ...emptyFilters(), ...input.filters },
     actions: (input.actions ?? []).map((a) => ({ id: a.id ?? `s_${crypto.randomBytes(4).toString('hex')}`, type: a.type, config: structuredClone(a.config ?? {}) })),
   };
-  validateWorkflow(doc);
+  validateWorkflow(doc, previous);
   return doc;
 }
 
@@ -139,7 +140,7 @@ export async function updateWorkflow(ds: DataSource, tenantId: string, id: strin
       trigger: patch.trigger ?? current.trigger,
       filters: patch.filters ? { ...emptyFilters(), ...patch.filters } : current.filters,
       actions: patch.actions ?? current.actions,
-    });
+    }, current);
     await checkCatalogIds(tx, tenantId, doc.filters, current.filters);
     const existing = (await one<{ secrets: Record<string, Record<string, string>> }>(tx, 'SELECT secrets FROM workflows WHERE tenant_id = $1 AND id = $2', [tenantId, id]))!.secrets;
     const { all, created } = secretsFor(doc.actions, existing);

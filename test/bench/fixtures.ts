@@ -45,7 +45,7 @@ export async function benchTenant(ds: DataSource, id: string, opts: { resources:
  */
 export async function saveWorkflows(ds: DataSource, tenantId: string, inputs: WorkflowInput[]): Promise<void> {
   for (let i = 0; i < inputs.length; i += 500) {
-    const chunk = inputs.slice(i, i + 500).map(normalize);
+    const chunk = inputs.slice(i, i + 500).map((w) => normalize(w));
     await transaction(ds, async (tx) => {
       for (const doc of chunk) await insertWorkflow(tx, tenantId, doc);
     });

@@ -174,6 +174,29 @@ describe('workflows API', () => {
     expect(declared.status, JSON.stringify(declared.body)).to.equal(201);
   });
 
+  it('checks only what a change changes: a workflow stored before a check was added can still be switched off and fixed', async () => {
+    const wf = await createWorkflow(c, { name: 'Old', enabled: true, trigger: { type: 'booking.status_changed', config: { to: ['cancelled'] } },
+      actions: [email({ subject: 'On {{formatDate booking.startTime}}', html: 'x' })] });
+    // as an earlier version stored it: a date helper on a name, and a status filter no status change to cancelled passes
+    const stepId = wf.actions[0].id;
+    await w.app.ds.query(`UPDATE workflows SET actions = jsonb_set(actions, '{0,config,subject}', '"On {{formatDate customer.name}}"'), filters = jsonb_set(filters, '{statuses}', '["confirmed"]')
+      WHERE tenant_id = $1 AND id = $2`, [c.tenantId, wf.id]);
+    expect((await c.post(`/api/workflows/${wf.id}/disable`)).status, 'the off switch').to.equal(200);
+    expect((await c.patch(`/api/workflows/${wf.id}`, { name: 'Old, renamed' })).status).to.equal(200);
+    const stored = (await c.get(`/api/workflows/${wf.id}`)).body;
+    expect((await c.patch(`/api/workflows/${wf.id}`, { actions: stored.actions })).status, 'its steps sent back as they are').to.equal(200);
+    // what a change touches is checked as on any save
+    const changedStep = await c.patch(`/api/workflows/${wf.id}`, { actions: [{ ...stored.actions[0], config: { ...stored.actions[0].config, html: 'y' } }] });
+    expect(changedStep.status).to.equal(422);
+    expect(changedStep.body.errors[0].message).to.include('customer.name is text');
+    const changedFilter = await c.patch(`/api/workflows/${wf.id}`, { filters: { statuses: ['confirmed', 'pending'] } });
+    expect(changedFilter.status).to.equal(400);
+    expect(changedFilter.body.errors[0].pointer).to.equal('/filters/statuses');
+    const fixed = await c.patch(`/api/workflows/${wf.id}`, { filters: { statuses: [] }, actions: [{ id: stepId, ...email({ subject: 'On {{formatDate booking.startTime}}', html: 'x' }) }] });
+    expect(fixed.status, JSON.stringify(fixed.body)).to.equal(200);
+    await c.delete(`/api/workflows/${wf.id}`);
+  });
+
   it('accepts a webhook URL with a variable and calls the rendered URL', async () => {
     const t = await seededTenant(w.app);
     const wf = await createWorkflow(t, { trigger: { type: 'booking.created' }, actions: [{ type: 'webhook', config: { url: `${w.hooks.url}/bookings/{{booking.id}}?who={{customer.id}}` } }] });
