@@ -61,10 +61,7 @@ export class BookingRoutines1763800000014 implements MigrationInterface {
         v_capacity integer;
         v_result jsonb;
       BEGIN
-        -- The shared lock on the tenant's workflows (src/domain/workflows-lock.ts), then the resource's.
-        SELECT capacity INTO v_capacity
-        FROM pg_advisory_xact_lock_shared(1114335852, hashtext(p_tenant)) AS workflows_lock, resources
-        WHERE tenant_id = p_tenant AND id = p_resource FOR UPDATE OF resources;
+        SELECT capacity INTO v_capacity FROM resources WHERE tenant_id = p_tenant AND id = p_resource FOR UPDATE;
         IF NOT FOUND THEN
           RETURN jsonb_build_object('resourceMissing', true);
         END IF;

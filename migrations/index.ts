@@ -14,6 +14,7 @@ import { RoomForUpdates1763800000012 } from './1763800000012-room-for-updates.js
 import { OverlapIndexes1763800000013 } from './1763800000013-overlap-indexes.js';
 import { BookingRoutines1763800000014 } from './1763800000014-booking-routines.js';
 import { JobKeysEscapeIds1763800000015 } from './1763800000015-job-keys-escape-ids.js';
+import { BookingCreateLocksWorkflows1763800000016 } from './1763800000016-booking-create-locks-workflows.js';
 
 export const migrations = [
   Tenants1763800000001,
@@ -31,4 +32,5 @@ export const migrations = [
   OverlapIndexes1763800000013,
   BookingRoutines1763800000014,
   JobKeysEscapeIds1763800000015,
+  BookingCreateLocksWorkflows1763800000016,
 ];
