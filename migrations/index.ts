@@ -15,6 +15,7 @@ import { OverlapIndexes1763800000013 } from './1763800000013-overlap-indexes.js'
 import { BookingRoutines1763800000014 } from './1763800000014-booking-routines.js';
 import { JobKeysEscapeIds1763800000015 } from './1763800000015-job-keys-escape-ids.js';
 import { BookingCreateLocksWorkflows1763800000016 } from './1763800000016-booking-create-locks-workflows.js';
+import { TimedRunsAnchor1763800000017 } from './1763800000017-timed-runs-anchor.js';
 
 export const migrations = [
   Tenants1763800000001,
@@ -33,4 +34,5 @@ export const migrations = [
   BookingRoutines1763800000014,
   JobKeysEscapeIds1763800000015,
   BookingCreateLocksWorkflows1763800000016,
+  TimedRunsAnchor1763800000017,
 ];

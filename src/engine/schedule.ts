@@ -27,10 +27,9 @@ export const timedJobKey = (tenantId: string, workflowId: string, bookingId: str
 /**
  * A time-offset run's dedupe key: one run per moment, and the key names the booking time the moment counts from
  * (`@<anchor>`), so "did this workflow already run for the booking at its current time?" can be asked (ranFor).
- * Keys recorded before the anchor was added lack it (legacyKey).
+ * Keys recorded before the anchor was added were given theirs by migration 17.
  */
 const dedupeKey = (bookingId: string, moment: Date, anchor: string): string => `timed:${bookingId}:${moment.toISOString()}@${anchor}`;
-const legacyKey = (bookingId: string, moment: Date): string => `timed:${bookingId}:${moment.toISOString()}`;
 
 export interface TimedPayload {
   tenantId: string;
@@ -118,8 +117,7 @@ export function lateSkip(triggerType: string, config: Record<string, unknown>, b
 async function planLate(tx: EntityManager, tenantId: string, wf: WorkflowRow, booking: Booking, p: { moment: Date; anchor: string }, now: number,
   out: { add: JobSpec[]; remove: string[] }): Promise<void> {
   const key = dedupeKey(booking.id, p.moment, p.anchor);
-  const done = await one(tx, 'SELECT 1 FROM runs WHERE tenant_id = $1 AND workflow_id = $2 AND dedupe_key = ANY($3)',
-    [tenantId, wf.id, [key, legacyKey(booking.id, p.moment)]]);
+  const done = await one(tx, 'SELECT 1 FROM runs WHERE tenant_id = $1 AND workflow_id = $2 AND dedupe_key = $3', [tenantId, wf.id, key]);
   if (done) return;
   const reason = lateSkip(wf.trigger_type, wf.trigger_config, booking, now);
   if (!reason) {

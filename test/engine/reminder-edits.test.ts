@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { TimedRunsAnchor1763800000017 } from '../../migrations/1763800000017-timed-runs-anchor.js';
 import { rows } from '../../src/db/sql.js';
 import { fireTimed, timedJobKey } from '../../src/engine/schedule.js';
 import type { Client } from '../helpers/client.js';
@@ -56,6 +57,36 @@ describe('reminders: edited workflows and late bookings', () => {
     const moved = at(60);
     expect((await c.patch(`/api/bookings/${b.id}`, moved)).status).to.equal(200);
     expect((await jobOf(c, wf.id, b.id))?.runAt.getTime(), 'a new time: a new reminder').to.equal(ms(moved.startTime, 12 * HOUR));
+  });
+
+  it('runs recorded before keys named their booking time get it from migration 17, and an edited offset does not re-send them', async () => {
+    const c = await seededTenant(w.app);
+    const wf = await createWorkflow(c, reminder('R9', 24, 'hours'));
+    await settled(w.app);
+    const kept = (await c.post('/api/bookings', booking(at(70)))).body;
+    const movedLater = (await c.post('/api/bookings', booking(at(72)))).body;
+    for (const b of [kept, movedLater]) {
+      await runDueNow(w.app, `key = '${timedJobKey(c.tenantId, wf.id, b.id)}'`);
+      await eventually(async () => texts('R9', b.id).length === 1);
+    }
+    const newStart = at(90);
+    expect((await c.patch(`/api/bookings/${movedLater.id}`, newStart)).status).to.equal(200);
+    // as an earlier version recorded them: timed:<booking>:<moment>, no anchor
+    await rows(w.app.ds, "UPDATE runs SET dedupe_key = split_part(dedupe_key, '@', 1) WHERE tenant_id = $1 AND workflow_id = $2", [c.tenantId, wf.id]);
+    const runner = w.app.ds.createQueryRunner();
+    try {
+      await new TimedRunsAnchor1763800000017().up(runner);
+    } finally {
+      await runner.release();
+    }
+    const keys = new Map((await rows<{ booking_id: string; dedupe_key: string }>(w.app.ds, 'SELECT booking_id, dedupe_key FROM runs WHERE tenant_id = $1 AND workflow_id = $2', [c.tenantId, wf.id]))
+      .map((r) => [r.booking_id, r.dedupe_key]));
+    expect(keys.get(kept.id)).to.match(new RegExp(`@${new Date(kept.startTime).toISOString()}$`));
+    expect(keys.get(movedLater.id), 'its start when it was reminded, not now').to.match(new RegExp(`@${new Date(movedLater.startTime).toISOString()}$`));
+
+    await edit(c, wf, reminder('R9', 12, 'hours'));
+    expect(await jobOf(c, wf.id, kept.id), 'reminded already for this start').to.equal(undefined);
+    expect((await jobOf(c, wf.id, movedLater.id))?.runAt.getTime(), 'moved since: a reminder for its new start').to.equal(ms(newStart.startTime, 12 * HOUR));
   });
 
   it('a job that fires for a booking the workflow already ran for at that time records stale:already_ran', async () => {
