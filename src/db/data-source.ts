@@ -46,5 +46,8 @@ export async function migrationsApplied(ds: DataSource): Promise<boolean> {
  * recorded on the run), so its stack trace would only bury the lines that matter.
  */
 export const quietLogger = new Logger(() => (level: string, message: string) => {
+  // The webhook pool runs more jobs than it has connections on purpose (its jobs wait on endpoints, not on the
+  // database: src/worker/pools.ts); graphile-worker's warning about that said so at every start, for nothing.
+  if (message.startsWith('WARNING: having maxPoolSize')) return;
   if (level === 'error' || level === 'warning') console.error(`[worker] ${level}: ${message.split('\n')[0]}`);
 });
