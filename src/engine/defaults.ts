@@ -9,12 +9,18 @@ import { one, rows, transaction } from '../db/sql.js';
 import { notFound } from '../domain/errors.js';
 import { onTenantCreated } from '../domain/tenants.js';
 import type { WorkflowInput } from './workflows.js';
-import { getWorkflowRow, insertWorkflow, normalize, toWorkflow, updateWorkflow, type Workflow } from './workflows.js';
+import { getWorkflowRow, insertWorkflow, normalize, toWorkflow, updateWorkflow, type Workflow, type WorkflowRow } from './workflows.js';
 
 export interface DefaultWorkflow {
   key: string;
   /** The shipped version; `enabled` defaults to true. */
   workflow: WorkflowInput;
+  /**
+   * The steps of versions shipped before (same name, trigger and filters): a tenant's copy still exactly as one of
+   * them shipped is brought up to `workflow` at boot (the admin never changed it, so it follows the product); an
+   * edited copy is left alone. Without this an untouched copy showed as modified after an upgrade.
+   */
+  earlierActions?: NonNullable<WorkflowInput['actions']>[];
 }
 
 const defaults = new Map<string, DefaultWorkflow>();
@@ -39,10 +45,31 @@ export async function installDefaults(tx: EntityManager, tenantId: string): Prom
 
 onTenantCreated((tx, tenant) => installDefaults(tx, tenant.id));
 
-/** At boot: gives existing tenants the defaults added since they were created. */
+/** At boot: gives existing tenants the defaults added since they were created, and updates untouched copies. */
 export async function installDefaultsForAllTenants(ds: DataSource): Promise<void> {
   const tenants = await rows<{ id: string }>(ds, 'SELECT id FROM tenants');
   for (const t of tenants) await transaction(ds, (tx) => installDefaults(tx, t.id));
+  await updateUntouchedDefaults(ds);
+}
+
+/** The parts of a workflow that say whether it is a default as shipped (compared as values: jsonb keeps no key order). */
+const shape = (w: Pick<Workflow, 'trigger' | 'filters' | 'actions' | 'name'>) => [w.trigger, w.filters, w.actions.map((a) => [a.type, a.config]), w.name];
+
+/** Every tenant's copy of a default that is exactly as an earlier version shipped: brought up to the current one. */
+async function updateUntouchedDefaults(ds: DataSource): Promise<void> {
+  for (const d of defaults.values()) {
+    if (!d.earlierActions?.length) continue;
+    const shipped = normalize(d.workflow);
+    const earlier = d.earlierActions.map((actions) => shape(normalize({ ...d.workflow, actions })));
+    const copies = await rows<WorkflowRow>(ds, 'SELECT * FROM workflows WHERE builtin_key = $1', [d.key]);
+    for (const row of copies) {
+      const w = toWorkflow(row);
+      if (!earlier.some((e) => isDeepStrictEqual(shape(w), e))) continue;
+      // the copy's step ids stay (runs and secrets refer to them)
+      const actions = shipped.actions.map((a, i) => ({ ...a, id: w.actions[i]?.id ?? a.id }));
+      await updateWorkflow(ds, row.tenant_id, row.id, { actions });
+    }
+  }
 }
 
 /** Restores a default: re-creates it when deleted, or resets it to the shipped version (keeping its id). */
@@ -71,8 +98,7 @@ export async function defaultsStatus(ds: DataSource, tenantId: string): Promise<
       const shipped = normalize(d.workflow);
       // Compared as values, not as JSON text: jsonb does not keep key order, so the stored copy of an untouched
       // default serializes differently from the shipped one.
-      modified = !isDeepStrictEqual([w.trigger, w.filters, w.actions.map((a) => [a.type, a.config]), w.name],
-        [shipped.trigger, shipped.filters, shipped.actions.map((a) => [a.type, a.config]), shipped.name]);
+      modified = !isDeepStrictEqual(shape(w), shape(shipped));
     }
     out.push({ key: d.key, name: d.workflow.name, workflowId: row?.id ?? null, modified });
   }

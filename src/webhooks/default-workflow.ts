@@ -26,4 +26,18 @@ registerDefaultWorkflow({
       },
     }],
   },
+  // As first shipped: it said a replay would bring back what happened while the endpoint was disabled, which it cannot.
+  earlierActions: [[{
+    type: 'email',
+    config: {
+      to: 'admin',
+      subject: 'Webhook endpoint disabled: {{event.data.webhook.url}}',
+      html: '<p>Bookflow has stopped sending webhooks to <b>{{event.data.webhook.url}}</b>'
+        + '{{#if event.data.webhook.description}} ({{event.data.webhook.description}}){{/if}}.</p>'
+        + '<p>{{event.data.detail}}</p>'
+        + '{{#if event.data.lastError}}<p>Last error: {{event.data.lastError}}</p>{{/if}}'
+        + '<p>When the endpoint works again, enable the subscription {{event.data.webhook.id}} (PATCH /api/webhooks/{{event.data.webhook.id}} '
+        + 'with enabled: true) and replay what failed meanwhile (POST /api/webhooks/{{event.data.webhook.id}}/replay).</p>',
+    },
+  }]],
 });

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { rows } from '../../src/db/sql.js';
-import { defaultWorkflows, registerDefaultWorkflow } from '../../src/engine/defaults.js';
+import { defaultWorkflows, installDefaultsForAllTenants, registerDefaultWorkflow } from '../../src/engine/defaults.js';
+import { ENDPOINT_DISABLED_DEFAULT_KEY } from '../../src/webhooks/default-workflow.js';
 import { triggers } from '../../triggers/index.js';
 import { actions } from '../../actions/index.js';
 import type { Client } from '../helpers/client.js';
@@ -301,6 +302,27 @@ describe('workflows API', () => {
     expect(restored.status).to.equal(200);
     expect(restored.body).to.include({ builtin: DEFAULT_KEY, name: shipped.name });
     expect((await find()).workflowId).to.equal(restored.body.id);
+
+    // a copy as an earlier version shipped is brought up to the current one at boot; an edited copy is left alone
+    const webhookDefault = defaultWorkflows().find((x) => x.key === ENDPOINT_DISABLED_DEFAULT_KEY)!;
+    const copyOf = async (c: typeof t) => (await c.get('/api/workflows/defaults')).body.items.find((x: { key: string }) => x.key === ENDPOINT_DISABLED_DEFAULT_KEY);
+    const edited = await w.app.tenant();
+    const [old, mine] = [await copyOf(t), await copyOf(edited)];
+    const stepsAs = async (c: typeof t, id: string, html: string) => {
+      const wf = (await c.get(`/api/workflows/${id}`)).body;
+      await w.app.ds.query("UPDATE workflows SET actions = jsonb_set(actions, '{0,config,html}', to_jsonb($3::text)) WHERE tenant_id = $1 AND id = $2", [c.tenantId, id, html]);
+      return wf.actions[0].id as string;
+    };
+    const stepId = await stepsAs(t, old.workflowId, (webhookDefault.earlierActions![0][0].config as { html: string }).html);
+    await stepsAs(edited, mine.workflowId, '<p>Our own words {{event.data.webhook.url}}</p>');
+    expect((await copyOf(t)).modified, 'as it first shipped: reads as changed').to.equal(true);
+    await installDefaultsForAllTenants(w.app.ds);
+    expect((await copyOf(t)).modified).to.equal(false);
+    const updated = (await t.get(`/api/workflows/${old.workflowId}`)).body;
+    expect(updated.actions[0].config.html).to.include('GET /api/events?from=');
+    expect(updated.actions[0].id, 'the same step').to.equal(stepId);
+    expect((await copyOf(edited)).modified).to.equal(true);
+    expect((await edited.get(`/api/workflows/${mine.workflowId}`)).body.actions[0].config.html).to.equal('<p>Our own words {{event.data.webhook.url}}</p>');
 
     const unknown = await t.post('/api/workflows/defaults/no.such-default/restore');
     expect(unknown.status).to.equal(404);
