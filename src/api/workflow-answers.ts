@@ -15,6 +15,10 @@ export const workflow = S.object({
   builtin: { type: ['string', 'null'], description: 'set on default workflows (restorable)' },
   version: { type: 'integer' }, summary: { type: 'string', description: 'the trigger in words' },
   actionSummaries: { type: 'array', items: { type: 'string' }, description: 'each action in words' },
+  problems: {
+    type: 'array', items: S.object({ pointer: { type: 'string' }, in: { type: 'string' }, message: { type: 'string' } }, ['pointer', 'in', 'message']),
+    description: 'what saving it now would refuse (checks added since it was saved); it still runs as stored: fix these ([] normally)',
+  },
   lastRun: {
     ...S.nullable(S.object({ id: S.id, decision: { type: 'string', enum: ['ran', 'skipped'] }, reason: nstr, status: { type: 'string' }, createdAt: S.dateTime },
       ['id', 'decision', 'reason', 'status', 'createdAt'])),

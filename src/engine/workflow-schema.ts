@@ -93,14 +93,35 @@ export function templatesOf(module: ActionModule<any>, config: Record<string, un
  * renamed or have its other parts fixed, instead of answering 422 to every change, the off switch included.
  */
 export function validateWorkflow(doc: WorkflowDoc, previous?: Pick<WorkflowDoc, 'trigger' | 'filters' | 'actions'>): void {
+  const { invalid, templates } = check(doc, previous);
+  if (invalid.length) throw new DomainError(400, 'VALIDATION_FAILED', 'the workflow is invalid', invalid);
+  if (templates.length) {
+    throw new DomainError(422, 'TEMPLATE_INVALID', `a template does not fit the trigger ${doc.trigger.type}: ${templates[0].message}`, templates);
+  }
+}
+
+/**
+ * What saving this stored workflow now would refuse, all of it: nothing, unless it was saved before a check was added
+ * (a template the check now refuses). It still runs as stored, and a change checks only what it changes, so the list
+ * and the builder show these to fix.
+ */
+export function problemsOf(doc: Pick<WorkflowDoc, 'name' | 'trigger' | 'filters' | 'actions'>): FieldError[] {
+  const { invalid, templates } = check(structuredClone({ ...doc, enabled: false, description: null }) as WorkflowDoc);
+  return [...invalid, ...templates];
+}
+
+/** validateWorkflow's checks: what does not fit a schema or a rule (400), and templates that do not fit (422). */
+function check(doc: WorkflowDoc, previous?: Pick<WorkflowDoc, 'trigger' | 'filters' | 'actions'>): { invalid: FieldError[]; templates: FieldError[] } {
   const trig = triggers.get(doc.trigger.type)!;
   const errors: FieldError[] = [];
   const triggerKept = previous !== undefined && isDeepStrictEqual(doc.trigger, previous.trigger);
   const filtersKept = previous !== undefined && isDeepStrictEqual(doc.filters, previous.filters);
   // a step is kept when it is as it was and so is the trigger (its templates are checked against the trigger's variables)
   const stepKept = (step: ActionStep): boolean => triggerKept && previous!.actions.some((p) => isDeepStrictEqual(p, step));
-  if (!triggerKept && !trig.validate(doc.trigger.config)) errors.push(...prefixed(fieldErrors(trig.validate.errors, 'body'), '/trigger/config'));
+  const triggerValid = triggerKept || trig.validate(doc.trigger.config);
+  if (!triggerValid) errors.push(...prefixed(fieldErrors(trig.validate.errors, 'body'), '/trigger/config'));
   const seen = new Set<string>();
+  const unfit = new Set<number>(); // steps whose config does not fit its schema: their templates are not read
   doc.actions.forEach((step, i) => {
     const act = actions.get(step.type)!;
     if (seen.has(step.id)) errors.push({ pointer: `/actions/${i}/id`, in: 'body', message: `duplicate step id ${step.id}` });
@@ -108,6 +129,7 @@ export function validateWorkflow(doc: WorkflowDoc, previous?: Pick<WorkflowDoc, 
     if (stepKept(step)) return;
     if (!act.validate(step.config)) {
       errors.push(...prefixed(fieldErrors(act.validate.errors, 'body'), `/actions/${i}/config`));
+      unfit.add(i);
       return;
     }
     for (const e of act.module.validate?.(step.config) ?? []) errors.push({ pointer: `/actions/${i}/config${e.pointer}`, in: 'body', message: e.message });
@@ -115,28 +137,25 @@ export function validateWorkflow(doc: WorkflowDoc, previous?: Pick<WorkflowDoc, 
       errors.push({ pointer: `/actions/${i}/type`, in: 'body', message: `${step.type} works only with the trigger(s) ${act.module.triggers.join(', ')}` });
     }
   });
-  const reachable = errors.length || (triggerKept && filtersKept) ? null : trig.module.statusesWhenRun?.(doc.trigger.config);
-  if (reachable && doc.filters.statuses.length && !doc.filters.statuses.some((s) => reachable.includes(s))) {
+  const reachable = !triggerValid || (triggerKept && filtersKept) ? null : trig.module.statusesWhenRun?.(doc.trigger.config);
+  if (reachable && doc.filters.statuses.length && !doc.filters.statuses.some((st) => reachable.includes(st))) {
     errors.push({
       pointer: '/filters/statuses', in: 'body',
       message: `the booking's status is ${reachable.join(' or ')} when this trigger runs, and the filter allows only ${doc.filters.statuses.join(', ')}: the workflow would never run`,
     });
   }
-  if (errors.length) throw new DomainError(400, 'VALIDATION_FAILED', 'the workflow is invalid', errors);
 
-  const templateErrors: FieldError[] = [];
+  const templates: FieldError[] = [];
   doc.actions.forEach((step, i) => {
-    if (stepKept(step)) return;
+    if (unfit.has(i) || stepKept(step)) return;
     const act = actions.get(step.type)!.module;
     for (const t of templatesOf(act, step.config)) {
       for (const p of checkTemplate(t.source, trig.module.variables)) {
-        templateErrors.push({ pointer: `/actions/${i}/config${t.pointer}`, in: 'body', message: `${step.type} step ${i + 1}: ${p.message}` });
+        templates.push({ pointer: `/actions/${i}/config${t.pointer}`, in: 'body', message: `${step.type} step ${i + 1}: ${p.message}` });
       }
     }
   });
-  if (templateErrors.length) {
-    throw new DomainError(422, 'TEMPLATE_INVALID', `a template does not fit the trigger ${doc.trigger.type}: ${templateErrors[0].message}`, templateErrors);
-  }
+  return { invalid: errors, templates };
 }
 
 function prefixed(errors: FieldError[], prefix: string): FieldError[] {

@@ -182,6 +182,10 @@ describe('workflows API', () => {
     const stepId = wf.actions[0].id;
     await w.app.ds.query(`UPDATE workflows SET actions = jsonb_set(actions, '{0,config,subject}', '"On {{formatDate customer.name}}"'), filters = jsonb_set(filters, '{statuses}', '["confirmed"]')
       WHERE tenant_id = $1 AND id = $2`, [c.tenantId, wf.id]);
+    // shown as needing attention, in the list and alone
+    const listed = (await c.get('/api/workflows?limit=500')).body.items.find((x: { id: string }) => x.id === wf.id);
+    expect(listed.problems.map((p: { pointer: string }) => p.pointer)).to.have.members(['/filters/statuses', '/actions/0/config/subject']);
+    expect((await c.get(`/api/workflows/${wf.id}`)).body.problems).to.deep.equal(listed.problems);
     expect((await c.post(`/api/workflows/${wf.id}/disable`)).status, 'the off switch').to.equal(200);
     expect((await c.patch(`/api/workflows/${wf.id}`, { name: 'Old, renamed' })).status).to.equal(200);
     const stored = (await c.get(`/api/workflows/${wf.id}`)).body;
@@ -195,6 +199,7 @@ describe('workflows API', () => {
     expect(changedFilter.body.errors[0].pointer).to.equal('/filters/statuses');
     const fixed = await c.patch(`/api/workflows/${wf.id}`, { filters: { statuses: [] }, actions: [{ id: stepId, ...email({ subject: 'On {{formatDate booking.startTime}}', html: 'x' }) }] });
     expect(fixed.status, JSON.stringify(fixed.body)).to.equal(200);
+    expect(fixed.body.problems).to.deep.equal([]);
     await c.delete(`/api/workflows/${wf.id}`);
   });
 

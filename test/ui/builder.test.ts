@@ -109,6 +109,23 @@ describe('The workflow builder (admin UI, headless Chromium)', function () {
     await screenshot(page, '05-builder-preview-booking');
   });
 
+  it('flags a workflow saved before a check was added, in the list and in the builder, and it can still be switched off', async () => {
+    const { app, c, page } = t;
+    const wf = await c.post('/api/workflows', { name: 'From last year', trigger: { type: 'booking.created' },
+      actions: [{ type: 'email', config: { to: 'customer', subject: 'On {{formatDate booking.startTime}}', html: 'x' } }] });
+    expect(wf.status).to.equal(201);
+    // as an earlier version stored it: a date helper given a name (now refused on save)
+    await app.ds.query(`UPDATE workflows SET actions = jsonb_set(actions, '{0,config,subject}', '"On {{formatDate customer.name}}"') WHERE tenant_id = $1 AND id = $2`, [c.tenantId, wf.body.id]);
+    await signIn(page, app.url, c.key!);
+    const card = page.locator(`[data-workflow-id="${wf.body.id}"]`);
+    await card.getByText('Needs attention').waitFor();
+    await card.getByRole('switch').click();
+    await page.getByText('From last year is off').waitFor();
+    await card.getByRole('link', { name: 'Edit From last year' }).click();
+    await page.getByText('Saved before Bookflow checked this').waitFor();
+    expect(await page.locator('.banner').first().innerText()).to.include('customer.name is text');
+  });
+
   it('asks before leaving unsaved changes, and not after a save', async () => {
     const { app, c, page } = t;
     await signIn(page, app.url, c.key!);

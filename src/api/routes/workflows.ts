@@ -7,7 +7,7 @@ import { dryRun } from '../../engine/dry-run.js';
 import { actions, triggers } from '../../engine/registry.js';
 import { getRun, listRuns, retryRun } from '../../engine/runs.js';
 import { HELPERS } from '../../templates/index.js';
-import { workflowSchemas } from '../../engine/workflow-schema.js';
+import { problemsOf, workflowSchemas } from '../../engine/workflow-schema.js';
 import { toInput } from '../../engine/workflow-transfer.js';
 import { defaultsStatus, restoreDefault } from '../../engine/defaults.js';
 import {
@@ -47,6 +47,7 @@ const dryRunBody = S.object({
 /** A workflow as the API answers it: with its trigger and actions in words. */
 export const workflowView = (w: Workflow, secrets?: Record<string, unknown>) => ({
   ...w,
+  problems: problemsOf(w),
   summary: describeTrigger(w),
   actionSummaries: w.actions.map((a) => actions.get(a.type)?.module.describe(a.config as never) ?? a.type),
   ...(secrets && Object.keys(secrets).length ? { secrets } : {}),

@@ -56,6 +56,8 @@ export interface Workflow {
   summary: string;
   /** Each action in words, as the server describes it. */
   actionSummaries?: string[];
+  /** What saving it now would refuse (checks added since it was saved): it runs as stored, and needs fixing. */
+  problems?: { pointer: string; message: string }[];
   /** In lists: the newest run. */
   lastRun?: Pick<Run, 'id' | 'decision' | 'reason' | 'status' | 'createdAt'> | null;
   secrets?: Record<string, Record<string, string>>;

@@ -5,7 +5,7 @@ import { api, ApiError, type FieldError } from '../../lib/api';
 import { navigate, useLeaveGuard } from '../../lib/router';
 import { useTenant } from '../../lib/tenant';
 import type { Workflow } from '../../lib/types';
-import { Button, ErrorBanner, Field, PageHeader, Switch } from '../../components/ui';
+import { Button, ErrorBanner, Field, Notice, PageHeader, Switch } from '../../components/ui';
 import { useToast } from '../../components/Toasts';
 import { ActionsStep } from './ActionsStep';
 import { emptyDraft, errorsUnder, fromWorkflow, toDocument, unplacedErrors, type Draft } from './draft';
@@ -117,6 +117,11 @@ export function Builder({ workflow, tabs }: { workflow: Workflow | null; tabs?: 
         )}
       />
       {tabs}
+      {workflow?.problems?.length ? (
+        <Notice tone="warning" title="Saved before Bookflow checked this: it runs as it is, and needs fixing">
+          <ul className="field-errors">{workflow.problems.map((p, i) => <li key={i}><code>{p.pointer}</code> {p.message}</li>)}</ul>
+        </Notice>
+      ) : null}
       {saveError ? (
         <div ref={banner} tabIndex={-1} className="focus-target">
           <ErrorBanner error={saveError} title={errors.length ? 'The workflow was not saved: fix the marked fields' : 'The workflow was not saved'} />

@@ -104,6 +104,7 @@ export function WorkflowList() {
                     <a className="wf-name" href={href('workflows', w.id)}>{w.name}</a>
                     {w.builtin ? <Badge tone="accent" title="Shipped with Bookflow; you can restore it">Built-in</Badge> : null}
                     {def?.modified ? <Badge tone="neutral">Modified</Badge> : null}
+                    {w.problems?.length ? <Badge tone="danger" title={w.problems.map((p) => p.message).join('\n')}>Needs attention</Badge> : null}
                   </div>
                   <p className="wf-when"><Icon name="bolt" size={14} /><span>{w.summary}{filters.length ? <span className="muted">, only {filters.join(', ')}</span> : null}</span></p>
                   <ul className="wf-actions" aria-label="Actions">
