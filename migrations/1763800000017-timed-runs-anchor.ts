@@ -20,7 +20,8 @@ export class TimedRunsAnchor1763800000017 implements MigrationInterface {
              ORDER BY e.id LIMIT 1),
             CASE f.field WHEN 'startTime' THEN b.start_time ELSE b.end_time END) AS anchor
         FROM runs r
-        JOIN bookings b ON b.tenant_id = r.tenant_id AND b.id = r.booking_id
+        -- the booking the run was for: ids are the client's, and a deleted booking's id can be booked again later
+        JOIN bookings b ON b.tenant_id = r.tenant_id AND b.id = r.booking_id AND b.created_at <= r.created_at
         CROSS JOIN LATERAL (SELECT CASE r.trigger_type WHEN 'booking.before_start' THEN 'startTime'
                                                        WHEN 'booking.after_end' THEN 'endTime' END AS field) f
         WHERE r.dedupe_key LIKE 'timed:%' AND strpos(r.dedupe_key, '@') = 0 AND f.field IS NOT NULL

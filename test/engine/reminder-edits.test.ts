@@ -71,6 +71,12 @@ describe('reminders: edited workflows and late bookings', () => {
     }
     const newStart = at(90);
     expect((await c.patch(`/api/bookings/${movedLater.id}`, newStart)).status).to.equal(200);
+    // a client id used again after its booking was deleted: the old booking's run is not the new one's
+    const first = (await c.post('/api/bookings', booking({ id: 'again', ...at(74) }))).body;
+    await runDueNow(w.app, `key = '${timedJobKey(c.tenantId, wf.id, first.id)}'`);
+    await eventually(async () => texts('R9', first.id).length === 1);
+    expect((await c.delete(`/api/bookings/${first.id}`)).status).to.equal(204);
+    const again = (await c.post('/api/bookings', booking({ id: 'again', ...at(76) }))).body;
     // as an earlier version recorded them: timed:<booking>:<moment>, no anchor
     await rows(w.app.ds, "UPDATE runs SET dedupe_key = split_part(dedupe_key, '@', 1) WHERE tenant_id = $1 AND workflow_id = $2", [c.tenantId, wf.id]);
     const runner = w.app.ds.createQueryRunner();
@@ -84,8 +90,11 @@ describe('reminders: edited workflows and late bookings', () => {
     expect(keys.get(kept.id)).to.match(new RegExp(`@${new Date(kept.startTime).toISOString()}$`));
     expect(keys.get(movedLater.id), 'its start when it was reminded, not now').to.match(new RegExp(`@${new Date(movedLater.startTime).toISOString()}$`));
 
+    expect(keys.get('again'), 'left as it was: no booking of its own to read a time from').to.not.include('@');
+
     await edit(c, wf, reminder('R9', 12, 'hours'));
     expect(await jobOf(c, wf.id, kept.id), 'reminded already for this start').to.equal(undefined);
+    expect((await jobOf(c, wf.id, again.id))?.runAt.getTime(), 'the new booking of that id is reminded').to.equal(ms(again.startTime, 12 * HOUR));
     expect((await jobOf(c, wf.id, movedLater.id))?.runAt.getTime(), 'moved since: a reminder for its new start').to.equal(ms(newStart.startTime, 12 * HOUR));
   });
 
