@@ -242,6 +242,14 @@ export async function reconcileWorkflow(ds: DataSource, payload: unknown): Promi
   const { tenantId, workflowId } = payload as { tenantId: string; workflowId: string };
   if (typeof tenantId !== 'string' || typeof workflowId !== 'string') throw new PayloadError(TASKS.reconcileWorkflow, payload);
   let cursor = '';
+  // Bookings outside the window that still have a job of this workflow (its offset was shortened, its trigger changed,
+  // it was deleted): each is planned too, or its old job would fire at a time that no longer holds.
+  const current = await one<WorkflowRow>(ds, 'SELECT * FROM workflows WHERE tenant_id = $1 AND id = $2', [tenantId, workflowId]);
+  const strays = (await rows<{ id: string }>(ds, `
+    SELECT b.id FROM graphile_worker._private_jobs j
+    JOIN bookings b ON b.tenant_id = $1 AND b.id = j.payload->>'bookingId'
+    WHERE starts_with(j.key, $2) AND b.end_time <= now() - make_interval(secs => $3)`,
+  [tenantId, timedJobKey(tenantId, workflowId, ''), reachBackMs(current ? [current] : []) / 1000])).map((r) => r.id);
   for (;;) {
     const last = await transaction(ds, async (tx) => {
       const wf = await one<WorkflowRow>(tx, 'SELECT * FROM workflows WHERE tenant_id = $1 AND id = $2 FOR SHARE', [tenantId, workflowId]);
@@ -254,9 +262,9 @@ export async function reconcileWorkflow(ds: DataSource, payload: unknown): Promi
         LEFT JOIN resources res ON res.tenant_id = b.tenant_id AND res.id = b.resource_id
         LEFT JOIN locations l ON l.tenant_id = b.tenant_id AND l.id = res.location_id
         LEFT JOIN customers c ON c.tenant_id = b.tenant_id AND c.id = b.customer_id
-        WHERE b.tenant_id = $1 AND b.end_time > now() - make_interval(secs => $4) AND b.id > $2
+        WHERE b.tenant_id = $1 AND (b.end_time > now() - make_interval(secs => $4) OR b.id = ANY($5)) AND b.id > $2
         ORDER BY b.id LIMIT $3
-        FOR KEY SHARE OF b`, [tenantId, cursor, BATCH, reachBackMs(wf ? [wf] : []) / 1000]);
+        FOR KEY SHARE OF b`, [tenantId, cursor, BATCH, reachBackMs(wf ? [wf] : []) / 1000, strays]);
       const now = Date.now();
       const out = { add: [] as JobSpec[], remove: [] as string[] };
       const plans = batch.map((r) => {
@@ -340,7 +348,7 @@ export async function reconcileCustomerBookings(tx: EntityManager, tenantId: str
   // Share-locked, as in reconcileWorkflow: a booking changed meanwhile waits, then reconciles its own job after ours.
   const bookings = await rows<Record<string, unknown>>(tx, `
     SELECT * FROM bookings WHERE tenant_id = $1 AND customer_id = $2 AND language IS NULL AND end_time > now() - make_interval(secs => $3)
-      ORDER BY id LIMIT 1000 FOR KEY SHARE`, [tenantId, customerId, reachBackMs(timed) / 1000]);
+      ORDER BY end_time DESC LIMIT 1000 FOR KEY SHARE`, [tenantId, customerId, reachBackMs(timed) / 1000]);
   for (const r of bookings) {
     const b = toApi<Booking>(r);
     // Not made or moved now: a moment already past is late only for a reminder still waiting for it.

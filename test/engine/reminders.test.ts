@@ -328,6 +328,23 @@ describe('reminders (time-offset triggers)', () => {
     await c.patch('/api/customers/m-2', { language: 'en' });
   });
 
+  it('booking.after_end: a shortened offset or a deleted workflow leaves no job behind for a booking that ended long ago', async () => {
+    const c = await seededTenant(w.app);
+    const ended = (await c.post('/api/bookings', booking(at(-24 * 50)))).body; // 50 days ago
+    const long = await createWorkflow(c, { trigger: { type: 'booking.after_end', config: { offset: { amount: 60, unit: 'days' }, latePolicy: 'skip' } }, actions: [sms] });
+    const doomed = await createWorkflow(c, { trigger: { type: 'booking.after_end', config: { offset: { amount: 60, unit: 'days' } } }, actions: [sms] });
+    await settled(w.app);
+    expect(await jobOf(c, long.id, ended.id)).to.not.equal(undefined);
+    expect(await jobOf(c, doomed.id, ended.id)).to.not.equal(undefined);
+    // 40 days: its moment is now 10 days past; the booking is outside the new window, its old job is not
+    expect((await c.patch(`/api/workflows/${long.id}`, { trigger: { type: 'booking.after_end', config: { offset: { amount: 40, unit: 'days' }, latePolicy: 'skip' } } })).status).to.equal(200);
+    expect((await c.delete(`/api/workflows/${doomed.id}`)).status).to.equal(204);
+    await settled(w.app);
+    expect(await jobOf(c, long.id, ended.id), 'the late policy applied (skip)').to.equal(undefined);
+    expect((await c.get(`/api/bookings/${ended.id}/runs`)).body.items.map((r: { reason: string }) => r.reason)).to.include('late:skip');
+    expect(await jobOf(c, doomed.id, ended.id), 'deleted with its workflow').to.equal(undefined);
+  });
+
   it('makes a booking at the very end of 9999 whose follow-up would fall in year 10000, with no job for it', async () => {
     const c = await seededTenant(w.app);
     const wf = await createWorkflow(c, { trigger: { type: 'booking.after_end', config: { offset: { amount: 2, unit: 'days' } } }, actions: [sms] });
