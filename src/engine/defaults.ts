@@ -6,7 +6,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { DataSource, EntityManager } from 'typeorm';
 import { one, rows, transaction } from '../db/sql.js';
-import { notFound } from '../domain/errors.js';
+import { DomainError, notFound } from '../domain/errors.js';
 import { onTenantCreated } from '../domain/tenants.js';
 import type { WorkflowInput } from './workflows.js';
 import { getWorkflowRow, insertWorkflow, normalize, toWorkflow, updateWorkflow, type Workflow, type WorkflowRow } from './workflows.js';
@@ -61,13 +61,19 @@ async function updateUntouchedDefaults(ds: DataSource): Promise<void> {
     if (!d.earlierActions?.length) continue;
     const shipped = normalize(d.workflow);
     const earlier = d.earlierActions.map((actions) => shape(normalize({ ...d.workflow, actions })));
+    const untouched = (w: Workflow) => earlier.some((e) => isDeepStrictEqual(shape(w), e));
     const copies = await rows<WorkflowRow>(ds, 'SELECT * FROM workflows WHERE builtin_key = $1', [d.key]);
     for (const row of copies) {
       const w = toWorkflow(row);
-      if (!earlier.some((e) => isDeepStrictEqual(shape(w), e))) continue;
+      if (!untouched(w)) continue;
       // the copy's step ids stay (runs and secrets refer to them)
       const actions = shipped.actions.map((a, i) => ({ ...a, id: w.actions[i]?.id ?? a.id }));
-      await updateWorkflow(ds, row.tenant_id, row.id, { actions });
+      try {
+        // asked again under the row's lock: another process booting, or the admin, may have changed it since
+        await updateWorkflow(ds, row.tenant_id, row.id, { actions }, { onlyIf: untouched });
+      } catch (err) {
+        if (!(err instanceof DomainError && err.status === 404)) throw err; // deleted meanwhile: nothing to update
+      }
     }
   }
 }

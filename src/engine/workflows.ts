@@ -130,9 +130,15 @@ async function lockWorkflow(tx: EntityManager, tenantId: string, id: string): Pr
   return r;
 }
 
-export async function updateWorkflow(ds: DataSource, tenantId: string, id: string, patch: Partial<WorkflowInput>): Promise<{ workflow: Workflow; secrets: NewSecrets }> {
+/**
+ * Changes a workflow. `onlyIf`: asked with the workflow as stored, once it is locked; false leaves it as it is (a
+ * change that holds only for a given state: another process, or the admin, may have changed it since it was read).
+ */
+export async function updateWorkflow(ds: DataSource, tenantId: string, id: string, patch: Partial<WorkflowInput>,
+  opts: { onlyIf?: (current: Workflow) => boolean } = {}): Promise<{ workflow: Workflow; secrets: NewSecrets }> {
   return transaction(ds, async (tx) => {
     const current = toWorkflow(await lockWorkflow(tx, tenantId, id));
+    if (opts.onlyIf && !opts.onlyIf(current)) return { workflow: current, secrets: {} };
     const doc = normalize({
       name: patch.name ?? current.name,
       description: patch.description !== undefined ? patch.description : current.description,

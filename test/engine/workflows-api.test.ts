@@ -5,7 +5,7 @@ import { ENDPOINT_DISABLED_DEFAULT_KEY } from '../../src/webhooks/default-workfl
 import { triggers } from '../../triggers/index.js';
 import { actions } from '../../actions/index.js';
 import type { Client } from '../helpers/client.js';
-import { settled, startEngineWorld, type EngineWorld } from '../helpers/engine.js';
+import { eventually, settled, startEngineWorld, type EngineWorld } from '../helpers/engine.js';
 import { booking, inHours } from '../helpers/fixtures.js';
 import { createWorkflow, finishedRun, seededTenant } from './support.js';
 
@@ -328,6 +328,24 @@ describe('workflows API', () => {
     expect(updated.actions[0].id, 'the same step').to.equal(stepId);
     expect((await copyOf(edited)).modified).to.equal(true);
     expect((await edited.get(`/api/workflows/${mine.workflowId}`)).body.actions[0].config.html).to.equal('<p>Our own words {{event.data.webhook.url}}</p>');
+
+    // an edit that lands while the boot-time update waits for the copy's lock is kept (asked again under the lock)
+    await stepsAs(t, old.workflowId, (webhookDefault.earlierActions![0][0].config as { html: string }).html);
+    const holder = w.app.ds.createQueryRunner();
+    await holder.startTransaction();
+    try {
+      await holder.query('SELECT 1 FROM workflows WHERE tenant_id = $1 AND id = $2 FOR UPDATE', [t.tenantId, old.workflowId]);
+      const booting = installDefaultsForAllTenants(w.app.ds);
+      await eventually(async () => (await rows(w.app.ds, `
+        SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).length > 0, 5000, 'the update to wait');
+      await holder.query("UPDATE workflows SET actions = jsonb_set(actions, '{0,config,html}', '\"<p>Edited meanwhile</p>\"') WHERE tenant_id = $1 AND id = $2", [t.tenantId, old.workflowId]);
+      await holder.commitTransaction();
+      await booting;
+    } finally {
+      if (holder.isTransactionActive) await holder.rollbackTransaction();
+      await holder.release();
+    }
+    expect((await t.get(`/api/workflows/${old.workflowId}`)).body.actions[0].config.html).to.equal('<p>Edited meanwhile</p>');
 
     const unknown = await t.post('/api/workflows/defaults/no.such-default/restore');
     expect(unknown.status).to.equal(404);
