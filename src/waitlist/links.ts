@@ -114,6 +114,8 @@ async function verify(ds: DataSource, req: Request): Promise<Verified> {
   const action = String(req.params.action) as Action;
   const exp = String(req.query.exp ?? '');
   const sig = String(req.query.sig ?? '');
+  // A NUL is in no link we sign, and Postgres cannot take it in a query (it was a 500).
+  if ([tenantId, entryId, exp, sig].some((s) => s.includes('\0'))) return { tenantId, entryId, action, row: null, valid: false };
   const secret = await secretOf(ds, tenantId);
   // Compared as bytes: a signature of non-ASCII characters has as many characters as a real one but more bytes, and
   // timingSafeEqual throws on buffers of different lengths (it was a 500, for existing tenants only).

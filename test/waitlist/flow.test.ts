@@ -86,7 +86,7 @@ describe('waitlist: joining, offers and answers', () => {
     // a forged signature as long as a real one, in characters not bytes, is refused alike for every tenant id
     const forged = new URL(accept);
     forged.searchParams.set('sig', 'é'.repeat(forged.searchParams.get('sig')!.length));
-    for (const tenant of ['t-wl', 'no-such-tenant']) {
+    for (const tenant of ['t-wl', 'no-such-tenant', 't-wl%00']) {
       const res = await fetch(forged.toString().replace('/t-wl/', `/${tenant}/`));
       expect(res.status, tenant).to.equal(403);
     }
