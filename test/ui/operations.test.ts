@@ -76,6 +76,33 @@ describe('Daily operations (admin UI, headless Chromium)', function () {
     await c.post(`/api/workflows/${bergen.body.id}/disable`);
   });
 
+  it('names bookings by the signed-in tenant only: another key after sign-out never sees the first one\'s', async () => {
+    const { app, c, page } = t;
+    const other = await app.tenant('t-ui-other');
+    await other.post('/api/locations', { id: 'oslo', name: 'Oslo', timezone: 'Europe/Oslo' });
+    await other.post('/api/resources', { id: 'court-1', name: 'Their court', locationId: 'oslo' });
+    await other.post('/api/customers', { id: 'zed', name: 'Zed Other', email: 'zed@other.test' });
+    const start = inDays(9);
+    for (const [k, customerId] of [[c, 'per'], [other, 'zed']] as const) {
+      await k.post('/api/workflows', { name: 'Same-id confirmation', trigger: { type: 'booking.created' }, actions: [{ type: 'email', config: { to: 'customer', subject: 'Booked', html: 'x' } }] });
+      expect((await k.post('/api/bookings', { id: 'same-id', customerId, resourceId: 'court-1', startTime: start, endTime: plusHour(start) })).status).to.equal(201);
+    }
+    const runsPage = async () => {
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Runs' }).click();
+      return page.getByRole('row', { name: /Same-id confirmation/ }).first();
+    };
+    await signIn(page, app.url, c.key!);
+    await (await runsPage()).getByRole('link', { name: /^Per Hansen · Court 1/ }).waitFor({ timeout: 20_000 });
+    await page.getByRole('button', { name: /Sign out/ }).click();
+    // in the same page, as a person would (no reload: what the page kept in memory stays)
+    await page.getByLabel('Admin API key').fill(other.key!);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    const row = await runsPage();
+    await row.getByRole('link', { name: /^Zed Other · Their court/ }).waitFor({ timeout: 20_000 });
+    expect(await row.innerText()).to.not.include('Per Hansen');
+  });
+
   it('tests a saved workflow against a booking: every message it would send, nothing sent', async () => {
     const { app, c, page } = t;
     const wf = await c.post('/api/workflows', {

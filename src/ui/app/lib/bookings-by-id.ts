@@ -3,12 +3,14 @@
 // (100 at most per call), each at most once a minute (a list that polls asks again only for ids it has not seen); a
 // booking the answer leaves out was deleted: null.
 import { useEffect, useState } from 'react';
-import { api } from './api';
+import { api, session } from './api';
 import type { Booking } from './types';
 
 const FRESH_MS = 60_000;
 const PER_CALL = 100;
 const cache = new Map<string, { at: number; answer: Promise<Booking | null> }>();
+// What one key was answered is not another's to see (signing in with another tenant's key).
+session.subscribe(() => cache.clear());
 
 function lookUp(ids: string[]): void {
   const now = Date.now();
