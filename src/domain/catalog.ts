@@ -49,8 +49,7 @@ function collection<T>(table: string, what: string, idPrefix: string) {
  */
 function removeUnlessFiltered(plain: { remove(db: Queryable, tenantId: string, id: string): Promise<void> }, field: keyof CatalogFilters, table: string, what: string) {
   return (ds: DataSource, tenantId: string, id: string): Promise<void> => transaction(ds, async (tx) => {
-    // Locked first: a filter being saved that names it (checkCatalogIds reads it FOR KEY SHARE) has committed by then.
-    if (!(await one(tx, `SELECT 1 FROM ${table} WHERE tenant_id = $1 AND id = $2 FOR UPDATE`, [tenantId, id]))) throw notFound(what, id);
+    if (!(await one(tx, `SELECT 1 FROM ${table} WHERE tenant_id = $1 AND id = $2`, [tenantId, id]))) throw notFound(what, id);
     const users = await rows<{ kind: string; id: string; name: string }>(tx, `
       SELECT 'workflow' AS kind, id, name FROM workflows WHERE tenant_id = $1 AND filters->$2 ? $3
       UNION ALL
@@ -139,8 +138,9 @@ export async function checkCatalogIds(db: Queryable, tenantId: string, filters: 
     const ids = filters[field] ?? [];
     const asked = ids.filter((id) => !kept?.[field]?.includes(id));
     if (!asked.length) continue;
-    // FOR KEY SHARE: a delete of one of them waits for this save to commit, then sees the filter (removeUnlessFiltered).
-    const known = new Set((await rows<{ id: string }>(db, `SELECT id FROM ${table} WHERE tenant_id = $1 AND id = ANY($2) FOR KEY SHARE`, [tenantId, asked])).map((r) => r.id));
+    // Not locked: a save naming a resource would then wait for the bookings in flight on it, which hold the tenant's
+    // workflows lock the save takes next: a deadlock. A delete racing this save can leave its filter dangling.
+    const known = new Set((await rows<{ id: string }>(db, `SELECT id FROM ${table} WHERE tenant_id = $1 AND id = ANY($2)`, [tenantId, asked])).map((r) => r.id));
     ids.forEach((id, i) => {
       if (asked.includes(id) && !known.has(id)) errors.push({ pointer: `/filters/${field}/${i}`, in: 'body', message: `no ${what} with the id ${JSON.stringify(id)}` });
     });
