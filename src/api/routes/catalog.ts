@@ -1,4 +1,5 @@
-// Locations, services and resources: CRUD, tenant-scoped (any tenant key may read; admin keys write), and a resource's free seats.
+// Locations, services and resources: CRUD, tenant-scoped (any tenant key may read; admin keys write), and a
+// resource's free seats over a time.
 import { seatsOver } from '../../domain/capacity.js';
 import { locations, resources, services } from '../../domain/catalog.js';
 import { invalid } from '../../domain/errors.js';
