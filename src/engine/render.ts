@@ -12,10 +12,11 @@ const CLOSE_LANGUAGES: Record<string, string[]> = { nn: ['nb', 'no'], no: ['nb',
 
 /**
  * The text of `field` for a language, and the language it is in. The variant is chosen as a whole (exact tag, then
- * its primary subtag, then a close language (CLOSE_LANGUAGES), then the tenant default language), so a message never mixes languages: a field missing from
- * the chosen variant comes from the base fields, not from another language's variant. The base fields are taken to
- * be in the tenant's default language. Dates and money are formatted in the language of the text chosen (in the
- * recipient's own tag when that is the same language: en-US dates for an en-US reader of English text).
+ * its primary subtag, then a close language (CLOSE_LANGUAGES), then the tenant default language), so a message never
+ * mixes languages: a field missing from the chosen variant comes from the base fields, not from another language's
+ * variant. The base fields are taken to be in the tenant's default language. Dates and money are formatted in the
+ * language of the text chosen (in the recipient's own tag when that is the same language: en-US dates for an en-US
+ * reader of English text).
  */
 export function pickVariant(config: Record<string, unknown>, field: string, language: string, tenantDefault: string): { source: string; language: string } {
   const variants = (config.variants ?? {}) as Record<string, Record<string, string | undefined>>;
