@@ -34,6 +34,28 @@ export function WebhookList() {
   }
   const path = (s: Subscription) => `/webhooks/${encodeURIComponent(s.id)}`;
 
+  /** Sends a test event, then says how the endpoint answered its first attempt (it used to say only "sent"). */
+  async function test(s: Subscription) {
+    setError(null);
+    try {
+      const sent = await api.post<{ id: string }>(`${path(s)}/test`);
+      toast('Test event sent; waiting for the endpoint to answer…', 'info');
+      for (let i = 0; i < 40; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        const d = await api.get<{ status: string; attemptCount: number; lastStatusCode: number | null; lastError: string | null }>(
+          `${path(s)}/deliveries/${encodeURIComponent(sent.id)}`);
+        if (d.attemptCount === 0) continue;
+        if (d.status === 'succeeded') toast(`Test event delivered: the endpoint answered ${d.lastStatusCode}`);
+        else toast(`Test event not delivered: ${d.lastError ?? `HTTP ${d.lastStatusCode}`}${d.status === 'pending' ? ' (it will be retried)' : ''}`, 'danger');
+        list.reload({ quiet: true });
+        return;
+      }
+      toast('The endpoint has not answered the test event yet: see its deliveries', 'info');
+    } catch (err) {
+      setError(err);
+    }
+  }
+
   return (
     <>
       <PageHeader title="Webhooks" description="Send every event (a booking created, a status changed, a waiting-list offer…) to your own systems, signed and retried."
@@ -65,7 +87,7 @@ export function WebhookList() {
             </div>
             <div className="wf-tools">
               <LinkButton href={href('webhooks', s.id)} size="sm" icon="runs" aria-label={`Deliveries to ${s.url}`}>Deliveries</LinkButton>
-              <Button size="sm" icon="play" disabled={!s.enabled} onClick={() => act(() => api.post(`${path(s)}/test`), 'Test event sent')} aria-label={`Send a test event to ${s.url}`}>Test</Button>
+              <Button size="sm" icon="play" disabled={!s.enabled} onClick={() => test(s)} aria-label={`Send a test event to ${s.url}`}>Test</Button>
               <Button size="sm" icon="edit" onClick={() => setEditing(s)} aria-label={`Change ${s.url}`}>Edit</Button>
               <Button size="sm" variant="ghost" icon="refresh" aria-label={`New signing secret for ${s.url}`}
                 onClick={async () => {
