@@ -197,6 +197,8 @@ describe('Daily operations (admin UI, headless Chromium)', function () {
     await dialog.getByRole('button', { name: 'Change status' }).click();
     const warning = dialog.locator('.free-seat-warning');
     await warning.waitFor();
+    // the warning has the focus (the button that asked for it was busy meanwhile, and focus fell to the page body)
+    await page.waitForFunction(() => document.activeElement?.classList.contains('free-seat-warning'));
     expect(await warning.innerText()).to.include('Anna Berg').and.match(/offered the seat until|gets the booking/);
     // the one behind her wants one seat, as many as were freed: passed over because Anna was ahead
     expect(await warning.innerText()).to.include('Passed over: Ola Nilsen (the freed seats went to those ahead in line)');
@@ -215,6 +217,8 @@ describe('Daily operations (admin UI, headless Chromium)', function () {
     const del = page.getByRole('dialog', { name: 'Delete this booking?' });
     await del.getByRole('button', { name: 'Keep the booking' }).click();
     await del.waitFor({ state: 'hidden' });
+    // closed by its own button, the dialog gives the focus back to the button that opened it
+    await page.waitForFunction(() => document.activeElement?.textContent?.trim() === 'Delete', undefined, { timeout: 5000 });
   });
 
   it('adds a booking by hand at the location\'s local time (winter and summer), and shows why a full slot is refused', async () => {

@@ -21,12 +21,22 @@ export function Dialog({ open, title, onClose, children, footer, wide }: {
     }
   }, [open]);
 
+  // Focus goes back to where the dialog was opened from, however it closes: Escape or × (the close event), or a
+  // footer button after which its owner stops rendering it (no close event: focus was left on the page body).
+  const restoreFocus = () => {
+    const el = opener.current as HTMLElement | null;
+    opener.current = null;
+    if (el && document.contains(el)) el.focus();
+  };
+  useEffect(() => () => {
+    if (opener.current) setTimeout(restoreFocus, 0); // after the unmount's DOM changes
+  }, []);
+
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
     const onCloseEvent = () => {
-      const el = opener.current as HTMLElement | null;
-      if (el && document.contains(el)) el.focus();
+      restoreFocus();
       onClose();
     };
     d.addEventListener('close', onCloseEvent);

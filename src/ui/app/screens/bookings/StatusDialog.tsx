@@ -1,7 +1,7 @@
 // Changing a booking's status, or deleting it. A change that frees a seat (cancelled, declined, not taken, delete)
 // first asks the server what the waitlist would do (POST /api/bookings/:id/status with "dryRun": true) and shows
 // that as a warning to confirm (DELETE ?dryRun=true for a delete). No one waiting, or no waitlist: no warning.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api, ApiError } from '../../lib/api';
 import { formatRange, humanize } from '../../lib/format';
 import { useTenant } from '../../lib/tenant';
@@ -45,6 +45,10 @@ export function StatusDialog({ booking, mode, onClose, onDone }: {
   const [reason, setReason] = useState('');
   const [waitlist, setWaitlist] = useState<unknown>(undefined);
   const [stage, setStage] = useState<'choose' | 'confirm'>('choose');
+  // The warning takes the focus when it appears: the button that asked for it was busy (disabled) meanwhile, which
+  // left focus on the page body.
+  const warning = useRef<HTMLDivElement>(null);
+  useEffect(() => { if (stage === 'confirm') warning.current?.focus(); }, [stage]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const next = booking ? NEXT[booking.status] ?? [] : [];
@@ -130,7 +134,7 @@ export function StatusDialog({ booking, mode, onClose, onDone }: {
       ) : null}
       {mode === 'delete' && stage === 'choose' ? <p>The booking is removed. {holdsSeat(b) ? 'Its seat becomes free.' : ''}</p> : null}
       {stage === 'confirm' ? (
-        <div className="banner banner-warning free-seat-warning" role="alert">
+        <div ref={warning} tabIndex={-1} className="banner banner-warning free-seat-warning" role="alert">
           <div className="banner-body">
             <strong>This frees a seat: the waiting list takes it</strong>
             <WaitlistPreview waitlist={waitlist} />
