@@ -47,7 +47,7 @@ export async function importWorkflows(ds: DataSource, tenantId: string, list: Wo
 /** A DomainError about workflow `i` of the list: says which, and points under `/workflows/<i>`. */
 function inList(err: unknown, i: number, name: string): unknown {
   if (!(err instanceof DomainError)) return err;
-  return new DomainError(err.status, err.code, `workflow ${i} ("${name}"): ${err.message}`,
+  return new DomainError(err.status, err.code, `workflow ${i + 1} ("${name}", at /workflows/${i}): ${err.message}`,
     err.errors?.map((e) => ({ ...e, pointer: `/workflows/${i}${e.pointer}` })), err.extra);
 }
 

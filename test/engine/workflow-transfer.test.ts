@@ -69,7 +69,7 @@ describe('exporting and importing workflows', () => {
       ],
     });
     expect(elsewhere.status).to.equal(400);
-    expect(elsewhere.body.detail).to.include('workflow 1 ("From the other club")');
+    expect(elsewhere.body.detail).to.include('workflow 2 ("From the other club", at /workflows/1)');
     expect(elsewhere.body.errors[0].pointer).to.equal('/workflows/1/filters/locationIds/0');
     expect(await ownWorkflows(b), 'nothing added').to.have.length(before);
 

@@ -23,6 +23,10 @@ describe('Workflow export and import (admin UI, headless Chromium)', function ()
     await refused.waitFor();
     // not "not a JSON file": it is one, with an error at a place the message names
     expect(await refused.innerText()).to.include('broken.json is not valid JSON: ').and.match(/position 2|line 1 column 3/);
+    // a file the server refuses says which workflow and which field of it
+    const unfit = { format: 'bookflow.workflows/1', workflows: [{ name: 'Fine', trigger: { type: 'booking.created' } }, { name: 'Odd', trigger: { type: 'booking.created' }, colour: 'red' }] };
+    await file.setInputFiles({ name: 'unfit.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(unfit)) });
+    await page.locator('.field-errors', { hasText: '/workflows/1/colour' }).waitFor();
 
     const incoming = {
       format: 'bookflow.workflows/1',

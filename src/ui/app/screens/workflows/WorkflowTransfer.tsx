@@ -1,7 +1,7 @@
 // Export the tenant's own workflows as a JSON file, or import such a file (GET /api/workflows/export, POST
 // /api/workflows/import): all or nothing, switched off, with the new webhook signing secrets shown once.
 import { useRef, useState } from 'react';
-import { api } from '../../lib/api';
+import { api, ApiError } from '../../lib/api';
 import type { Workflow } from '../../lib/types';
 import { Button, ErrorBanner } from '../../components/ui';
 import { useToast } from '../../components/Toasts';
@@ -63,6 +63,10 @@ export function WorkflowTransfer({ tenantId, onImported }: { tenantId: string; o
           onChange={(e) => { const f = e.target.files?.[0]; if (f) void importFile(f); }} />
       </div>
       <ErrorBanner error={error} title="The workflows were not imported" />
+      {/* which workflow, and which field of it (/workflows/<i>/...): the banner gives only the first reason */}
+      {error instanceof ApiError && error.errors.length ? (
+        <ul className="field-errors">{error.errors.map((e, i) => <li key={i}><code>{e.pointer}</code> {e.message}</li>)}</ul>
+      ) : null}
       <SecretsDialog secrets={secrets} onClose={() => setSecrets(null)} />
     </div>
   );
