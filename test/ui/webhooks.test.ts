@@ -44,6 +44,14 @@ describe('Webhooks (admin UI, headless Chromium)', function () {
     await delivery.getByText(/attempt/).waitFor();
     await delivery.getByRole('button', { name: /webhook\.test/ }).click();
     await delivery.locator('pre', { hasText: 'A test delivery from Bookflow' }).waitFor();
+    // a failed attempt shows what the endpoint answered too, not only its status (as an endpoint answering 500 leaves it)
+    const [d] = (await c.get(`/api/webhooks/${hooks[0].id}/deliveries`)).body.items;
+    await app.ds.query(`INSERT INTO webhook_attempts (tenant_id, delivery_id, n, started_at, duration_ms, status_code, response_body, error_code, error)
+      VALUES ($1, $2, 99, now(), 12, 500, 'boom: database down', 'HTTP_500', 'the endpoint answered 500')`, [c.tenantId, d.id]);
+    await page.reload();
+    const again = page.locator('.message', { hasText: 'webhook.test' });
+    await again.getByRole('button', { name: /webhook\.test/ }).click();
+    await again.getByText('boom: database down').waitFor();
     await screenshot(page, '15-webhook-deliveries');
   });
 });

@@ -121,7 +121,11 @@ function DeliveryRow({ d, path, onReplayed }: { d: Delivery; path: string; onRep
                       <td className="small">{formatDateTime(a.at, tz)}</td>
                       <td>{a.statusCode ? <Badge tone={a.statusCode < 300 ? 'success' : 'danger'}>HTTP {a.statusCode}</Badge> : <Badge tone="danger">No answer</Badge>}</td>
                       <td className="small">{a.durationMs === null ? '—' : `${a.durationMs} ms`}</td>
-                      <td className="small wrap">{a.error ? <><code>{a.errorCode}</code> {a.error}</> : a.responseBody ?? '—'}</td>
+                      <td className="small wrap">
+                        {a.error ? <><code>{a.errorCode}</code> {a.error}</> : null}
+                        {/* what the endpoint said, also when it failed: "database down" is why */}
+                        {a.responseBody ? <div className="mono-ish">{a.responseBody}</div> : a.error ? null : '—'}
+                      </td>
                     </tr>
                   ))}
                 </tbody>
