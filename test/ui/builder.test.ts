@@ -119,6 +119,7 @@ describe('The workflow builder (admin UI, headless Chromium)', function () {
     await signIn(page, app.url, c.key!);
     const card = page.locator(`[data-workflow-id="${wf.body.id}"]`);
     await card.getByText('Needs attention').waitFor();
+    expect(await card.innerText(), 'why, on the card').to.include('customer.name is text');
     await card.getByRole('switch').click();
     await page.getByText('From last year is off').waitFor();
     await card.getByRole('link', { name: 'Edit From last year' }).click();

@@ -37,7 +37,7 @@ describe('Webhooks (admin UI, headless Chromium)', function () {
 
     await page.getByRole('button', { name: 'Send a test event to https://crm.invalid/bookflow' }).click();
     // it says how the endpoint answered, not only that something was sent (crm.invalid does not resolve)
-    await page.getByText(/^Test event not delivered: .*crm\.invalid/).waitFor({ timeout: 20_000 });
+    await page.getByText(/^Test event not delivered to https:\/\/crm\.invalid\/bookflow: .*crm\.invalid/).waitFor({ timeout: 20_000 });
     await page.getByRole('link', { name: 'Deliveries to https://crm.invalid/bookflow' }).click();
     const delivery = page.locator('.message', { hasText: 'webhook.test' });
     await delivery.waitFor();

@@ -39,18 +39,19 @@ export function WebhookList() {
     setError(null);
     try {
       const sent = await api.post<{ id: string }>(`${path(s)}/test`);
-      toast('Test event sent; waiting for the endpoint to answer…', 'info');
       for (let i = 0; i < 40; i++) {
         await new Promise((resolve) => setTimeout(resolve, 500));
         const d = await api.get<{ status: string; attemptCount: number; lastStatusCode: number | null; lastError: string | null }>(
           `${path(s)}/deliveries/${encodeURIComponent(sent.id)}`);
         if (d.attemptCount === 0) continue;
-        if (d.status === 'succeeded') toast(`Test event delivered: the endpoint answered ${d.lastStatusCode}`);
-        else toast(`Test event not delivered: ${d.lastError ?? `HTTP ${d.lastStatusCode}`}${d.status === 'pending' ? ' (it will be retried)' : ''}`, 'danger');
+        // the error without its code ("HTTP_404: the endpoint answered 404" reads as "the endpoint answered 404")
+        const why = d.lastError?.replace(/^[A-Z0-9_]+: /, '') ?? `it answered HTTP ${d.lastStatusCode}`;
+        if (d.status === 'succeeded') toast(`Test event delivered to ${s.url}: it answered ${d.lastStatusCode}`);
+        else toast(`Test event not delivered to ${s.url}: ${why}${d.status === 'pending' ? ' (it will be retried)' : ''}`, 'danger');
         list.reload({ quiet: true });
         return;
       }
-      toast('The endpoint has not answered the test event yet: see its deliveries', 'info');
+      toast(`${s.url} has not answered the test event yet: see its deliveries`, 'info');
     } catch (err) {
       setError(err);
     }

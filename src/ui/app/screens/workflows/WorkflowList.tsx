@@ -104,8 +104,15 @@ export function WorkflowList() {
                     <a className="wf-name" href={href('workflows', w.id)}>{w.name}</a>
                     {w.builtin ? <Badge tone="accent" title="Shipped with Bookflow; you can restore it">Built-in</Badge> : null}
                     {def?.modified ? <Badge tone="neutral">Modified</Badge> : null}
-                    {w.problems?.length ? <Badge tone="danger" title={w.problems.map((p) => p.message).join('\n')}>Needs attention</Badge> : null}
+                    {w.problems?.length ? <Badge tone="danger">Needs attention</Badge> : null}
                   </div>
+                  {/* said on the card, not in a tooltip a phone or a keyboard cannot reach */}
+                  {w.problems?.length ? (
+                    <p className="small danger-text">
+                      Runs as saved, but {w.problems.length === 1 ? 'a check added since refuses it' : `${w.problems.length} checks added since refuse it`}: {w.problems[0].message}
+                      {w.problems.length > 1 ? ' …' : ''} Open it to fix.
+                    </p>
+                  ) : null}
                   <p className="wf-when"><Icon name="bolt" size={14} /><span>{w.summary}{filters.length ? <span className="muted">, only {filters.join(', ')}</span> : null}</span></p>
                   <ul className="wf-actions" aria-label="Actions">
                     {w.actions.length === 0 ? <li className="muted small">No actions</li> : null}
