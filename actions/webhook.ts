@@ -33,14 +33,6 @@ function renderJson(value: unknown, render: (s: string) => string): unknown {
   return value;
 }
 
-/**
- * Header values as UTF-8 bytes. HTTP headers are bytes and Node writes a header string as Latin-1, where axios drops
- * every character it cannot write: a customer "Łukasz" arrived as "ukasz" and "山田" as nothing. UTF-8 is what a
- * receiver can decode for every name (in Node: `Buffer.from(value, 'latin1').toString('utf8')`); ASCII is unchanged.
- */
-const onTheWire = (headers: Record<string, string>): Record<string, string> =>
-  Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, Buffer.from(v, 'utf8').toString('latin1')]));
-
 const TRANSIENT_STATUS = (s: number) => s === 408 || s === 425 || s === 429 || s >= 500;
 
 export const webhook = defineAction<Config>({
@@ -107,7 +99,7 @@ export const webhook = defineAction<Config>({
         // The webhook-id is the outbox message id: stable across retries. Each attempt is signed afresh with the
         // current timestamp, since verifiers reject timestamps older than 5 minutes.
         const signed = signatureHeaders({ id: msg.id, timestamp: new Date(), payload, secrets: [input.secrets.signing] });
-        const res = await deps.http.send({ url, method, headers: { ...onTheWire(headers), 'content-type': 'application/json', ...signed }, body: payload });
+        const res = await deps.http.send({ url, method, headers: { ...headers, 'content-type': 'application/json', ...signed }, body: payload });
         if (res.status < 200 || res.status >= 300) {
           const what = res.status >= 300 && res.status < 400 ? 'redirected (redirects are not followed)' : `answered ${res.status}`;
           throw new DeliveryError(`HTTP_${res.status}`, `the endpoint ${what}`, !TRANSIENT_STATUS(res.status), { status: res.status, responseBody: res.body });

@@ -19,6 +19,14 @@ const PER_ORIGIN_MAX = 32;
 const IDLE_SOCKET_MS = 4_000;
 /** The TCP keep-alive delay axios' http adapter gives each request's socket (lib/adapters/http.js: 1000 * 60). */
 const AXIOS_TCP_KEEPALIVE_MS = 60_000;
+/**
+ * Header values as UTF-8 bytes. HTTP headers are bytes and Node writes a header string as Latin-1, where axios drops
+ * every character it cannot write: a customer "Łukasz" arrived as "ukasz" and "山田" as nothing. UTF-8 is what a
+ * receiver can decode for every name (in Node: `Buffer.from(value, 'latin1').toString('utf8')`); ASCII is unchanged.
+ */
+const onTheWire = (headers: Record<string, string>): Record<string, string> =>
+  Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, Buffer.from(v, 'utf8').toString('latin1')]));
+
 /** Whole-request deadline (connect, send, headers and body), unless the request sets timeoutMs. */
 const DEFAULT_TIMEOUT_MS = 15_000;
 /** We stop reading a response after this many bytes; the status is what matters, the body is for the log. */
@@ -72,7 +80,7 @@ export function createHttpSender(opts: HttpSenderOptions): HttpSender {
       const res = await client.request<Readable>({
         url: url.toString(),
         method: req.method,
-        headers: { 'user-agent': 'Bookflow-Webhooks/1', ...req.headers },
+        headers: { 'user-agent': 'Bookflow-Webhooks/1', ...onTheWire(req.headers) },
         data: req.body,
         ...agents,
         proxy: false, // a proxy would connect for us, and the guard would check the proxy's address instead
